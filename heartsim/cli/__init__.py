@@ -1,0 +1,1 @@
+"""The ``heartsim`` command line."""

@@ -1,0 +1,178 @@
+"""``heartsim`` command line: info, validate, schema, run, demo.
+
+Exit status: 0 success, 2 bad input (config, options, files; one line per problem), 1 a failure
+while running (for example a diverged solver). Works unchanged under ``mpirun -n N``: messages are
+printed by rank 0 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from heartsim.cli.logs import setup_logging
+from heartsim.config.errors import ConfigError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+DEMO_CONFIG = REPO_CONFIGS / "demo.yaml"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with exit status 2 and a one-line error on bad usage."""
+
+    def error(self, message: str) -> None:  # noqa: D401
+        self.exit(EXIT_BAD_INPUT, f"heartsim: error: {message} (see heartsim {self.prog.split()[-1]} --help)\n")
+
+
+def _rank() -> int:
+    """MPI rank without importing mpi4py unless running under an MPI launcher."""
+    import os
+
+    for var in ("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID"):
+        if var in os.environ:
+            return int(os.environ[var])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="heartsim", description="Cardiac finite-element simulation.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("info", help="versions, MPI size and GPU availability")
+
+    p = sub.add_parser("validate", help="check a config without running it")
+    p.add_argument("config", type=Path)
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config value (dot path), repeatable")
+
+    sub.add_parser("schema", help="print the JSON Schema of the config")
+
+    p = sub.add_parser("run", help="run a case")
+    p.add_argument("config", type=Path)
+    p.add_argument("--out", type=Path, help="output folder (default: output.folder or results/<config name>)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config value (dot path), repeatable")
+    p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+
+    p = sub.add_parser("demo", help="run the built-in demo case (configs/demo.yaml)")
+    p.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    return parser
+
+
+def cmd_info(args, log: logging.Logger) -> int:
+    from mpi4py import MPI
+
+    from heartsim.kernels.backend import probe_gpu
+    from heartsim.versions import stack_versions
+
+    versions = stack_versions()
+    _, gpu = probe_gpu()
+    if MPI.COMM_WORLD.rank == 0:
+        for name, version in versions.items():
+            print(f"{name:>8}: {version}")
+        print(f"{'MPI size':>8}: {MPI.COMM_WORLD.size}")
+        print(f"{'GPU':>8}: {gpu}")
+    return EXIT_OK
+
+
+def cmd_validate(args, log: logging.Logger) -> int:
+    from heartsim.config import load_config
+
+    cfg = load_config(args.config, args.overrides)
+    if _rank() == 0:
+        print(f"{args.config}: valid ({cfg.name}: {', '.join(k for k, v in cfg.physics if v is not None)})")
+    return EXIT_OK
+
+
+def cmd_schema(args, log: logging.Logger) -> int:
+    from heartsim.config.model import config_json_schema
+
+    print(json.dumps(config_json_schema(), indent=2))
+    return EXIT_OK
+
+
+def _run_config(config_path: Path, out: Path | None, overrides: list[str], force: bool,
+                log: logging.Logger) -> int:
+    from heartsim.config import load_config
+    from heartsim.io.outputs import check_output_folder
+
+    cfg = load_config(config_path, overrides)
+    if out is None:
+        out = cfg.output.folder or Path("results") / config_path.stem
+    out = out.resolve()
+
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    problem = None
+    if comm.rank == 0:
+        try:
+            check_output_folder(out, force)
+        except ConfigError as exc:
+            problem = exc.lines
+    problem = comm.bcast(problem, root=0)
+    if problem:
+        raise ConfigError(problem)
+
+    from heartsim.simulation.ep_run import run_ep
+
+    log.info("running %s (%s) into %s", cfg.name, config_path, out)
+    summary = run_ep(cfg, out, comm, log)
+    act = summary["activation_time_ms"]
+    log.info("done in %.1f s: %d steps, %.1f steps/s; activation %s to %s ms",
+             summary["wall_time_s"], summary["steps"], summary["steps_per_second"] or 0,
+             _fmt(act["min"]), _fmt(act["max"]))
+    return EXIT_OK
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def cmd_run(args, log: logging.Logger) -> int:
+    return _run_config(args.config, args.out, args.overrides, args.force, log)
+
+
+def cmd_demo(args, log: logging.Logger) -> int:
+    status = _run_config(DEMO_CONFIG, args.out, [], args.force, log)
+    if status == EXIT_OK and _rank() == 0:
+        out = args.out.resolve()
+        print(f"demo finished: results in {out}")
+        print(f"open in ParaView: {out / 'activation.xdmf'} (activation time map) "
+              f"and {out / 'v.xdmf'} (transmembrane potential over time; press Play)")
+    return status
+
+
+COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    log = setup_logging(_rank(), args.quiet, args.verbose)
+    try:
+        return COMMANDS[args.command](args, log)
+    except ConfigError as exc:
+        if _rank() == 0:
+            for line in exc.lines:
+                print(f"heartsim: error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        log.error("interrupted")
+        return 130
+    except Exception as exc:  # a failure while running: one line, traceback with --verbose
+        log.error("failed: %s: %s", type(exc).__name__, exc)
+        if args.verbose:
+            raise
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

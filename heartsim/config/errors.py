@@ -1,0 +1,85 @@
+"""Config errors as one clear line each, naming the full key path.
+
+``physics.ep.conductvity: unknown key; did you mean conductivity?``
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+
+class ConfigError(Exception):
+    """Invalid input; ``lines`` holds one message per problem (the CLI exits with status 2)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean X?"`` for the closest choice, or ``""``."""
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean {match[0]}?" if match else ""
+
+
+def key_path(loc: Iterable[Any]) -> str:
+    """Dotted key path with list indices in brackets: ``physics.ep.stimuli[0].amplitude``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel inside Optional[...], tuple[...], list[...] or Annotated[...], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Valid keys of the section reached by ``loc`` from ``model`` (empty when unknown)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if current is None or part not in current.model_fields:
+            return []
+        current = _submodel(current.model_fields[part].annotation)
+    return list(current.model_fields) if current is not None else []
+
+
+def format_validation_error(exc: ValidationError, model: type[BaseModel]) -> list[str]:
+    """One line per pydantic error, with the key path and, for unknown keys, a suggestion."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        path = key_path(loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            valid = _fields_at(model, loc[:-1])
+            msg = f"unknown key{suggest(loc[-1], valid)}"
+        elif kind == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"]
+            for prefix in ("Value error, ", "Assertion failed, "):
+                if msg.startswith(prefix):
+                    msg = msg[len(prefix):]
+            if kind not in ("value_error", "assertion_error") and "input" in err:
+                shown = repr(err["input"])
+                if len(shown) <= 60:
+                    msg += f" (got {shown})"
+        lines.append(f"{path}: {msg}" if path else msg)
+    return lines

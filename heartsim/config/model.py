@@ -1,0 +1,418 @@
+"""The one typed model of every heartsim option.
+
+Every option exists here exactly once, with its unit, default and description; the JSON Schema
+(``heartsim schema``) and ``docs/config.md`` are generated from it. Unknown keys are errors.
+Quantities accept a number in the documented unit or a string with a unit (see ``quantities``).
+Relative paths are resolved against the folder of the config file (validation context
+``base_dir``).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from heartsim.config.quantities import Quantity
+from heartsim.kernels.ionic import MODELS
+
+Length = Quantity("mm")
+Time = Quantity("ms")
+Vec3 = tuple[Length, Length, Length]
+Direction = tuple[float, float, float]
+
+SCHEMA_VERSION = 1
+
+
+def _resolve_path(value: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("base_dir")
+    path = Path(value).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = Path(base) / path
+    return path.resolve() if path.is_absolute() else path
+
+
+def _existing_file(value: Path, info: ValidationInfo) -> Path:
+    path = _resolve_path(value, info)
+    if not path.is_file():
+        raise ValueError(f"no such file: {path}")
+    return path
+
+
+ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
+ExistingFile = Annotated[Path, AfterValidator(_existing_file)]
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors; values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _exactly_one(model: BaseModel, names: tuple[str, ...]) -> None:
+    given = [n for n in names if getattr(model, n) is not None]
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of {', '.join(names)} (got {len(given) or 'none'})")
+
+
+# --------------------------------------------------------------------------------------------
+# regions
+
+
+class BoxRegion(Section):
+    """Axis-aligned box."""
+
+    min: Vec3
+    """Lower corner (mm)."""
+    max: Vec3
+    """Upper corner (mm)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "BoxRegion":
+        if any(lo > hi for lo, hi in zip(self.min, self.max)):
+            raise ValueError("box min must not exceed max in any coordinate")
+        return self
+
+
+class SphereRegion(Section):
+    """Ball of given centre and radius."""
+
+    center: Vec3
+    """Centre (mm)."""
+    radius: Quantity("mm", gt=0)
+    """Radius (mm)."""
+
+
+class Region(Section):
+    """A region of the mesh: exactly one of ``box``, ``sphere`` or ``tag``."""
+
+    box: Optional[BoxRegion] = None
+    """Nodes inside this box."""
+    sphere: Optional[SphereRegion] = None
+    """Nodes inside this ball."""
+    tag: Union[int, str, None] = None
+    """Nodes of the cells carrying this cell tag (its number, or its name from mesh.cell_tags)."""
+
+    @model_validator(mode="after")
+    def _one(self) -> "Region":
+        _exactly_one(self, ("box", "sphere", "tag"))
+        return self
+
+    def bounds(self) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+        """Bounding box of a geometric region (None for a tag)."""
+        if self.box is not None:
+            return tuple(self.box.min), tuple(self.box.max)
+        if self.sphere is not None:
+            c, r = self.sphere.center, self.sphere.radius
+            return tuple(x - r for x in c), tuple(x + r for x in c)
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# mesh
+
+
+class CellTag(Section):
+    """A named cell tag on a generated mesh: cells whose midpoint lies in ``region``."""
+
+    name: str
+    """Name of the tag (used by regions as ``tag: NAME``)."""
+    id: int = Field(ge=1)
+    """Integer value of the tag (cells outside every tag get 0)."""
+    region: Region
+    """Where the tagged cells are (box or sphere)."""
+
+    @model_validator(mode="after")
+    def _geometric(self) -> "CellTag":
+        if self.region.tag is not None:
+            raise ValueError("a generated cell tag needs a box or sphere region")
+        return self
+
+
+class MeshConfig(Section):
+    """The computational mesh: generated (``generate: box``) or read from ``file``."""
+
+    generate: Optional[Literal["box"]] = None
+    """Generate a mesh: ``box`` is a block of tetrahedra (or hexahedra) of ``size`` at ``resolution``."""
+    file: Optional[ExistingFile] = None
+    """Mesh file to read (DOLFINx XDMF for now; more formats with the mesh loaders)."""
+    size: Optional[Vec3] = None
+    """Edge lengths of the generated box (mm)."""
+    origin: Vec3 = (0.0, 0.0, 0.0)
+    """Lower corner of the generated box (mm)."""
+    resolution: Optional[Quantity("mm", gt=0)] = None
+    """Target edge length of the generated box (mm); cells per edge = ceil(size / resolution)."""
+    cell_type: Literal["tetrahedron", "hexahedron"] = "tetrahedron"
+    """Cell type of the generated box."""
+    unit: Literal["m", "cm", "mm", "um"] = "mm"
+    """Length unit of the coordinates in ``file`` (converted to mm on load)."""
+    cell_tags: tuple[CellTag, ...] = ()
+    """Named cell tags of a generated mesh."""
+
+    @model_validator(mode="after")
+    def _source(self) -> "MeshConfig":
+        _exactly_one(self, ("generate", "file"))
+        if self.generate == "box":
+            if self.size is None or self.resolution is None:
+                raise ValueError("generate: box needs size and resolution")
+            if min(self.size) <= 0:
+                raise ValueError("box size must be positive in every direction")
+        names = [t.name for t in self.cell_tags]
+        if len(set(names)) != len(names):
+            raise ValueError("cell tag names must be unique")
+        return self
+
+    def box_cells(self) -> tuple[int, int, int]:
+        """Cells per direction of the generated box."""
+        assert self.size is not None and self.resolution is not None
+        return tuple(max(1, math.ceil(s / self.resolution - 1e-9)) for s in self.size)
+
+    def box_bounds(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Lower and upper corners of the generated box (mm)."""
+        assert self.size is not None
+        return tuple(self.origin), tuple(o + s for o, s in zip(self.origin, self.size))
+
+
+# --------------------------------------------------------------------------------------------
+# electrophysiology
+
+
+class IonicConfig(Section):
+    """Ionic model at every node."""
+
+    model: Literal[tuple(MODELS)] = "aliev_panfilov"  # type: ignore[valid-type]
+    """Name of the ionic model."""
+    parameters: dict[str, float] = {}
+    """Overrides of the model's parameters, by name, in the model's own units (see docs)."""
+
+    @model_validator(mode="after")
+    def _known(self) -> "IonicConfig":
+        known = MODELS[self.model].parameters
+        for name in self.parameters:
+            if name not in known:
+                from heartsim.config.errors import suggest
+
+                raise ValueError(
+                    f"unknown parameter {name!r} of {self.model}{suggest(name, known)}"
+                )
+        return self
+
+
+class Conductivity(Section):
+    """Monodomain conductivity sigma = sigma_l f⊗f + sigma_t (I - f⊗f).
+
+    Defaults: harmonic means of the intra- and extracellular values of Niederer et al. 2011
+    (sigma_i = 0.17/0.019, sigma_e = 0.62/0.24 S/m; 1 S/m = 1 mS/mm).
+    """
+
+    longitudinal: Quantity("mS/mm", gt=0) = 0.1334
+    """Conductivity along the fiber (mS/mm)."""
+    transverse: Quantity("mS/mm", gt=0) = 0.0176
+    """Conductivity across the fiber (mS/mm)."""
+
+
+class Stimulus(Section):
+    """A volumetric stimulus current applied at the nodes of a region, once or as a train."""
+
+    name: Optional[str] = None
+    """Label used in logs."""
+    region: Region
+    """Where the current is applied."""
+    amplitude: Quantity("uA/mm^3", gt=0) = 50.0
+    """Volumetric current density (µA/mm³; Niederer 2011 uses 50 µA/mm³)."""
+    start: Quantity("ms", ge=0) = 0.0
+    """Onset of the first pulse (ms)."""
+    duration: Quantity("ms", gt=0) = 2.0
+    """Pulse width (ms)."""
+    period: Optional[Quantity("ms", gt=0)] = None
+    """Pacing period of a train (ms); none for a single pulse."""
+    count: int = Field(1, ge=1)
+    """Number of pulses of a train."""
+
+    @model_validator(mode="after")
+    def _train(self) -> "Stimulus":
+        if self.count > 1 and self.period is None:
+            raise ValueError("count > 1 needs a period")
+        if self.period is not None and self.period < self.duration:
+            raise ValueError("period must be at least the pulse duration")
+        return self
+
+    def active(self, t: float) -> bool:
+        """Whether a pulse is on at time t (ms): start + k*period <= t < ... + duration."""
+        if t < self.start:
+            return False
+        if self.period is None:
+            return t < self.start + self.duration
+        k = math.floor((t - self.start) / self.period)
+        return k < self.count and (t - self.start - k * self.period) < self.duration
+
+
+class EPNumerics(Section):
+    """Time discretisation of the monodomain problem."""
+
+    splitting: Literal["godunov", "strang"] = "strang"
+    """Operator splitting: Godunov (ODE dt, PDE dt; first order) or Strang (ODE dt/2, PDE dt, ODE dt/2)."""
+    theta: float = Field(0.5, ge=0.5, le=1.0)
+    """theta of the PDE step: 1 = backward Euler, 0.5 = Crank-Nicolson."""
+    lumped_mass: bool = False
+    """Lump the mass matrix (vertex quadrature) in the PDE step."""
+
+
+class EPConfig(Section):
+    """Monodomain electrophysiology:
+
+    chi (C_m dv/dt + I_ion(v, s)) = div(sigma grad v) + I_stim,  ds/dt = f(v, s),
+    with zero-flux boundaries, P1 elements and operator splitting.
+    """
+
+    model: Literal["monodomain"] = "monodomain"
+    """Tissue model."""
+    ionic: IonicConfig = IonicConfig()
+    """Ionic model."""
+    surface_to_volume: Quantity("1/mm", gt=0) = 140.0
+    """Membrane surface-to-volume ratio chi (1/mm; Niederer 2011: 1400 /cm)."""
+    capacitance: Quantity("uF/mm^2", gt=0) = 0.01
+    """Membrane capacitance C_m (µF/mm²; 1 µF/cm²)."""
+    conductivity: Conductivity = Conductivity()
+    """Conductivity tensor (mS/mm)."""
+    fiber: Direction = (1.0, 0.0, 0.0)
+    """Constant fiber direction (normalised on load)."""
+    stimuli: tuple[Stimulus, ...] = Field(min_length=1)
+    """Stimuli (at least one)."""
+    activation_threshold: Quantity("mV") = 0.0
+    """Potential whose first upward crossing defines the activation time (mV)."""
+    numerics: EPNumerics = EPNumerics()
+    """Splitting, theta and mass lumping."""
+
+    @model_validator(mode="after")
+    def _fiber(self) -> "EPConfig":
+        norm = math.sqrt(sum(c * c for c in self.fiber))
+        if not norm > 1e-12:
+            raise ValueError("fiber direction must be a non-zero vector")
+        object.__setattr__(self, "fiber", tuple(c / norm for c in self.fiber))
+        return self
+
+
+class PhysicsConfig(Section):
+    """Which physics run, each with its own section (mechanics and flow slot in here)."""
+
+    ep: Optional[EPConfig] = None
+    """Cardiac electrophysiology."""
+
+    @model_validator(mode="after")
+    def _some(self) -> "PhysicsConfig":
+        if self.ep is None:
+            raise ValueError("no physics configured: add physics.ep")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# time, output, solver, backend
+
+
+class TimeConfig(Section):
+    """Time stepping."""
+
+    dt: Quantity("ms", gt=0) = 0.05
+    """Time step (ms)."""
+    end: Quantity("ms", gt=0) = 100.0
+    """End time (ms); the run covers [0, end]."""
+
+    @model_validator(mode="after")
+    def _order(self) -> "TimeConfig":
+        if self.dt > self.end:
+            raise ValueError("dt must not exceed end")
+        return self
+
+    def steps(self) -> int:
+        """Number of steps to reach ``end`` (the last one ends at or just past it)."""
+        return max(1, math.ceil(self.end / self.dt - 1e-9))
+
+
+class OutputConfig(Section):
+    """What is written, where and how often."""
+
+    folder: Optional[ConfigPath] = None
+    """Output folder (relative to the config's folder); ``run --out`` overrides it."""
+    formats: tuple[Literal["vtx", "xdmf"], ...] = Field(("xdmf",), min_length=1)
+    """Field formats: ``vtx`` (ADIOS2 .bp folders) and/or ``xdmf`` (.xdmf + .h5); both open in ParaView."""
+    interval: Quantity("ms", gt=0) = 1.0
+    """Interval between writes of the transmembrane potential (ms)."""
+
+
+PetscValue = Union[str, int, float, bool, None]
+
+DEFAULT_EP_PETSC = {
+    "ksp_type": "cg",
+    "pc_type": "hypre",
+    "pc_hypre_type": "boomeramg",
+    "ksp_rtol": 1e-10,
+}
+
+
+class SolverConfig(Section):
+    """PETSc options, passed straight through (per physics), merged over heartsim's defaults."""
+
+    ep: dict[str, PetscValue] = {}
+    """PETSc options of the monodomain linear solve (defaults: CG + BoomerAMG, rtol 1e-10)."""
+
+    def ep_options(self) -> dict[str, PetscValue]:
+        """Defaults updated by the user's options."""
+        return {**DEFAULT_EP_PETSC, **self.ep}
+
+
+class BackendConfig(Section):
+    """Where pure-array kernels (ionic models) run."""
+
+    kind: Literal["auto", "numpy", "gpu"] = "auto"
+    """``auto``: the GPU when CuPy finds one, else NumPy; ``numpy``; ``gpu`` (error without one)."""
+
+
+class Config(Section):
+    """A heartsim run."""
+
+    version: Literal[1] = SCHEMA_VERSION
+    """Config format version."""
+    name: str = "heartsim-run"
+    """Name of the case (in logs and summary.json)."""
+    mesh: MeshConfig
+    """The mesh."""
+    physics: PhysicsConfig
+    """The physics."""
+    time: TimeConfig = TimeConfig()
+    """Time stepping."""
+    output: OutputConfig = OutputConfig()
+    """Outputs."""
+    solver: SolverConfig = SolverConfig()
+    """PETSc options."""
+    backend: BackendConfig = BackendConfig()
+    """Array backend."""
+
+    @model_validator(mode="after")
+    def _regions_inside_mesh(self) -> "Config":
+        """Stimulus regions must meet a generated box and tags must exist (files: checked at setup)."""
+        if self.physics.ep is None:
+            return self
+        tags = {t.name for t in self.mesh.cell_tags} | {t.id for t in self.mesh.cell_tags}
+        for i, stim in enumerate(self.physics.ep.stimuli):
+            where = f"physics.ep.stimuli[{i}].region"
+            if stim.region.tag is not None and self.mesh.generate is not None:
+                if stim.region.tag not in tags:
+                    have = ", ".join(t.name for t in self.mesh.cell_tags) or "none"
+                    raise ValueError(f"{where}: no cell tag {stim.region.tag!r} (mesh.cell_tags has: {have})")
+            bounds = stim.region.bounds()
+            if bounds is not None and self.mesh.generate is not None:
+                lo, hi = self.mesh.box_bounds()
+                if any(b_hi < m_lo or b_lo > m_hi for b_lo, b_hi, m_lo, m_hi in zip(*bounds, lo, hi)):
+                    raise ValueError(f"{where}: region lies outside the mesh (mesh spans {lo} to {hi} mm)")
+        return self
+
+
+def config_json_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Config`."""
+    schema = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "heartsim config"
+    return schema

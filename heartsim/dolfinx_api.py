@@ -1,0 +1,124 @@
+"""Every DOLFINx-version-specific call heartsim makes, in one place (written for DOLFINx 0.9).
+
+When DOLFINx changes an API (0.8 -> 0.9 renamed ``FunctionSpace`` to ``functionspace`` and
+``u.vector`` to ``u.x.petsc_vec``; 0.10 moves more), only this module changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import dolfinx
+import dolfinx.fem.petsc
+import dolfinx.io
+import numpy as np
+from mpi4py import MPI
+from petsc4py import PETSc
+
+SUPPORTED = "0.9."
+
+
+def check_version() -> str:
+    """The DOLFINx version; RuntimeError when it is not 0.9.x."""
+    version = dolfinx.__version__
+    if not version.startswith(SUPPORTED):
+        raise RuntimeError(f"heartsim needs DOLFINx {SUPPORTED}x, found {version}")
+    return version
+
+
+def create_box(comm: MPI.Comm, lo: Sequence[float], hi: Sequence[float], cells: Sequence[int],
+               cell_type: str = "tetrahedron") -> dolfinx.mesh.Mesh:
+    """Box mesh of [lo, hi] with ``cells`` cells per direction, distributed over ``comm``."""
+    kind = {"tetrahedron": dolfinx.mesh.CellType.tetrahedron,
+            "hexahedron": dolfinx.mesh.CellType.hexahedron}[cell_type]
+    return dolfinx.mesh.create_box(comm, [np.asarray(lo, float), np.asarray(hi, float)], list(cells), kind,
+                                   ghost_mode=dolfinx.mesh.GhostMode.shared_facet)
+
+
+def read_xdmf_mesh(comm: MPI.Comm, path: Path, name: str = "mesh") -> tuple[dolfinx.mesh.Mesh, object]:
+    """Mesh (and its cell tags, or None) from a DOLFINx XDMF file."""
+    with dolfinx.io.XDMFFile(comm, str(path), "r") as xdmf:
+        mesh = xdmf.read_mesh(name=name)
+        try:
+            tags = xdmf.read_meshtags(mesh, name="cell_tags")
+        except RuntimeError:
+            tags = None
+    return mesh, tags
+
+
+def lagrange_space(mesh: dolfinx.mesh.Mesh, degree: int = 1, shape: tuple[int, ...] | None = None):
+    """Continuous Lagrange space of ``degree`` (scalar, or vector/tensor of ``shape``)."""
+    element = ("Lagrange", degree) if shape is None else ("Lagrange", degree, shape)
+    return dolfinx.fem.functionspace(mesh, element)
+
+
+def cell_tags(mesh: dolfinx.mesh.Mesh, cells: np.ndarray, values: np.ndarray):
+    """MeshTags on cells (indices sorted as DOLFINx requires)."""
+    order = np.argsort(cells)
+    return dolfinx.mesh.meshtags(mesh, mesh.topology.dim, cells[order].astype(np.int32),
+                                 values[order].astype(np.int32))
+
+
+def local_cell_count(mesh: dolfinx.mesh.Mesh) -> int:
+    """Cells owned by this rank."""
+    return mesh.topology.index_map(mesh.topology.dim).size_local
+
+
+def cell_midpoints(mesh: dolfinx.mesh.Mesh, cells: np.ndarray) -> np.ndarray:
+    """Midpoints (n, 3) of local ``cells``."""
+    return dolfinx.mesh.compute_midpoints(mesh, mesh.topology.dim, cells.astype(np.int32))
+
+
+def dofs_of_cells(space, cells: np.ndarray) -> np.ndarray:
+    """Local dofs (owned and ghost) of the given local cells."""
+    return dolfinx.fem.locate_dofs_topological(space, space.mesh.topology.dim, cells.astype(np.int32))
+
+
+def petsc_vec(function) -> PETSc.Vec:
+    """The PETSc vector that shares memory with a Function's values."""
+    return function.x.petsc_vec
+
+
+def assemble_matrix(form) -> PETSc.Mat:
+    """Assembled PETSc matrix of a bilinear UFL form (compiled here)."""
+    matrix = dolfinx.fem.petsc.assemble_matrix(dolfinx.fem.form(form))
+    matrix.assemble()
+    return matrix
+
+
+def assemble_scalar(form, comm: MPI.Comm) -> float:
+    """Global value of a functional (summed over ranks)."""
+    return comm.allreduce(dolfinx.fem.assemble_scalar(dolfinx.fem.form(form)), op=MPI.SUM)
+
+
+class FunctionSeriesWriter:
+    """Time series of Functions in VTX (.bp) and/or XDMF (.xdmf + .h5), both readable by ParaView."""
+
+    def __init__(self, comm: MPI.Comm, folder: Path, stem: str, functions: list, formats: Sequence[str]):
+        self._vtx = None
+        self._xdmf = None
+        self._functions = functions
+        self.paths: list[Path] = []
+        if "vtx" in formats:
+            path = folder / f"{stem}.bp"
+            self._vtx = dolfinx.io.VTXWriter(comm, str(path), functions, engine="BP4")
+            self.paths.append(path)
+        if "xdmf" in formats:
+            path = folder / f"{stem}.xdmf"
+            self._xdmf = dolfinx.io.XDMFFile(comm, str(path), "w")
+            self._xdmf.write_mesh(functions[0].function_space.mesh)
+            self.paths.append(path)
+
+    def write(self, t: float) -> None:
+        if self._vtx is not None:
+            self._vtx.write(t)
+        if self._xdmf is not None:
+            for f in self._functions:
+                self._xdmf.write_function(f, t)
+
+    def close(self) -> None:
+        for writer in (self._vtx, self._xdmf):
+            if writer is not None:
+                writer.close()
+        self._vtx = self._xdmf = None

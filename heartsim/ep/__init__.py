@@ -1,0 +1,1 @@
+"""Cardiac electrophysiology: monodomain model, P1 elements, operator splitting."""

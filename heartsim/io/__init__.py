@@ -1,0 +1,1 @@
+"""Output: field files for ParaView, summary.json, output-folder handling."""

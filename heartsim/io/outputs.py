@@ -1,0 +1,48 @@
+"""The output folder: refusing to overwrite, atomic JSON/YAML files, provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from heartsim.config.errors import ConfigError
+
+#: names heartsim writes into an output folder (removed before a --force rerun)
+OUTPUT_NAMES = ("v.bp", "v.xdmf", "v.h5", "activation.bp", "activation.xdmf", "activation.h5",
+                "summary.json", "config.resolved.json")
+
+
+def check_output_folder(folder: Path, force: bool) -> None:
+    """ConfigError when ``folder`` exists, is not empty and ``force`` is not given."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError([f"--out {folder}: exists and is not a folder"])
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise ConfigError([f"--out {folder}: output folder is not empty (use --force to overwrite)"])
+
+
+def prepare_output_folder(folder: Path) -> None:
+    """Create ``folder`` and remove heartsim's own previous outputs from it (rank 0 only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUT_NAMES:
+        path = folder / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to ``path`` through a temporary file and a rename (never half-written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+    os.replace(tmp, path)
+
+
+def config_hash(config_json: dict) -> str:
+    """SHA-256 of the resolved config in canonical JSON (sorted keys)."""
+    text = json.dumps(config_json, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Runners: build a run from a config and own its time loop."""

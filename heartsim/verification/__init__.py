@@ -1,0 +1,1 @@
+"""Verification cases shared by the tests (small sizes) and scripts/ (full size)."""
