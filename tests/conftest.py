@@ -27,7 +27,7 @@ def small_config_dict():
         "name": "tiny",
         "mesh": {"generate": "box", "size": ["4 mm", "2 mm", "1 mm"], "resolution": "0.5 mm"},
         "physics": {"ep": {
-            "ionic": {"model": "aliev_panfilov"},
+            "ionic": {"model": "mitchell_schaeffer"},
             "stimuli": [{"region": {"box": {"min": [0, 0, 0], "max": [0.5, 2, 1]}},
                          "amplitude": "50 uA/mm^3", "duration": "2 ms"}],
         }},

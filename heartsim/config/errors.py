@@ -81,5 +81,8 @@ def format_validation_error(exc: ValidationError, model: type[BaseModel]) -> lis
                 shown = repr(err["input"])
                 if len(shown) <= 60:
                     msg += f" (got {shown})"
+        if msg.startswith("@") and ": " in msg:  # a validator naming a key below its section
+            sub, msg = msg[1:].split(": ", 1)
+            path = f"{path}.{sub}" if path else sub
         lines.append(f"{path}: {msg}" if path else msg)
     return lines

@@ -24,6 +24,8 @@ Vec3 = tuple[Length, Length, Length]
 Direction = tuple[float, float, float]
 
 SCHEMA_VERSION = 1
+#: prefix of a validator message that names a key below the section it was raised in
+SUBKEY = "@"
 
 
 def _resolve_path(value: Path, info: ValidationInfo) -> Path:
@@ -194,9 +196,8 @@ class IonicConfig(Section):
             if name not in known:
                 from heartsim.config.errors import suggest
 
-                raise ValueError(
-                    f"unknown parameter {name!r} of {self.model}{suggest(name, known)}"
-                )
+                raise ValueError(f"{SUBKEY}parameters.{name}: unknown parameter of {self.model}"
+                                 f"{suggest(name, known)}")
         return self
 
 

@@ -21,7 +21,7 @@ from heartsim.mesh import build_mesh
 
 
 def strip_config(h: float, length: float, fiber, sigma_l: float, sigma_t: float, dt: float, end: float,
-                 model: str = "aliev_panfilov", lumped: bool = False) -> dict:
+                 model: str = "mitchell_schaeffer", lumped: bool = False) -> dict:
     """Raw config mapping of the strip case."""
     return {
         "name": "cv-strip",
@@ -43,8 +43,8 @@ def conduction_velocity(h: float, fiber=(1, 0, 0), sigma_l: float = 0.1334, sigm
                         comm: MPI.Comm = MPI.COMM_SELF, **kw) -> float:
     """Conduction velocity (mm/ms) of a planar wave along x on a strip of cell size ``h`` (mm)."""
     sigma_along_x = sigma_l if abs(fiber[0]) > 0.5 else sigma_t
-    if end is None:  # generous: AP-model speed ~ 1.6 sqrt(sigma) mm/ms at these parameters
-        end = 2.0 + 1.5 * length / (1.2 * sigma_along_x ** 0.5)
+    if end is None:  # generous bound; the loop stops once the far end is activated
+        end = 5.0 + 3.0 * length / (1.0 * (sigma_along_x / 0.1334) ** 0.5)
     cfg = validate_data(strip_config(h, length, fiber, sigma_l, sigma_t, dt, end, **kw), Path.cwd())
     ep = cfg.physics.ep
     problem = Monodomain(build_mesh(cfg.mesh, comm), ep, cfg.time.dt, cfg.solver.ep_options(),

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.mpi
 CASE = {
     "mesh": {"generate": "box", "size": [8, 4, 1], "resolution": 0.25},
     "physics": {"ep": {
+        "ionic": {"model": "mitchell_schaeffer"},
         "fiber": [1, 1, 0],
         "stimuli": [{"region": {"sphere": {"center": [1, 1, 0.5], "radius": 0.8}}}],
     }},
@@ -47,3 +48,11 @@ def test_activation_two_ranks_matches_one_rank():
     assert np.isnan(t1).sum() < t1.size // 2  # the wave covered most of the tissue
     diff = np.nanmax(np.abs(t1 - t2))
     assert diff <= CASE["time"]["dt"], diff
+
+
+def test_manufactured_solution_error_same_on_two_ranks():
+    from heartsim.verification.ep_mms import mms_error
+
+    e1 = mms_error(8, dt=0.01, end=0.05, theta=0.5, splitting="strang", comm=MPI.COMM_SELF)
+    e2 = mms_error(8, dt=0.01, end=0.05, theta=0.5, splitting="strang", comm=MPI.COMM_WORLD)
+    assert abs(e1 - e2) <= 1e-8 * e1, (e1, e2)
