@@ -72,7 +72,7 @@ def cell_midpoints(mesh: dolfinx.mesh.Mesh, cells: np.ndarray) -> np.ndarray:
 
 def dofs_of_cells(space, cells: np.ndarray) -> np.ndarray:
     """Local dofs (owned and ghost) of the given local cells."""
-    return dolfinx.fem.locate_dofs_topological(space, space.mesh.topology.dim, cells.astype(np.int32))
+    return np.unique(space.dofmap.list[cells.astype(np.int32)].ravel())
 
 
 def petsc_vec(function) -> PETSc.Vec:
@@ -102,7 +102,9 @@ class FunctionSeriesWriter:
         self.paths: list[Path] = []
         if "vtx" in formats:
             path = folder / f"{stem}.bp"
-            self._vtx = dolfinx.io.VTXWriter(comm, str(path), functions, engine="BP4")
+            # the mesh is written once (reuse), not with every time step
+            self._vtx = dolfinx.io.VTXWriter(comm, str(path), functions, engine="BP4",
+                                             mesh_policy=dolfinx.io.VTXMeshPolicy.reuse)
             self.paths.append(path)
         if "xdmf" in formats:
             path = folder / f"{stem}.xdmf"

@@ -61,6 +61,14 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger) -> dict:
             if problem.step_count % every == 0 or problem.step_count == steps:
                 writer.write(problem.t)
             progress.update(problem.step_count, problem.t)
+    except Exception as exc:
+        if comm.rank == 0:
+            write_json_atomic(out / "summary.json", {
+                "status": "failed", "name": cfg.name, "error": f"{type(exc).__name__}: {exc}",
+                "failed_at_step": problem.step_count + 1, "failed_at_time_ms": problem.t,
+                "last_output_time_ms": (problem.step_count // every) * every * cfg.time.dt,
+                "config_hash": config_hash(resolved)})
+        raise
     finally:
         writer.close()
     loop_time = time.perf_counter() - loop_start

@@ -106,3 +106,15 @@ def test_run_under_mpi(small_config_dict, tmp_path_factory):
     assert main(["run", str(cfg), "--out", str(Path(base) / "out")]) == 0
     summary = json.loads((Path(base) / "out/summary.json").read_text())
     assert summary["ranks"] == 2 and summary["dofs"] == 135
+
+
+def test_solver_failure_exits_1_with_failed_summary(small_config_dict, write_config, tmp_path, capsys):
+    """PETSc options pass through: one CG iteration at rtol 1e-14 cannot converge."""
+    cfg = write_config(small_config_dict)
+    out = tmp_path / "out"
+    status = main(["run", str(cfg), "--out", str(out), "--set", "solver.ep.ksp_max_it=1",
+                   "--set", "solver.ep.ksp_rtol=1e-14"])
+    assert status == 1
+    assert "diffusion solve diverged" in capsys.readouterr().err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "failed" and summary["failed_at_step"] == 1
