@@ -75,6 +75,15 @@ def dofs_of_cells(space, cells: np.ndarray) -> np.ndarray:
     return np.unique(space.dofmap.list[cells.astype(np.int32)].ravel())
 
 
+def dof_input_indices(space) -> np.ndarray:
+    """Rank-independent key of every local dof (owned and ghost) of a P1 space: the index of its
+    node in the mesh input (generated or read), so that data can be matched across partitions."""
+    geometry = space.mesh.geometry
+    node_of_dof = np.empty(space.dofmap.index_map.size_local + space.dofmap.index_map.num_ghosts, dtype=np.int64)
+    node_of_dof[space.dofmap.list.ravel()] = geometry.dofmap.ravel()
+    return np.asarray(geometry.input_global_indices, dtype=np.int64)[node_of_dof]
+
+
 def petsc_vec(function) -> PETSc.Vec:
     """The PETSc vector that shares memory with a Function's values."""
     return function.x.petsc_vec

@@ -47,3 +47,17 @@ def write_config(tmp_path):
         return path
 
     return _write
+
+
+def read_point_field(h5_path, name):
+    """(coordinates, values) of a P1 field in a heartsim XDMF/HDF5 output, sorted by coordinates,
+    so that runs on different numbers of ranks can be compared node by node."""
+    import h5py
+    import numpy as np
+
+    with h5py.File(h5_path, "r") as f:
+        xyz = f["Mesh/mesh/geometry"][:]
+        group = f[f"Function/{name}"]
+        values = group[sorted(group.keys(), key=float)[-1]][:].ravel()
+    order = np.lexsort(np.round(xyz, 8).T[::-1])
+    return xyz[order], values[order]

@@ -17,6 +17,8 @@ from heartsim.cli.logs import setup_logging
 from heartsim.config.errors import ConfigError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: stopped on SIGTERM/SIGUSR1 after writing a checkpoint: requeue and continue with --restart
+EXIT_CHECKPOINTED = 75
 
 REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 DEMO_CONFIG = REPO_CONFIGS / "demo.yaml"
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a config value (dot path), repeatable")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    p.add_argument("--restart", type=Path, metavar="DIR",
+                   help="continue the run in DIR from its newest checkpoint (DIR is also the output folder)")
 
     p = sub.add_parser("demo", help="run the built-in demo case (configs/demo.yaml)")
     p.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
@@ -100,11 +104,15 @@ def cmd_schema(args, log: logging.Logger) -> int:
 
 
 def _run_config(config_path: Path, out: Path | None, overrides: list[str], force: bool,
-                log: logging.Logger) -> int:
+                log: logging.Logger, restart: Path | None = None) -> int:
     from heartsim.config import load_config
     from heartsim.io.outputs import check_output_folder
 
     cfg = load_config(config_path, overrides)
+    if restart is not None:
+        if out is not None and out.resolve() != restart.resolve():
+            raise ConfigError([f"--out {out}: differs from --restart {restart} (a restart writes into its own folder)"])
+        out = restart
     if out is None:
         out = cfg.output.folder or Path("results") / config_path.stem
     out = out.resolve()
@@ -113,7 +121,7 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
 
     comm = MPI.COMM_WORLD
     problem = None
-    if comm.rank == 0:
+    if comm.rank == 0 and restart is None:
         try:
             check_output_folder(out, force)
         except ConfigError as exc:
@@ -122,10 +130,13 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
     if problem:
         raise ConfigError(problem)
 
-    from heartsim.simulation.ep_run import run_ep
+    from heartsim.simulation.ep_run import Checkpointed, run_ep
 
     log.info("running %s (%s) into %s", cfg.name, config_path, out)
-    summary = run_ep(cfg, out, comm, log)
+    try:
+        summary = run_ep(cfg, out, comm, log, restart=restart is not None)
+    except Checkpointed:
+        return EXIT_CHECKPOINTED
     act = summary["activation_time_ms"]
     log.info("done in %.1f s: %d steps, %.1f steps/s; activation %s to %s ms",
              summary["wall_time_s"], summary["steps"], summary["steps_per_second"] or 0,
@@ -138,7 +149,7 @@ def _fmt(value) -> str:
 
 
 def cmd_run(args, log: logging.Logger) -> int:
-    return _run_config(args.config, args.out, args.overrides, args.force, log)
+    return _run_config(args.config, args.out, args.overrides, args.force, log, args.restart)
 
 
 def cmd_demo(args, log: logging.Logger) -> int:

@@ -343,6 +343,19 @@ class OutputConfig(Section):
     """Interval between writes of the transmembrane potential (ms)."""
 
 
+class CheckpointConfig(Section):
+    """Periodic checkpoints of the complete run state, for restart (``run --restart DIR``).
+
+    A checkpoint is also written when the run receives SIGTERM or SIGUSR1 (Slurm's warning before
+    the time limit); the run then exits with status 75 so that a job script can requeue it.
+    """
+
+    interval: Optional[Quantity("ms", gt=0)] = None
+    """Simulated time between checkpoints (ms); none: only on a signal."""
+    keep: int = Field(2, ge=1)
+    """How many of the newest checkpoints are kept."""
+
+
 PetscValue = Union[str, int, float, bool, None]
 
 DEFAULT_EP_PETSC = {
@@ -390,6 +403,8 @@ class Config(Section):
     """PETSc options."""
     backend: BackendConfig = BackendConfig()
     """Array backend."""
+    checkpoint: CheckpointConfig = CheckpointConfig()
+    """Checkpoints and restart."""
 
     @model_validator(mode="after")
     def _regions_inside_mesh(self) -> "Config":

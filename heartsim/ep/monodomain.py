@@ -82,6 +82,26 @@ class Monodomain:
         self.step_count += 1
         self.t = self.step_count * self.dt
 
+    def state(self) -> dict[str, np.ndarray]:
+        """Every nodal array of the time-loop state (local nodes, NumPy), for a checkpoint."""
+        return {"v": self.v.x.array.copy(), "ionic": self.backend.to_host(self.states).copy(),
+                "activation": self.activation.times.copy()}
+
+    def counters(self) -> dict[str, float]:
+        """The scalar time-loop state, for a checkpoint."""
+        return {"t": self.t, "step": self.step_count, "ksp_iterations": self.diffusion.iterations,
+                "ksp_solves": self.diffusion.solves}
+
+    def restore(self, fields: dict[str, np.ndarray], counters: dict) -> None:
+        """Set the state written by :meth:`state` and :meth:`counters`."""
+        self.v.x.array[:] = fields["v"]
+        self.states = self.backend.from_host(np.ascontiguousarray(fields["ionic"]))
+        self.activation.times[:] = fields["activation"]
+        self.step_count = int(counters["step"])
+        self.t = self.step_count * self.dt
+        self.diffusion.iterations = int(counters["ksp_iterations"])
+        self.diffusion.solves = int(counters["ksp_solves"])
+
     def activation_function(self) -> dolfinx.fem.Function:
         """Activation times (ms; NaN where never activated) as a P1 Function for output."""
         f = dolfinx.fem.Function(self.space, name="activation_time")

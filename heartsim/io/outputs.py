@@ -12,8 +12,8 @@ from typing import Any
 from heartsim.config.errors import ConfigError
 
 #: names heartsim writes into an output folder (removed before a --force rerun)
-OUTPUT_NAMES = ("v.bp", "v.xdmf", "v.h5", "activation.bp", "activation.xdmf", "activation.h5",
-                "summary.json", "config.resolved.json")
+OUTPUT_NAMES = ("v.bp", "v.xdmf", "v.h5", "v.restart*", "activation.bp", "activation.xdmf", "activation.h5",
+                "summary.json", "config.resolved.json", "status.json", "checkpoint")
 
 
 def check_output_folder(folder: Path, force: bool) -> None:
@@ -27,12 +27,12 @@ def check_output_folder(folder: Path, force: bool) -> None:
 def prepare_output_folder(folder: Path) -> None:
     """Create ``folder`` and remove heartsim's own previous outputs from it (rank 0 only)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUT_NAMES:
-        path = folder / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+    for pattern in OUTPUT_NAMES:
+        for path in folder.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

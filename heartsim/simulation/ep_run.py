@@ -1,4 +1,10 @@
-"""Run a monodomain case from a validated config: mesh, problem, time loop, outputs, summary."""
+"""Run a monodomain case from a validated config: mesh, problem, time loop, outputs, summary.
+
+The run can be stopped by SIGTERM/SIGUSR1 (it finishes its step, writes a checkpoint and raises
+:class:`Checkpointed`) and continued with ``restart=True`` from the newest checkpoint in its output
+folder, on any number of ranks. Field time series of a continued run go to new files
+(``v.restart<k>.xdmf``), whose first time is the checkpoint's.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +22,28 @@ from heartsim.ep.monodomain import Monodomain
 from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
 from heartsim.kernels.backend import select_backend
 from heartsim.mesh import build_mesh
+from heartsim.runtime.checkpoint import latest_checkpoint, read_checkpoint, write_checkpoint
+from heartsim.runtime.signals import StopRequest
+from heartsim.runtime.status import write_status
 from heartsim.versions import stack_versions
 
 
-def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger) -> dict:
+class Checkpointed(Exception):
+    """The run stopped on a signal after writing a checkpoint (the CLI exits with status 75)."""
+
+
+def state_hash(cfg: Config) -> str:
+    """Hash of what a checkpoint's state depends on (not end time, outputs or checkpoint policy)."""
+    data = cfg.model_dump(mode="json", include={"mesh", "physics", "solver", "backend"})
+    data["dt"] = cfg.time.dt
+    return config_hash(data)
+
+
+def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False) -> dict:
     """Run ``cfg`` (physics.ep) writing into ``out``; returns the summary (also in summary.json).
 
-    Everything that can reject the input (backend, mesh, regions) is done before the output
-    folder is touched.
+    Everything that can reject the input (backend, mesh, regions, the checkpoint to restart from)
+    is checked before the output folder is touched.
     """
     wall_start = time.perf_counter()
     dx.check_version()
@@ -40,36 +60,79 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger) -> dict:
              ", lumped mass" if ep.numerics.lumped_mass else "")
     for s in problem.stimuli:
         log.debug("stimulus %s: %d nodes", s.config.name or "", s.global_count)
+    keys = dx.dof_input_indices(problem.space)
+    fingerprint = state_hash(cfg)
 
-    if comm.rank == 0:
-        prepare_output_folder(out)
-    comm.barrier()
+    segment, previous_wall = 0, 0.0
+    if restart:
+        path = comm.bcast(latest_checkpoint(out) if comm.rank == 0 else None, root=0)
+        if path is None:
+            raise ConfigError([f"--restart {out}: no checkpoint to continue from"])
+        fields, meta = read_checkpoint(path, comm, keys)
+        if meta["state_hash"] != fingerprint:
+            raise ConfigError([f"--restart {out}: the checkpoint was written by a different case "
+                               "(mesh, physics, solver, backend or dt changed)"])
+        problem.restore(fields, meta)
+        segment, previous_wall = meta["segment"] + 1, meta["wall_time_s"]
+        log.info("restarting from %s at t = %.3f ms (step %d, checkpointed on %d rank(s))",
+                 path.name, problem.t, problem.step_count, meta["ranks"])
+
     resolved = cfg.model_dump(mode="json")
     if comm.rank == 0:
+        if not restart:
+            prepare_output_folder(out)
         write_json_atomic(out / "config.resolved.json", resolved)
+        write_status(out, "running", t_ms=problem.t, step=problem.step_count)
+    comm.barrier()
 
-    writer = dx.FunctionSeriesWriter(comm, out, "v", [problem.v], cfg.output.formats)
-    writer.write(0.0)
     steps = cfg.time.steps()
     every = max(1, round(cfg.output.interval / cfg.time.dt))
-    progress = Progress(steps, steps * cfg.time.dt, log)
+    ckpt_every = round(cfg.checkpoint.interval / cfg.time.dt) if cfg.checkpoint.interval else 0
+
+    def checkpoint(reason: str) -> Path:
+        meta = {**problem.counters(), "segment": segment, "ranks": comm.size, "state_hash": fingerprint,
+                "reason": reason, "wall_time_s": previous_wall + time.perf_counter() - wall_start}
+        return write_checkpoint(out, comm, keys, problem.n_owned, problem.state(), meta, cfg.checkpoint.keep)
+
+    stem = "v" if segment == 0 else f"v.restart{segment}"
+    writer = dx.FunctionSeriesWriter(comm, out, stem, [problem.v], cfg.output.formats)
+    writer.write(problem.t)
+    progress = Progress(steps - problem.step_count, steps * cfg.time.dt, log)
+    first_step = problem.step_count
+    stop = StopRequest()
     setup_time = time.perf_counter() - wall_start
     loop_start = time.perf_counter()
     try:
-        for _ in range(steps):
+        while problem.step_count < steps:
             problem.advance()
             if problem.step_count % every == 0 or problem.step_count == steps:
                 writer.write(problem.t)
-            progress.update(problem.step_count, problem.t)
+            if ckpt_every and problem.step_count % ckpt_every == 0 and problem.step_count < steps:
+                checkpoint("interval")
+            progress.update(problem.step_count - first_step, problem.t)
+            signum = stop.pending(comm)
+            if signum and problem.step_count < steps:
+                path = checkpoint(f"signal {signum}")
+                if comm.rank == 0:
+                    write_status(out, "checkpointed", reason=f"signal {signum}", t_ms=problem.t,
+                                 step=problem.step_count, checkpoint=path.name)
+                log.warning("signal %d: checkpoint %s written at t = %.3f ms; continue with --restart %s",
+                            signum, path.name, problem.t, out)
+                raise Checkpointed(path)
+    except Checkpointed:
+        raise
     except Exception as exc:
         if comm.rank == 0:
+            error = f"{type(exc).__name__}: {exc}"
             write_json_atomic(out / "summary.json", {
-                "status": "failed", "name": cfg.name, "error": f"{type(exc).__name__}: {exc}",
+                "status": "failed", "name": cfg.name, "error": error,
                 "failed_at_step": problem.step_count + 1, "failed_at_time_ms": problem.t,
                 "last_output_time_ms": (problem.step_count // every) * every * cfg.time.dt,
                 "config_hash": config_hash(resolved)})
+            write_status(out, "failed", reason=error, t_ms=problem.t, step=problem.step_count)
         raise
     finally:
+        stop.restore()
         writer.close()
     loop_time = time.perf_counter() - loop_start
 
@@ -78,6 +141,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger) -> dict:
     act_writer.write(0.0)
     act_writer.close()
     lo, hi, missing = problem.activation_range()
+    loop_steps = steps - first_step
 
     summary = {
         "status": "completed",
@@ -88,9 +152,10 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger) -> dict:
         "steps": steps,
         "dt_ms": cfg.time.dt,
         "end_time_ms": problem.t,
-        "wall_time_s": round(time.perf_counter() - wall_start, 3),
+        "restarts": segment,
+        "wall_time_s": round(previous_wall + time.perf_counter() - wall_start, 3),
         "setup_time_s": round(setup_time, 3),
-        "steps_per_second": round(steps / loop_time, 2) if loop_time > 0 else None,
+        "steps_per_second": round(loop_steps / loop_time, 2) if loop_time > 0 and loop_steps else None,
         "linear_iterations_per_solve": round(problem.diffusion.iterations / max(1, problem.diffusion.solves), 2),
         "activation_time_ms": {
             "min": lo if missing < problem.n_global else None,
@@ -105,4 +170,5 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger) -> dict:
     problem.destroy()
     if comm.rank == 0:
         write_json_atomic(out / "summary.json", summary)
+        write_status(out, "completed", t_ms=problem.t, step=problem.step_count)
     return summary

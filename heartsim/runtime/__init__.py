@@ -1,0 +1,1 @@
+"""Run-time services of a run: checkpoints, stop signals, the status file."""

@@ -1,0 +1,16 @@
+"""The status file of a run (``status.json``): running, completed, failed or checkpointed, atomically."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from heartsim.io.outputs import write_json_atomic
+
+STATUS_FILE = "status.json"
+
+
+def write_status(folder: Path, state: str, **details) -> None:
+    """Write ``{"state": state, ...details, "updated": ISO time}`` to folder/status.json (rank 0 only)."""
+    write_json_atomic(folder / STATUS_FILE, {"state": state, **details,
+                                             "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
