@@ -93,8 +93,39 @@ exec chroot "$R" /usr/bin/env -u PYTHONHOME -u PYTHONSTARTUP -u VIRTUAL_ENV -u P
   PATH='"$HEARTSIM_VENV"'/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   HOME=/root /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$W" "$@"
 '
+    [ "${HS_EXEC:-0}" = 1 ] && exec unshare "${unshare_opts[@]}" /bin/bash -c "$setup" heartsim-chroot \
+        "$rootfs" "$workdir" "${#binds[@]}" "${binds[@]}" "$@"
     unshare "${unshare_opts[@]}" /bin/bash -c "$setup" heartsim-chroot \
         "$rootfs" "$workdir" "${#binds[@]}" "${binds[@]}" "$@"
+}
+
+# Run hs_chroot so that SIGUSR1/SIGTERM/SIGINT reach the command inside: unshare ignores USR1 and
+# TERM (else it would die and take the namespace with it), and this shell forwards each of the three
+# signals to the namespace's first process. Returns the command's exit status.
+hs_chroot_forwarding() {
+    local -
+    set +e  # wait's non-zero statuses are data here
+    ( trap '' USR1 TERM; HS_EXEC=1 hs_chroot "$@" ) 0<&0 &
+    local pid=$! status
+    _hs_forward() {
+        local kids
+        kids=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
+        [ -n "$kids" ] && kill -s "$1" $kids 2>/dev/null
+        return 0
+    }
+    trap '_hs_forward USR1' USR1
+    trap '_hs_forward TERM' TERM
+    trap '_hs_forward INT' INT
+    wait "$pid"; status=$?
+    # wait returns early (status > 128) when a trapped signal arrives: wait again until the child
+    # is reaped (127: it already was, and the status was its own)
+    while [ "$status" -gt 128 ]; do
+        local next
+        wait "$pid" 2>/dev/null; next=$?
+        [ "$next" = 127 ] && break
+        status=$next
+    done
+    return "$status"
 }
 
 # Variables every heartsim process gets (native or rootfs).
