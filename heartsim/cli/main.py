@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="run the built-in demo case (configs/demo.yaml)")
     p.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+
+    from heartsim.cli import batch
+
+    batch.register(sub)
     return parser
 
 
@@ -77,13 +81,22 @@ def cmd_info(args, log: logging.Logger) -> int:
     from heartsim.kernels.backend import probe_gpu
     from heartsim.versions import stack_versions
 
+    import socket
+
+    from heartsim.kernels.backend import local_rank
+
+    comm = MPI.COMM_WORLD
     versions = stack_versions()
     _, gpu = probe_gpu()
-    if MPI.COMM_WORLD.rank == 0:
+    mapping = comm.gather((comm.rank, socket.gethostname(), local_rank(), gpu), root=0)
+    if comm.rank == 0:
         for name, version in versions.items():
             print(f"{name:>8}: {version}")
-        print(f"{'MPI size':>8}: {MPI.COMM_WORLD.size}")
+        print(f"{'MPI size':>8}: {comm.size}")
         print(f"{'GPU':>8}: {gpu}")
+        if comm.size > 1:
+            for rank, host, local, device in mapping:
+                print(f"    rank {rank} on {host} (local rank {local}): {device}")
     return EXIT_OK
 
 
@@ -162,7 +175,16 @@ def cmd_demo(args, log: logging.Logger) -> int:
     return status
 
 
-COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "demo": cmd_demo}
+def _batch(name: str):
+    def command(args, log):
+        from heartsim.cli import batch
+
+        return getattr(batch, f"cmd_{name}")(args, log)
+    return command
+
+
+COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "demo": cmd_demo,
+            "slurm": _batch("slurm"), "sweep": _batch("sweep"), "collect": _batch("collect")}
 
 
 def main(argv: list[str] | None = None) -> int:

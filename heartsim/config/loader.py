@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -30,28 +31,79 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+_INDEXED = re.compile(r"^([^\[\]]+)((?:\[\d+\])*)$")
+
+
+def _parse_key(key: str) -> list[str | int]:
+    """``physics.ep.stimuli[0].start`` -> ["physics", "ep", "stimuli", 0, "start"]."""
+    parts: list[str | int] = []
+    for piece in key.strip().split("."):
+        match = _INDEXED.match(piece)
+        if not match:
+            raise ValueError(piece)
+        parts.append(match.group(1))
+        parts.extend(int(i) for i in re.findall(r"\[(\d+)\]", match.group(2)))
+    return parts
+
+
+def get_path(data: Any, key: str) -> Any:
+    """The value at a dot path (with [i] list indices) in a nested mapping; KeyError if absent."""
+    node = data
+    for part in _parse_key(key):
+        try:
+            node = node[part]
+        except (IndexError, TypeError):
+            raise KeyError(key) from None
+    return node
+
+
+def set_path(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``value`` at a dot path (with [i] list indices) in a nested mapping, creating sections."""
+    try:
+        parts = _parse_key(key)
+    except ValueError as exc:
+        raise ConfigError([f"{key}: malformed key (bad part {exc})"]) from None
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        nxt = parts[i + 1]
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                raise ConfigError([f"{key}: no list element [{part}]"])
+            child = node[part]
+        else:
+            if not isinstance(node, dict):
+                raise ConfigError([f"{key}: {part} is not inside a section"])
+            child = node.get(part)
+            if child is None:
+                child = node[part] = [] if isinstance(nxt, int) else {}
+        if isinstance(nxt, int) and not isinstance(child, list):
+            raise ConfigError([f"{key}: {part} is not a list"])
+        if isinstance(nxt, str) and not isinstance(child, dict):
+            raise ConfigError([f"{key}: {part} is not a section"])
+        node = child
+    last = parts[-1]
+    if isinstance(last, int):
+        if last >= len(node):
+            raise ConfigError([f"{key}: no list element [{last}]"])
+    node[last] = value
+
+
 def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> dict[str, Any]:
     """Apply ``section.key=value`` strings (value parsed as YAML) to a nested mapping in place."""
     for item in overrides:
         if "=" not in item:
             raise ConfigError([f"--set {item}: expected section.key=value"])
         key, text = item.split("=", 1)
-        parts = key.strip().split(".")
-        if not all(parts):
+        if not key.strip() or any(not p for p in key.strip().split(".")):
             raise ConfigError([f"--set {item}: empty key in {key!r}"])
         try:
             value = yaml.safe_load(text)
         except yaml.YAMLError:
             value = text
-        node = data
-        for part in parts[:-1]:
-            child = node.get(part)
-            if child is None:
-                child = node[part] = {}
-            if not isinstance(child, dict):
-                raise ConfigError([f"--set {item}: {part} is not a section"])
-            node = child
-        node[parts[-1]] = value
+        try:
+            set_path(data, key, value)
+        except ConfigError as exc:
+            raise ConfigError([f"--set {line}" for line in exc.lines]) from None
     return data
 
 

@@ -29,8 +29,24 @@ class Backend:
         return self.xp.asarray(array) if self.name == "cupy" else array
 
 
+LOCAL_RANK_VARIABLES = ("SLURM_LOCALID", "OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "PMI_LOCAL_RANK")
+
+
+def local_rank() -> int:
+    """This process's rank among the ranks of its node (from the launcher's environment; 0 alone)."""
+    import os
+
+    for var in LOCAL_RANK_VARIABLES:
+        if os.environ.get(var, "").isdigit():
+            return int(os.environ[var])
+    return 0
+
+
 def probe_gpu() -> tuple[ModuleType | None, str]:
-    """Return (cupy module, description) when CuPy finds a device, else (None, why not)."""
+    """Return (cupy module, description) when CuPy finds a device, else (None, why not).
+
+    With several devices, this rank takes device (local rank mod device count) and makes it current.
+    """
     try:
         import cupy
     except Exception as exc:  # ImportError, or a broken CUDA install raising at import
@@ -41,9 +57,11 @@ def probe_gpu() -> tuple[ModuleType | None, str]:
         return None, f"CuPy {cupy.__version__} found no CUDA device ({exc})"
     if count < 1:
         return None, f"CuPy {cupy.__version__} found no CUDA device"
-    props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
+    device = local_rank() % count
+    cupy.cuda.Device(device).use()
+    props = cupy.cuda.runtime.getDeviceProperties(device)
     name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
-    return cupy, f"CuPy {cupy.__version__} on {name} ({count} device(s))"
+    return cupy, f"CuPy {cupy.__version__} on GPU {device} of {count} ({name}), local rank {local_rank()}"
 
 
 def select_backend(kind: str = "auto") -> Backend:

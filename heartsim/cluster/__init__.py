@@ -1,0 +1,1 @@
+"""Batch work on clusters: Slurm job scripts, GPU binding of ranks."""
