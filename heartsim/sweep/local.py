@@ -15,8 +15,10 @@ from heartsim.sweep.cases import Case
 
 
 def _reason(log_text: str) -> str:
-    errors = [line for line in log_text.splitlines() if "error" in line.lower() or "failed" in line.lower()]
-    return (errors[-1] if errors else log_text.strip().splitlines()[-1:] or [""])[0][:500]
+    """The last error line of a run's output (or its last line)."""
+    lines = log_text.strip().splitlines()
+    errors = [line for line in lines if "error" in line.lower() or "failed" in line.lower()]
+    return (errors[-1] if errors else (lines[-1] if lines else ""))[:500]
 
 
 def run_case(case: Case, ranks: int = 1) -> dict:

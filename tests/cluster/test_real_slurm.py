@@ -1,0 +1,112 @@
+"""heartsim on a real (local, one-node) Slurm: a 2-task job, a sweep as a job array, and a job that
+outlives its time limit, checkpoints on Slurm's signal, is requeued and finishes with the same result
+as an uninterrupted run. The cluster's daemons are started here and stopped by their PIDs.
+"""
+
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import read_point_field
+from heartsim.cli.main import main
+from local_slurm import LocalSlurm
+
+pytestmark = pytest.mark.slurm
+
+
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory):
+    why = LocalSlurm.unavailable()
+    if why:
+        pytest.skip(why)
+    with LocalSlurm(tmp_path_factory.mktemp("slurm"), cpus=2) as cluster:
+        import os
+
+        old = os.environ.get("SLURM_CONF")
+        os.environ["SLURM_CONF"] = cluster.env["SLURM_CONF"]
+        yield cluster
+        if old is None:
+            del os.environ["SLURM_CONF"]
+        else:
+            os.environ["SLURM_CONF"] = old
+
+
+@pytest.fixture
+def profile(tmp_path):
+    path = tmp_path / "site.yaml"
+    path.write_text(yaml.safe_dump({
+        "name": "local", "launcher": "mpirun", "environment": {"kind": "native"},
+        "jit_cache": str(tmp_path / "jit"), "signal_seconds": 50,
+        "resources": {"time": "00:05:00", "ntasks_per_node": 1},
+    }))
+    return path
+
+
+def _submitted(capsys) -> str:
+    return re.search(r"submitted job (\S+)", capsys.readouterr().out).group(1)
+
+
+def test_two_task_job(slurm, profile, small_config_dict, write_config, tmp_path, capsys):
+    cfg = write_config(small_config_dict)
+    out = tmp_path / "run"
+    assert main(["slurm", str(cfg), "--profile", str(profile), "--out", str(out), "--ntasks-per-node", "2",
+                 "--submit"]) == 0
+    job = _submitted(capsys)
+    assert slurm.wait(job, 180) == ["COMPLETED"], (tmp_path / f"run-{job}.out")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "completed" and summary["ranks"] == 2
+    assert list((tmp_path / "jit").glob("fenics/*")), "forms compiled into the shared JIT cache"
+
+
+def test_sweep_as_job_array_and_collect(slurm, profile, small_config_dict, write_config, tmp_path, capsys):
+    write_config(small_config_dict, "base.yaml")
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(yaml.safe_dump({"name": "arr", "base": "base.yaml",
+                                     "grid": {"physics.ep.conductivity.longitudinal": [0.1, 0.2, 0.4]}}))
+    out = tmp_path / "sw"
+    assert main(["sweep", str(sweep), "--out", str(out), "--slurm", "--profile", str(profile),
+                 "--concurrency", "2", "--submit"]) == 0
+    job = _submitted(capsys)
+    assert "#SBATCH --array=0-2%2" in (out / "slurm/array.sbatch").read_text()
+    assert slurm.wait(job, 240) == ["COMPLETED"] * 3
+    assert main(["collect", str(out)]) == 0
+    assert "3 case(s): 3 completed, 0 not" in capsys.readouterr().out
+
+
+def test_time_limit_checkpoint_requeue_and_finish(slurm, profile, small_config_dict, write_config, tmp_path,
+                                                  capsys):
+    # about 65 s of work on one core: longer than the 60 s limit minus the 50 s warning
+    data = dict(small_config_dict, time={"dt": "0.1 ms", "end": "3500 ms"},
+                output={"formats": ["xdmf"], "interval": "500 ms"})
+    data["mesh"] = dict(data["mesh"], resolution="0.1 mm")
+    cfg = write_config(data)
+    out = tmp_path / "long"
+    assert main(["slurm", str(cfg), "--profile", str(profile), "--out", str(out), "--time", "1", "--job-name", "long", "--submit"]) == 0
+    job = _submitted(capsys)
+    # the uninterrupted reference, computed while the job runs
+    assert main(["-q", "run", str(cfg), "--out", str(tmp_path / "reference")]) == 0
+    deadline = time.time() + 600
+    while time.time() < deadline:
+        states = slurm.job_states(job)
+        if states == ["COMPLETED"] or (states and states[0] in ("FAILED", "CANCELLED", "TIMEOUT")):
+            break
+        info = slurm.run(["scontrol", "-o", "show", "job", job], check=False).stdout
+        if "JobState=PENDING" in info and "Reason=BeginTime" in info:
+            # a requeued job waits about two minutes before it may start again: release it now
+            slurm.run(["scontrol", "update", f"JobId={job}", "StartTime=now"], check=False)
+        time.sleep(2)
+    log = Path(tmp_path / f"long-{job}.out").read_text()
+    assert slurm.job_states(job) == ["COMPLETED"], log
+    assert "checkpointed before the time limit: requeueing" in log
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["restarts"] >= 1
+    ref_act = read_point_field(tmp_path / "reference/activation.h5", "activation_time")[1]
+    act = read_point_field(out / "activation.h5", "activation_time")[1]
+    assert np.array_equal(ref_act, act, equal_nan=True)
+    last = sorted(out.glob("v.restart*.h5"))[-1]
+    assert np.array_equal(read_point_field(tmp_path / "reference/v.h5", "v")[1], read_point_field(last, "v")[1])
