@@ -171,4 +171,5 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
     if comm.rank == 0:
         write_json_atomic(out / "summary.json", summary)
         write_status(out, "completed", t_ms=problem.t, step=problem.step_count)
+    comm.barrier()  # every rank returns once the files exist
     return summary

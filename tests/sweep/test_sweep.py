@@ -95,3 +95,15 @@ def test_changed_sweep_is_refused(base, tmp_path, capsys):
     s2 = _write(tmp_path / "s.yaml", {"base": "base.yaml", "grid": {"time.end": ["2 ms"]}})
     assert main(["sweep", str(s2), "--out", str(out)]) == 2
     assert "the sweep changed since this folder was prepared" in capsys.readouterr().err
+
+
+def test_shipped_sweeps_and_profiles_load():
+    from pathlib import Path
+
+    from heartsim.cli.batch import _profile
+
+    repo = Path(__file__).resolve().parents[2]
+    for path in sorted((repo / "configs/sweeps").glob("*.yaml")):
+        assert load_sweep(path).overrides()
+    for path in sorted((repo / "configs/profiles").glob("*.yaml")):
+        assert _profile(path).name
