@@ -36,15 +36,32 @@ def create_box(comm: MPI.Comm, lo: Sequence[float], hi: Sequence[float], cells: 
                                    ghost_mode=dolfinx.mesh.GhostMode.shared_facet)
 
 
-def read_xdmf_mesh(comm: MPI.Comm, path: Path, name: str = "mesh") -> tuple[dolfinx.mesh.Mesh, object]:
-    """Mesh (and its cell tags, or None) from a DOLFINx XDMF file."""
+def read_xdmf_mesh(comm: MPI.Comm, path: Path, name: str = "mesh"):
+    """Mesh, cell tags and facet tags (None where absent) from a DOLFINx XDMF file, read in parallel."""
     with dolfinx.io.XDMFFile(comm, str(path), "r") as xdmf:
         mesh = xdmf.read_mesh(name=name)
         try:
             tags = xdmf.read_meshtags(mesh, name="cell_tags")
         except RuntimeError:
             tags = None
-    return mesh, tags
+        mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
+        try:
+            facet_tags = xdmf.read_meshtags(mesh, name="facet_tags")
+        except RuntimeError:
+            facet_tags = None
+    return mesh, tags, facet_tags
+
+
+def write_xdmf_mesh(comm: MPI.Comm, path: Path, mesh, cell_tags, facet_tags) -> None:
+    """Write a mesh named "mesh" with MeshTags "cell_tags" and "facet_tags" (read back by read_xdmf_mesh)."""
+    mesh.name = "mesh"
+    with dolfinx.io.XDMFFile(comm, str(path), "w") as xdmf:
+        xdmf.write_mesh(mesh)
+        mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
+        for tags, name in ((cell_tags, "cell_tags"), (facet_tags, "facet_tags")):
+            if tags is not None:
+                tags.name = name
+                xdmf.write_meshtags(tags, mesh.geometry)
 
 
 def lagrange_space(mesh: dolfinx.mesh.Mesh, degree: int = 1, shape: tuple[int, ...] | None = None):
@@ -80,8 +97,59 @@ def dof_input_indices(space) -> np.ndarray:
     node in the mesh input (generated or read), so that data can be matched across partitions."""
     geometry = space.mesh.geometry
     node_of_dof = np.empty(space.dofmap.index_map.size_local + space.dofmap.index_map.num_ghosts, dtype=np.int64)
-    node_of_dof[space.dofmap.list.ravel()] = geometry.dofmap.ravel()
+    dofs = space.dofmap.list
+    # P1 dofs sit at the vertices, the first nodes of each cell in the geometry dofmap (any degree)
+    node_of_dof[dofs.ravel()] = geometry.dofmap[:, : dofs.shape[1]].ravel()
     return np.asarray(geometry.input_global_indices, dtype=np.int64)[node_of_dof]
+
+
+def mesh_from_arrays(comm: MPI.Comm, points: np.ndarray, cells: np.ndarray, cell: str, degree: int):
+    """Distributed mesh from arrays given on rank 0 (other ranks pass empty arrays), VTK node order.
+
+    DOLFINx's graph partitioner distributes the cells; ``mesh.geometry.input_global_indices`` and
+    ``mesh.topology.original_cell_index`` keep the input numbering.
+    """
+    import basix.ufl
+    import ufl
+
+    element = basix.ufl.element("Lagrange", cell, degree, shape=(3,))
+    perm = dolfinx.cpp.io.perm_vtk(dolfinx.mesh.to_type(cell), cells.shape[1])
+    return dolfinx.mesh.create_mesh(comm, np.ascontiguousarray(cells[:, perm]), points, ufl.Mesh(element))
+
+
+def tags_from_input(mesh, dim: int, entities: np.ndarray, values: np.ndarray, vtk_type: str | None = None):
+    """MeshTags of entities given by input node indices (VTK order, on any rank), owned where they live."""
+    if vtk_type is not None and len(entities):
+        perm = dolfinx.cpp.io.perm_vtk(dolfinx.mesh.to_type(vtk_type), entities.shape[1])
+        entities = entities[:, perm]
+    local, local_values = dolfinx.io.utils.distribute_entity_data(
+        mesh, dim, np.ascontiguousarray(entities, dtype=np.int64), np.asarray(values, dtype=np.int32))
+    mesh.topology.create_connectivity(dim, 0)
+    if dim < mesh.topology.dim:
+        mesh.topology.create_connectivity(dim, mesh.topology.dim)
+    adjacency = dolfinx.cpp.graph.AdjacencyList_int32(local)
+    return dolfinx.mesh.meshtags_from_entities(mesh, dim, adjacency, local_values.astype(np.int32))
+
+
+def original_cell_index(mesh) -> np.ndarray:
+    """Input index of every local cell (owned first, then ghosts)."""
+    return np.asarray(mesh.topology.original_cell_index, dtype=np.int64)
+
+
+def measure_of_tags(mesh, tags, dim: int, comm: MPI.Comm) -> dict[int, float]:
+    """Global volume (dim = tdim) or area (dim = tdim - 1) of every tag value."""
+    import ufl
+
+    values = sorted(set(comm.allreduce(set(np.unique(tags.values).tolist()), op=MPI.BOR))) if tags else []
+    measure = ufl.Measure("dx" if dim == mesh.topology.dim else "ds", domain=mesh, subdomain_data=tags)
+    one = dolfinx.fem.Constant(mesh, 1.0)
+    return {int(v): assemble_scalar(one * measure(int(v)), comm) for v in values}
+
+
+def total_volume(mesh, comm: MPI.Comm) -> float:
+    import ufl
+
+    return assemble_scalar(dolfinx.fem.Constant(mesh, 1.0) * ufl.dx(domain=mesh), comm)
 
 
 def petsc_vec(function) -> PETSc.Vec:

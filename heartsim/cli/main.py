@@ -69,9 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
 
-    from heartsim.cli import batch
+    from heartsim.cli import batch, mesh_cmd
 
     batch.register(sub)
+    mesh_cmd.register(sub)
     return parser
 
 
@@ -184,7 +185,8 @@ def _batch(name: str):
 
 
 COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "run": cmd_run, "demo": cmd_demo,
-            "slurm": _batch("slurm"), "sweep": _batch("sweep"), "collect": _batch("collect")}
+            "slurm": _batch("slurm"), "sweep": _batch("sweep"), "collect": _batch("collect"),
+            "mesh": lambda args, log: __import__("heartsim.cli.mesh_cmd", fromlist=["cmd_mesh"]).cmd_mesh(args, log)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -139,7 +139,17 @@ class MeshConfig(Section):
     generate: Optional[Literal["box"]] = None
     """Generate a mesh: ``box`` is a block of tetrahedra (or hexahedra) of ``size`` at ``resolution``."""
     file: Optional[ExistingFile] = None
-    """Mesh file to read (DOLFINx XDMF for now; more formats with the mesh loaders)."""
+    """Volume mesh file: .vtu, .vtk, .msh (Gmsh 2.2/4.1), .inp, .mesh, .xdmf, .xml/.xml.gz (DOLFIN)."""
+    cell_tag_array: Optional[str] = None
+    """Cell-data array holding cell tags (default: gmsh:physical, medit:ref, cell_tags, ... or the first integer array)."""
+    facet_tag_array: Optional[str] = None
+    """Cell-data array of the file's boundary cells holding facet tags (default: the cell tag array)."""
+    surfaces: dict[str, ExistingFile] = {}
+    """Facet tags from separate surface files, name -> file (.stl, .vtk, .vtp, .ply, .obj), tags 1, 2, ... in order."""
+    cell_tag_names: dict[str, int] = {}
+    """Names of cell tag values (added to those the file names, e.g. Gmsh physical names)."""
+    facet_tag_names: dict[str, int] = {}
+    """Names of facet tag values (added to those the file names)."""
     size: Optional[Vec3] = None
     """Edge lengths of the generated box (mm)."""
     origin: Vec3 = (0.0, 0.0, 0.0)
@@ -164,6 +174,8 @@ class MeshConfig(Section):
         names = [t.name for t in self.cell_tags]
         if len(set(names)) != len(names):
             raise ValueError("cell tag names must be unique")
+        if self.file is None and (self.surfaces or self.cell_tag_array or self.facet_tag_array):
+            raise ValueError("surfaces and tag arrays apply to mesh.file only")
         return self
 
     def box_cells(self) -> tuple[int, int, int]:
