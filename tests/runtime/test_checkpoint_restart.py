@@ -101,3 +101,22 @@ def test_checkpoint_on_two_ranks_restarts_on_one(small_config_dict, tmp_path_fac
         assert np.array_equal(np.isnan(a), np.isnan(b))
         assert np.nanmax(np.abs(a - b)) < 1e-6
     comm.barrier()
+
+
+def test_sigkill_leaves_previous_checkpoint_readable(small_config_dict, write_config, tmp_path):
+    """SIGKILL at an arbitrary moment: the newest complete checkpoint still restarts the run."""
+    data = _case(small_config_dict, end="1500 ms", interval="5 ms", keep=2)
+    data["mesh"] = dict(data["mesh"], resolution="0.25 mm")
+    data["output"] = {"formats": ["xdmf"], "interval": "100 ms"}
+    cfg = write_config(data)
+    plain, killed = tmp_path / "plain", tmp_path / "killed"
+    assert main(["-q", "run", str(cfg), "--out", str(plain)]) == 0
+    proc = subprocess.Popen([sys.executable, "-m", "heartsim", "-q", "run", str(cfg), "--out", str(killed)])
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list((killed / "checkpoint").glob("ckpt-*.npz"))) < 2:
+        time.sleep(0.01)
+    time.sleep(0.137)
+    proc.kill()
+    proc.wait()
+    assert main(["-q", "run", str(cfg), "--restart", str(killed)]) == 0
+    assert np.array_equal(_activation(plain), _activation(killed), equal_nan=True)

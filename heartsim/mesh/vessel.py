@@ -1,0 +1,201 @@
+"""Vessel label -> tetrahedral lumen mesh with flat, tagged inlet and outlet caps.
+
+Ends of the vessel (where the segmentation stops) are found as extremities of the geodesic distance
+inside the mask: starting from the voxel deepest inside the vessel (largest distance to the wall),
+voxels whose geodesic distance is the largest within ``end_radius`` mm are branch ends. At each end
+the local centreline direction is the line from the centroid of the voxels 8-12 mm back along the
+branch to those in its last 3 mm. The surface is cut flat by the plane perpendicular to that
+direction, ``cap_offset`` mm inside the end, only within a ball around the end (so that other parts
+of the vessel crossing the same plane are untouched), and the hole is closed by a planar cap.
+After volume meshing, boundary facets on a cap plane with the plane's normal are that cap; the
+rest is ``wall``. The inlet is the end nearest to an ``inlet_hint`` point (for an aorta: the left
+ventricle's centroid when its label is given), else the largest cap; the others are
+``outlet_1..k`` in decreasing order of area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from heartsim.config.errors import ConfigError
+from heartsim.mesh.labels import LabelMap, largest_component, mask_surface
+from heartsim.mesh.meshdata import MeshData
+from heartsim.mesh.volume import facet_geometry, tetrahedralise
+
+
+@dataclass
+class Cap:
+    centre: np.ndarray  # point on the cut plane (mm)
+    normal: np.ndarray  # outward unit normal of the cap
+    radius: float  # radius of the ball within which the cut applies (mm)
+
+
+def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
+    """Shortest-path distance (mm) inside ``mask`` from ``seed`` over the 26-neighbour voxel graph."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    index = -np.ones(mask.shape, dtype=np.int64)
+    voxels = np.argwhere(mask)
+    index[tuple(voxels.T)] = np.arange(len(voxels))
+    rows, cols, weights = [], [], []
+    for d in np.array([(a, b, c) for a in (0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)
+                       if (a, b, c) > (0, 0, 0)]):
+        shifted = voxels + d
+        ok = np.all((shifted >= 0) & (shifted < mask.shape), axis=1)
+        src, dst = np.flatnonzero(ok), index[tuple(shifted[ok].T)]
+        keep = dst >= 0
+        rows.append(src[keep])
+        cols.append(dst[keep])
+        weights.append(np.full(keep.sum(), float(np.linalg.norm(d * spacing))))
+    n = len(voxels)
+    graph = coo_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    start = index[seed]
+    dist = dijkstra(graph, directed=False, indices=int(start))
+    out = np.full(mask.shape, np.inf)
+    out[tuple(voxels.T)] = dist
+    return out
+
+
+def find_caps(mask: np.ndarray, affine: np.ndarray, end_radius: float = 8.0, cap_offset: float = 3.0,
+              min_branch: float = 10.0) -> list[Cap]:
+    """Cut planes at the ends of a vessel mask (see the module docstring)."""
+    from scipy import ndimage
+
+    spacing = np.linalg.norm(affine[:3, :3], axis=0)
+    depth = ndimage.distance_transform_edt(mask, sampling=spacing)
+    seed = np.unravel_index(np.argmax(depth), mask.shape)
+    geo = geodesic_distance(mask, spacing, seed)
+    finite = np.where(np.isfinite(geo), geo, -1.0)
+    size = np.maximum(1, np.round(2 * end_radius / spacing).astype(int)) | 1
+    local_max = ndimage.maximum_filter(finite, size=tuple(size)) == finite
+    ends = np.argwhere(local_max & mask & (finite >= min_branch))
+    voxels = np.argwhere(mask)
+    where = voxels @ affine[:3, :3].T + affine[:3, 3]
+    g = finite[tuple(voxels.T)]
+    caps: list[Cap] = []
+    used = np.zeros(len(ends), dtype=bool)
+    for i, end in enumerate(ends):
+        if used[i]:
+            continue
+        # merge plateaus: ends closer than end_radius are one end
+        p_end = end @ affine[:3, :3].T + affine[:3, 3]
+        ends_xyz = ends @ affine[:3, :3].T + affine[:3, 3]
+        used |= np.linalg.norm(ends_xyz - p_end, axis=1) < end_radius
+        d_end = finite[tuple(end)]
+        near = np.linalg.norm(where - p_end, axis=1) < 3 * end_radius + 15.0
+        def centroid(lo, hi):
+            sel = near & (g >= d_end - hi) & (g <= d_end - lo)
+            return where[sel].mean(axis=0) if sel.any() else None
+        tip, back = centroid(0.0, 3.0), centroid(8.0, 12.0)
+        at = centroid(cap_offset - 0.75, cap_offset + 0.75)
+        if tip is None or back is None or at is None:
+            continue
+        normal = tip - back
+        normal /= np.linalg.norm(normal)
+        sel = near & (g >= d_end - cap_offset - 0.75) & (g <= d_end - cap_offset + 0.75)
+        radius = float(np.linalg.norm(where[sel] - at, axis=1).max()) if sel.any() else end_radius
+        caps.append(Cap(at, normal, 1.5 * radius + 2.0))
+    if len(caps) < 2:
+        raise ConfigError([f"found {len(caps)} vessel end(s); a vessel needs an inlet and at least one outlet"])
+    return caps
+
+
+def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray]:
+    """Cut the closed surface at each cap plane (only inside the cap's ball) and close it flat."""
+    import vtk
+    from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+
+    from heartsim.mesh.labels import _polydata_arrays
+
+    poly = vtk.vtkPolyData()
+    vpts = vtk.vtkPoints()
+    vpts.SetData(numpy_to_vtk(points, deep=True))
+    poly.SetPoints(vpts)
+    cells = vtk.vtkCellArray()
+    cells.SetData(numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(triangles) + 1, 3, dtype=np.int64), deep=True),
+                  numpy_to_vtkIdTypeArray(triangles.ravel().astype(np.int64), deep=True))
+    poly.SetPolys(cells)
+    for cap in caps:
+        plane = vtk.vtkPlane()
+        plane.SetOrigin(*cap.centre)
+        plane.SetNormal(*cap.normal)
+        ball = vtk.vtkSphere()
+        ball.SetCenter(*cap.centre)
+        ball.SetRadius(cap.radius)
+        keep = vtk.vtkImplicitBoolean()  # max(ball, -plane) > 0: outside the ball or behind the plane
+        keep.SetOperationTypeToDifference()
+        keep.AddFunction(ball)
+        keep.AddFunction(plane)
+        clip = vtk.vtkClipPolyData()
+        clip.SetInputData(poly)
+        clip.SetClipFunction(keep)
+        clip.Update()
+        connect = vtk.vtkPolyDataConnectivityFilter()  # drop the cut-off end piece
+        connect.SetInputConnection(clip.GetOutputPort())
+        connect.SetExtractionModeToLargestRegion()
+        connect.Update()
+        poly = vtk.vtkPolyData()
+        poly.DeepCopy(connect.GetOutput())
+    fill = vtk.vtkFillHolesFilter()
+    fill.SetInputData(poly)
+    fill.SetHoleSize(1e9)
+    tri = vtk.vtkTriangleFilter()
+    tri.SetInputConnection(fill.GetOutputPort())
+    clean = vtk.vtkCleanPolyData()
+    clean.SetInputConnection(tri.GetOutputPort())
+    normals = vtk.vtkPolyDataNormals()
+    normals.SetInputConnection(clean.GetOutputPort())
+    normals.ConsistencyOn()
+    normals.AutoOrientNormalsOn()
+    normals.SplittingOff()
+    normals.Update()
+    return _polydata_arrays(normals.GetOutput())
+
+
+def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, size: float) -> MeshData:
+    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area)."""
+    from heartsim.mesh.quality import facet_areas
+
+    centroid, normal = facet_geometry(data)
+    areas = facet_areas(data.points, data.facets)
+    on_cap = np.full(len(data.facets), -1)
+    for i, cap in enumerate(caps):
+        dist = np.abs((centroid - cap.centre) @ cap.normal)
+        near = np.linalg.norm(centroid - cap.centre, axis=1) < cap.radius
+        aligned = normal @ cap.normal > 0.95
+        on_cap[(dist < 0.25 * size) & near & aligned] = i
+    cap_area = np.array([areas[on_cap == i].sum() for i in range(len(caps))])
+    found = np.flatnonzero(cap_area > 0)
+    if len(found) < 2:
+        raise ConfigError([f"only {len(found)} flat cap(s) survived meshing; expected {len(caps)}"])
+    if inlet_hint is not None:
+        inlet = found[np.argmin([np.linalg.norm(caps[i].centre - inlet_hint) for i in found])]
+    else:
+        inlet = found[np.argmax(cap_area[found])]
+    outlets = sorted((i for i in found if i != inlet), key=lambda i: -cap_area[i])
+    values = np.ones(len(data.facets), np.int32)
+    values[on_cap == inlet] = 2
+    names = {"wall": 1, "inlet": 2}
+    for k, i in enumerate(outlets, start=1):
+        values[on_cap == i] = 2 + k
+        names[f"outlet_{k}"] = 2 + k
+    data.facet_values = values
+    data.facet_names = names
+    data.cell_names = {"lumen": 1}
+    return data
+
+
+def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 3.0,
+                inlet_hint: np.ndarray | None = None) -> tuple[MeshData, dict]:
+    """Lumen mesh of ``label`` with inlet/outlet_k/wall facet tags, and a report of what was done."""
+    mask = largest_component(labels.mask(label))
+    caps = find_caps(mask, labels.affine, cap_offset=cap_offset)
+    points, triangles = mask_surface(mask, labels.affine, size)
+    points, triangles = cut_and_cap(points, triangles, caps)
+    data = tetrahedralise(points, triangles, size, feature_angle=40.0, name=labels.path.name)
+    data = tag_caps(data, caps, inlet_hint, size)
+    voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
+    return data, {"ends": len(caps), "label_volume_mm3": float(mask.sum()) * voxel_volume}
