@@ -131,6 +131,16 @@ def tags_from_input(mesh, dim: int, entities: np.ndarray, values: np.ndarray, vt
     return dolfinx.mesh.meshtags_from_entities(mesh, dim, adjacency, local_values.astype(np.int32))
 
 
+def cells_in_vtk_order(mesh) -> tuple[np.ndarray, np.ndarray, str]:
+    """Local geometry (points) and cells in VTK node order, with the VTK-style cell name (one rank)."""
+    cell = mesh.topology.cell_name()
+    dofmap = np.asarray(mesh.geometry.dofmap)
+    perm = np.asarray(dolfinx.cpp.io.perm_vtk(dolfinx.mesh.to_type(cell), dofmap.shape[1]))
+    names = {("tetrahedron", 4): "tetra", ("tetrahedron", 10): "tetra10", ("hexahedron", 8): "hexahedron",
+             ("hexahedron", 27): "hexahedron27"}
+    return np.asarray(mesh.geometry.x), dofmap[:, np.argsort(perm)], names[(cell, dofmap.shape[1])]
+
+
 def original_cell_index(mesh) -> np.ndarray:
     """Input index of every local cell (owned first, then ghosts)."""
     return np.asarray(mesh.topology.original_cell_index, dtype=np.int64)

@@ -6,6 +6,8 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
+
 
 def register(sub) -> None:
     p = sub.add_parser("mesh", help="inspect or convert mesh files")
@@ -21,6 +23,17 @@ def register(sub) -> None:
         q.add_argument("--facet-tag-array", help="cell-data array of boundary cells holding facet tags")
         if name == "inspect":
             q.add_argument("--png", type=Path, help="write a picture of the tagged surfaces")
+    q = msub.add_parser("from-surface", help="closed surface (STL, VTP, PLY, OBJ) -> tetrahedral XDMF mesh")
+    q.add_argument("file", type=Path)
+    q.add_argument("output", type=Path, help="output .xdmf")
+    q.add_argument("--size", type=float, required=True, help="target edge length (mm)")
+    q.add_argument("--feature-angle", type=float, default=40.0, help="patches split at edges sharper than this (deg)")
+    q.add_argument("--unit", choices=["m", "cm", "mm", "um"], default="mm", help="length unit of the surface")
+    q = msub.add_parser("from-labels", help="label map (NIfTI, NRRD) -> tetrahedral XDMF mesh of one label")
+    q.add_argument("file", type=Path)
+    q.add_argument("output", type=Path, help="output .xdmf")
+    q.add_argument("--size", type=float, required=True, help="target edge length (mm)")
+    q.add_argument("--label", type=int, help="label to mesh (default: the only one)")
 
 
 def _mesh_config(args):
@@ -41,17 +54,94 @@ def _mesh_config(args):
                            for line in format_validation_error(exc, MeshConfig)]) from None
 
 
+def _generate(args, log: logging.Logger) -> int:
+    from mpi4py import MPI
+
+    from heartsim.config.errors import ConfigError
+    from heartsim.mesh import generate_from as gen
+    from heartsim.mesh.meshdata import UNIT_TO_MM
+    from heartsim.mesh.quality import quality
+
+    if not args.file.is_file():
+        raise ConfigError([f"{args.file}: no such file"])
+    if args.output.suffix.lower() != ".xdmf":
+        raise ConfigError([f"{args.output}: give an .xdmf output"])
+    if not args.size > 0:
+        raise ConfigError([f"--size {args.size}: must be positive (mm)"])
+    comm = MPI.COMM_WORLD
+    data, error, extra, seconds = None, None, {}, 0.0
+    if comm.rank == 0:
+        try:
+            if args.mesh_command == "from-surface":
+                data, seconds = gen.timed(gen.from_surface, args.file, args.size, args.feature_angle,
+                                          UNIT_TO_MM[args.unit])
+            else:
+                (data, extra), seconds = gen.timed(gen.from_labels, args.file, args.size, args.label)
+        except ConfigError as exc:
+            error = exc.lines
+    error = comm.bcast(error, root=0)
+    if error:
+        raise ConfigError(error)
+    gen.write_mesh(data, args.output)
+    if comm.rank == 0:
+        q = quality(data)
+        line = (f"wrote {args.output}: {len(data.cells)} tetrahedra, volume {q.volume:.6g} mm^3, "
+                f"min scaled Jacobian {q.min_scaled_jacobian:.3f}, {seconds:.1f} s; facet tags {data.facet_names}")
+        if "label_volume_mm3" in extra:
+            line += f"; label volume {extra['label_volume_mm3']:.6g} mm^3"
+        print(line)
+    return 0
+
+
+def _inspect_data(cfg):
+    """MeshData of a file: DOLFINx XDMF through DOLFINx (one rank), anything else through meshio."""
+    from mpi4py import MPI
+
+    from heartsim.mesh.build import read_on_root
+
+    if cfg.file.suffix.lower() == ".xdmf":
+        from heartsim import dolfinx_api as dx
+        from heartsim.mesh.build import _read_dolfinx_xdmf
+        from heartsim.mesh.meshdata import MeshData
+
+        tagged = _read_dolfinx_xdmf(cfg, MPI.COMM_SELF)
+        if tagged is not None:
+            points, cells, kind = dx.cells_in_vtk_order(tagged.mesh)
+            values = np.zeros(len(cells), np.int32)
+            if tagged.cell_tags is not None:
+                values[tagged.cell_tags.indices] = tagged.cell_tags.values
+            facets, facet_values = np.zeros((0, 3), np.int64), np.zeros(0, np.int32)
+            ft = tagged.facet_tags
+            if ft is not None and kind == "tetra":
+                mesh = tagged.mesh
+                mesh.topology.create_connectivity(2, 0)
+                f2v = mesh.topology.connectivity(2, 0)
+                # P1 tetrahedra: vertex i is geometry node node_of_vertex[i]
+                node_of_vertex = np.empty(mesh.topology.index_map(0).size_local + mesh.topology.index_map(0).num_ghosts,
+                                          dtype=np.int64)
+                mesh.topology.create_connectivity(3, 0)
+                c2v = mesh.topology.connectivity(3, 0).array.reshape(-1, 4)
+                node_of_vertex[c2v.ravel()] = np.asarray(mesh.geometry.dofmap)[:, :4].ravel()
+                facets = np.array([node_of_vertex[f2v.links(f)] for f in ft.indices], dtype=np.int64).reshape(-1, 3)
+                facet_values = np.asarray(ft.values, np.int32)
+            return MeshData(points, kind, cells, values, facets, facet_values,
+                            dict(tagged.tag_names), dict(tagged.facet_names))
+    return read_on_root(cfg, MPI.COMM_SELF)
+
+
 def cmd_mesh(args, log: logging.Logger) -> int:
     from mpi4py import MPI
 
     from heartsim.mesh.build import read_on_root
 
+    if args.mesh_command in ("from-surface", "from-labels"):
+        return _generate(args, log)
     cfg = _mesh_config(args)
     comm = MPI.COMM_WORLD
     if args.mesh_command == "inspect":
         from heartsim.mesh.inspect import render_png, report
 
-        data = read_on_root(cfg, MPI.COMM_SELF) if comm.rank == 0 else None
+        data = _inspect_data(cfg) if comm.rank == 0 else None
         if comm.rank == 0:
             print("\n".join(report(data, cfg.file, cfg.unit)))
             if args.png:

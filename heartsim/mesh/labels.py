@@ -4,7 +4,7 @@ A label map holds an integer per voxel; ``affine`` maps voxel indices (i, j, k, 
 coordinates (the image's spacing, origin and direction). For one label:
 
 1. keep the largest connected component and fill its interior holes;
-2. smooth the binary mask into a level-set field (Gaussian, sigma in mm) and resample it to a grid of
+2. smooth the binary mask into a level-set field (Gaussian, sigma 0.5 mm) and resample it to a grid of
    about half the target edge length;
 3. extract the 0.5 isosurface (VTK flying edges), which encloses the same volume as the mask to
    first order, and smooth it with a windowed-sinc filter (a low-pass filter that does not shrink,
@@ -99,7 +99,7 @@ def _polydata_arrays(poly) -> tuple[np.ndarray, np.ndarray]:
     return points, triangles
 
 
-def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: float = 1.0,
+def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: float = 0.5,
                  smoothing: int = 30) -> tuple[np.ndarray, np.ndarray]:
     """Closed triangulated surface (points in mm, triangles) of a binary mask; see the module docstring."""
     import vtk

@@ -60,7 +60,7 @@ def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, in
 
 
 def find_caps(mask: np.ndarray, affine: np.ndarray, end_radius: float = 8.0, cap_offset: float = 3.0,
-              min_branch: float = 10.0) -> list[Cap]:
+              min_branch: float = 15.0) -> list[Cap]:
     """Cut planes at the ends of a vessel mask (see the module docstring)."""
     from scipy import ndimage
 
@@ -72,32 +72,40 @@ def find_caps(mask: np.ndarray, affine: np.ndarray, end_radius: float = 8.0, cap
     size = np.maximum(1, np.round(2 * end_radius / spacing).astype(int)) | 1
     local_max = ndimage.maximum_filter(finite, size=tuple(size)) == finite
     ends = np.argwhere(local_max & mask & (finite >= min_branch))
-    voxels = np.argwhere(mask)
-    where = voxels @ affine[:3, :3].T + affine[:3, 3]
-    g = finite[tuple(voxels.T)]
-    caps: list[Cap] = []
-    used = np.zeros(len(ends), dtype=bool)
-    for i, end in enumerate(ends):
-        if used[i]:
-            continue
-        # merge plateaus: ends closer than end_radius are one end
-        p_end = end @ affine[:3, :3].T + affine[:3, 3]
-        ends_xyz = ends @ affine[:3, :3].T + affine[:3, 3]
-        used |= np.linalg.norm(ends_xyz - p_end, axis=1) < end_radius
+    reach = np.ceil((3 * end_radius + 20.0) / spacing).astype(int)
+    found: list[tuple[float, Cap]] = []
+    for end in ends:
         d_end = finite[tuple(end)]
-        near = np.linalg.norm(where - p_end, axis=1) < 3 * end_radius + 15.0
-        def centroid(lo, hi):
-            sel = near & (g >= d_end - hi) & (g <= d_end - lo)
-            return where[sel].mean(axis=0) if sel.any() else None
-        tip, back = centroid(0.0, 3.0), centroid(8.0, 12.0)
-        at = centroid(cap_offset - 0.75, cap_offset + 0.75)
+        lo, hi = np.maximum(end - reach, 0), np.minimum(end + reach + 1, mask.shape)
+        box = tuple(slice(a, b) for a, b in zip(lo, hi))
+        g = finite[box]
+        # the branch: voxels within 14 mm (geodesic) of the end, connected to it
+        labelled, _ = ndimage.label(g >= d_end - 14.0, structure=np.ones((3, 3, 3)))
+        branch = labelled == labelled[tuple(end - lo)]
+        index = np.argwhere(branch)
+        xyz = (index + lo) @ affine[:3, :3].T + affine[:3, 3]
+        gb = g[tuple(index.T)]
+
+        def centroid(a, b):
+            sel = (gb >= d_end - b) & (gb <= d_end - a)
+            return (xyz[sel].mean(axis=0), xyz[sel]) if sel.any() else (None, None)
+        tip, _ = centroid(0.0, 3.0)
+        back, _ = centroid(8.0, 12.0)
+        at, ring = centroid(cap_offset - 0.75, cap_offset + 0.75)
         if tip is None or back is None or at is None:
             continue
         normal = tip - back
         normal /= np.linalg.norm(normal)
-        sel = near & (g >= d_end - cap_offset - 0.75) & (g <= d_end - cap_offset + 0.75)
-        radius = float(np.linalg.norm(where[sel] - at, axis=1).max()) if sel.any() else end_radius
-        caps.append(Cap(at, normal, 1.5 * radius + 2.0))
+        radius = float(np.linalg.norm(ring - at, axis=1).max())
+        found.append((d_end, Cap(at, normal, radius)))
+    # ends closer than their radii are one end (a bulge with two maxima): keep the farthest
+    found.sort(key=lambda item: -item[0])
+    caps: list[Cap] = []
+    for _, cap in found:
+        if all(np.linalg.norm(cap.centre - c.centre) > max(end_radius, cap.radius + c.radius) for c in caps):
+            caps.append(cap)
+    for cap in caps:
+        cap.radius = 1.5 * cap.radius + 2.0  # the ball of the cut: the cross-section and a margin
     if len(caps) < 2:
         raise ConfigError([f"found {len(caps)} vessel end(s); a vessel needs an inlet and at least one outlet"])
     return caps

@@ -54,6 +54,11 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
             gmsh.model.mesh.generate(3)
             node_tags, coords, _ = gmsh.model.mesh.getNodes()
             types, _, elem_nodes = gmsh.model.mesh.getElements(3)
+            patches = []  # boundary triangles of each surface patch (patch k -> tag k + 1)
+            for _, tag in gmsh.model.getEntities(2):
+                t2, _, n2 = gmsh.model.mesh.getElements(2, tag)
+                if 2 in list(t2):
+                    patches.append(np.asarray(n2[list(t2).index(2)]).reshape(-1, 3))
         except Exception as exc:
             raise ConfigError([f"{name}: volume meshing failed in Gmsh: {str(exc).splitlines()[0]}"]) from None
         finally:
@@ -69,8 +74,13 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     renumber[used] = np.arange(len(used))
     cells = renumber[index]
     pts = xyz[used]
-    facets = boundary_facets(cells)
-    data = MeshData(pts, "tetra", cells, np.ones(len(cells), np.int32), facets, np.zeros(len(facets), np.int32))
+    sorted_tags = np.asarray(node_tags)[order]
+    facets = np.concatenate([renumber[np.searchsorted(sorted_tags, p)] for p in patches]) if patches else \
+        boundary_facets(cells)
+    values = np.concatenate([np.full(len(p), k + 1, np.int32) for k, p in enumerate(patches)]) if patches else \
+        np.ones(len(facets), np.int32)
+    data = MeshData(pts, "tetra", cells, np.ones(len(cells), np.int32), facets, values,
+                    facet_names={f"patch_{k + 1}": k + 1 for k in range(len(patches))})
     # orient positively (Gmsh's tetrahedra are, but be sure)
     from heartsim.mesh.meshdata import signed_volumes
 

@@ -80,12 +80,16 @@ def test_sweep_as_job_array_and_collect(slurm, profile, small_config_dict, write
 
 def test_time_limit_checkpoint_requeue_and_finish(slurm, profile, small_config_dict, write_config, tmp_path,
                                                   capsys):
-    # about 65 s of work on one core: longer than the 60 s limit minus the 50 s warning
-    data = dict(small_config_dict, time={"dt": "0.1 ms", "end": "3500 ms"},
+    # about 80 s of work on one core; the warning is due 5 s after the start and Slurm delivers it
+    # within its ~30 s check period, so it always comes before the end
+    data = dict(small_config_dict, time={"dt": "0.1 ms", "end": "6000 ms"},
                 output={"formats": ["xdmf"], "interval": "500 ms"})
     data["mesh"] = dict(data["mesh"], resolution="0.1 mm")
     cfg = write_config(data)
     out = tmp_path / "long"
+    site = yaml.safe_load(profile.read_text())
+    site["signal_seconds"] = 55
+    profile.write_text(yaml.safe_dump(site))
     assert main(["slurm", str(cfg), "--profile", str(profile), "--out", str(out), "--time", "1", "--job-name", "long", "--submit"]) == 0
     job = _submitted(capsys)
     # the uninterrupted reference, computed while the job runs
