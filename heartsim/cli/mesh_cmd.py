@@ -34,6 +34,13 @@ def register(sub) -> None:
     q.add_argument("output", type=Path, help="output .xdmf")
     q.add_argument("--size", type=float, required=True, help="target edge length (mm)")
     q.add_argument("--label", type=int, help="label to mesh (default: the only one)")
+    q.add_argument("--lv-wall", type=float, metavar="MM",
+                   help="mesh a left-ventricular wall of this thickness around the blood-pool label, cut by a "
+                        "base plane, tagged endo/epi/base (see docs/meshing.md for what this approximates)")
+    q.add_argument("--outflow", type=Path, help="with --lv-wall: label map (same grid) of the aorta/outflow, "
+                                                "to find the base end")
+    q.add_argument("--base-offset", type=float, metavar="MM", help="with --lv-wall: base plane this far below "
+                                                                   "the cavity's basal extreme")
 
 
 def _mesh_config(args):
@@ -75,6 +82,9 @@ def _generate(args, log: logging.Logger) -> int:
             if args.mesh_command == "from-surface":
                 data, seconds = gen.timed(gen.from_surface, args.file, args.size, args.feature_angle,
                                           UNIT_TO_MM[args.unit])
+            elif args.lv_wall is not None:
+                (data, extra), seconds = gen.timed(gen.lv_from_labels, args.file, args.size, args.label,
+                                                   args.lv_wall, args.outflow, args.base_offset)
             else:
                 (data, extra), seconds = gen.timed(gen.from_labels, args.file, args.size, args.label)
         except ConfigError as exc:
@@ -89,6 +99,8 @@ def _generate(args, log: logging.Logger) -> int:
                 f"min scaled Jacobian {q.min_scaled_jacobian:.3f}, {seconds:.1f} s; facet tags {data.facet_names}")
         if "label_volume_mm3" in extra:
             line += f"; label volume {extra['label_volume_mm3']:.6g} mm^3"
+        if "wall_volume_mm3" in extra:
+            line += f"; wall (voxel) volume {extra['wall_volume_mm3']:.6g} mm^3"
         print(line)
     return 0
 

@@ -49,6 +49,33 @@ def from_labels(path: Path, size: float, label: int | None) -> tuple[MeshData, d
     return data, {"label_volume_mm3": float(mask.sum()) * voxel}
 
 
+def lv_from_labels(path: Path, size: float, label: int | None, thickness: float, outflow: Path | None,
+                   base_offset: float | None) -> tuple[MeshData, dict]:
+    """Myocardium around a blood-pool label (see heartsim.mesh.ventricle), base found from ``outflow``."""
+    from scipy import ndimage
+
+    from heartsim.mesh.labels import read_label_map
+    from heartsim.mesh.ventricle import lv_mesh
+
+    cavity = read_label_map(path)
+    if label is None:
+        present = cavity.labels()
+        if len(present) != 1:
+            raise ConfigError([f"{path.name}: labels {present} present: choose the blood pool with --label"])
+        label = present[0]
+    hint = None
+    if outflow is not None:
+        other = read_label_map(outflow)
+        if other.data.shape != cavity.data.shape or not np.allclose(other.affine, cavity.affine, atol=1e-4):
+            raise ConfigError([f"--outflow {outflow.name}: not on the same image grid as {path.name}"])
+        near = ndimage.distance_transform_edt(~cavity.mask(label), sampling=cavity.spacing) < 20.0
+        sel = (other.data > 0) & near
+        if not sel.any():
+            raise ConfigError([f"--outflow {outflow.name}: no outflow voxel within 20 mm of the cavity"])
+        hint = cavity.to_physical(np.argwhere(sel)).mean(axis=0)
+    return lv_mesh(cavity, label, thickness, size, hint, base_offset)
+
+
 def write_mesh(data: MeshData, out: Path) -> None:
     """Distribute (COMM_WORLD) and write DOLFINx XDMF + .tags.json."""
     import json
