@@ -35,23 +35,53 @@ def label_surface_points(mask: np.ndarray, affine: np.ndarray) -> np.ndarray:
     return ijk @ affine[:3, :3].T + affine[:3, 3]
 
 
+def _wall_mask(labels, thickness, outflow):
+    """The voxel wall the LV mesh was made from (same steps as heartsim.mesh.ventricle.lv_mesh)."""
+    from scipy import ndimage
+
+    from heartsim.mesh.ventricle import long_axis
+
+    cav = largest_component(labels.mask(labels.labels()[0]))
+    other = read_label_map(outflow)
+    near = ndimage.distance_transform_edt(~cav, sampling=labels.spacing) < 20.0
+    hint = labels.to_physical(np.argwhere((other.data > 0) & near)).mean(axis=0)
+    centre, axis, s = long_axis(cav, labels.affine, hint)
+    s_base = float(s.max()) - (thickness + 0.1 * float(s.max() - s.min()))
+    outside = ndimage.distance_transform_edt(~cav, sampling=labels.spacing)
+    xyz = labels.to_physical(np.indices(cav.shape).reshape(3, -1).T)
+    wall = (outside > 0) & (outside <= thickness) & ((xyz - centre) @ axis <= s_base).reshape(cav.shape)
+    return largest_component(wall)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=float, default=2.0)
+    ap.add_argument("--lv-wall", type=float, help="mesh LV walls of this thickness (lv_*.nii.gz, outflow from aorta_*)")
     ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/ct-labels")
     args = ap.parse_args()
     from scipy.spatial import cKDTree
 
-    print(f"# label maps -> tetrahedra, target edge {args.size} mm, {time.strftime('%Y-%m-%d')}")
+    what = f"LV walls of {args.lv_wall} mm" if args.lv_wall else "label maps"
+    print(f"# {what} -> tetrahedra, target edge {args.size} mm, {time.strftime('%Y-%m-%d')}")
     print("| label map | tetrahedra | min scaled Jacobian | mesh / label volume | mean surface distance (voxels) | wall time (s) |")
     print("|---|---|---|---|---|---|")
-    for path in sorted(args.data.glob("*.nii.gz")):
+    pattern = "lv_*.nii.gz" if args.lv_wall else "*.nii.gz"
+    for path in sorted(args.data.glob(pattern)):
         start = time.perf_counter()
-        data, info = from_labels(path, args.size, None)
+        if args.lv_wall:
+            from heartsim.mesh.generate_from import lv_from_labels
+
+            outflow = path.with_name(path.name.replace("lv_", "aorta_"))
+            data, info = lv_from_labels(path, args.size, None, args.lv_wall, outflow, None)
+            info["label_volume_mm3"] = info["wall_volume_mm3"]
+        else:
+            data, info = from_labels(path, args.size, None)
         seconds = time.perf_counter() - start
         q = quality(data)
         labels = read_label_map(path)
         mask = largest_component(labels.mask(labels.labels()[0]))
+        if args.lv_wall:  # compare with the wall mask's surface (rebuilt as in heartsim.mesh.ventricle)
+            mask = _wall_mask(labels, args.lv_wall, outflow)
         tree = cKDTree(label_surface_points(mask, labels.affine))
         surface_nodes = np.unique(data.facets)
         dist, _ = tree.query(data.points[surface_nodes])

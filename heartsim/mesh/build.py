@@ -121,24 +121,23 @@ def distribute(data: MeshData | None, comm: MPI.Comm) -> TaggedMesh:
 
 
 def _attach_fields(tagged: TaggedMesh, data: MeshData | None, comm: MPI.Comm, point_keys, cell_keys) -> None:
-    """Vector arrays of the file as Functions: point arrays as P1, cell arrays as DG0 vectors."""
+    """Vector arrays of the file as Functions: point arrays as P1, cell arrays as DG0 vectors.
+
+    Rank 0's arrays are broadcast; each rank picks its nodes (input node index) or cells (input cell index).
+    """
     import dolfinx.fem
 
     mesh = tagged.mesh
+    kinds = []
     if point_keys:
-        space = dx.lagrange_space(mesh, 1, (3,))
-        scalar = dx.lagrange_space(mesh, 1)
-        keys = dx.dof_input_indices(scalar)
-        for name in point_keys:
-            values = comm.bcast(data.point_vectors[name] if data is not None else None, root=0)
-            f = dolfinx.fem.Function(space, name=name)
-            f.x.array[:] = values[keys].ravel()
-            tagged.fields[name] = f
+        kinds.append((point_keys, "point_vectors", dx.lagrange_space(mesh, 1, (3,)),
+                      dx.dof_input_indices(dx.lagrange_space(mesh, 1))))
     if cell_keys:
-        space = dolfinx.fem.functionspace(mesh, ("DG", 0, (3,)))
-        index = dx.original_cell_index(mesh)
-        for name in cell_keys:
-            values = comm.bcast(data.cell_vectors[name] if data is not None else None, root=0)
+        kinds.append((cell_keys, "cell_vectors", dolfinx.fem.functionspace(mesh, ("DG", 0, (3,))),
+                      dx.original_cell_index(mesh)))
+    for names, attribute, space, index in kinds:
+        for name in names:
+            values = comm.bcast(getattr(data, attribute)[name] if data is not None else None, root=0)
             f = dolfinx.fem.Function(space, name=name)
             f.x.array[:] = values[index].ravel()
             tagged.fields[name] = f

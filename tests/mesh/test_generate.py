@@ -81,3 +81,26 @@ def test_label_map_errors(tmp_path, capsys):
     (tmp_path / "bad.nii.gz").write_bytes(b"not an image")
     assert main(["mesh", "from-labels", str(tmp_path / "bad.nii.gz"), str(tmp_path / "o.xdmf"), "--size", "1"]) == 2
     assert "bad.nii.gz: cannot read the label map" in capsys.readouterr().err
+
+
+def test_nrrd_label_map_with_direction_and_origin(tmp_path, capsys):
+    """NRRD: spacing from 'space directions', origin from 'space origin', LPS turned to RAS."""
+    nrrd = pytest.importorskip("nrrd")
+    spacing, radius = np.array([0.75, 0.75, 1.0]), 12.0
+    shape = (np.ceil(2 * radius / spacing) + 10).astype(int)
+    ijk = np.indices(shape).reshape(3, -1).T * spacing
+    centre_ijk = (shape - 1) / 2 * spacing
+    mask = (np.linalg.norm(ijk - centre_ijk, axis=1) <= radius).reshape(shape).astype(np.uint8)
+    origin = np.array([10.0, -20.0, 30.0])
+    nrrd.write(str(tmp_path / "ball.nrrd"), mask, {"space": "left-posterior-superior",
+                                                    "space directions": np.diag(spacing), "space origin": origin})
+    out = tmp_path / "ball.xdmf"
+    assert main(["mesh", "from-labels", str(tmp_path / "ball.nrrd"), str(out), "--size", "1.5"]) == 0
+    assert main(["mesh", "inspect", str(out)]) == 0
+    report = capsys.readouterr().out
+    volume = float(report.split("volume: ")[1].split()[0])
+    assert abs(volume / (4 / 3 * math.pi * radius ** 3) - 1) < 0.02
+    lo, hi = (np.array(json.loads("[" + part.split("[")[1].split("]")[0] + "]"))
+              for part in report.split("bounding box (mm): ")[1].splitlines()[0].split(" to "))
+    expected = (origin + centre_ijk) * np.array([-1, -1, 1])  # LPS -> RAS
+    assert np.allclose((lo + hi) / 2, expected, atol=0.5)
