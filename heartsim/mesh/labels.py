@@ -100,8 +100,14 @@ def _polydata_arrays(poly) -> tuple[np.ndarray, np.ndarray]:
 
 
 def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: float = 0.5,
-                 smoothing: int = 30) -> tuple[np.ndarray, np.ndarray]:
-    """Closed triangulated surface (points in mm, triangles) of a binary mask; see the module docstring."""
+                 smoothing: int = 30, cuts=()) -> tuple[np.ndarray, np.ndarray]:
+    """Closed triangulated surface (points in mm, triangles) of a binary mask; see the module docstring.
+
+    ``cuts``: (centre, unit normal, radius) planes in mm. Inside each ball the level-set field is
+    replaced by min(field, 0.5 - (x - centre) . normal / step): the isosurface then follows the plane
+    exactly (a linear function is interpolated exactly), giving a flat cap with a sharp rim, and the
+    part beyond the plane is removed.
+    """
     import vtk
     from scipy import ndimage
     from vtk.util.numpy_support import numpy_to_vtk
@@ -116,6 +122,23 @@ def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: 
     step = np.minimum(spacing, target / 2.0)
     zoom = spacing / step
     field = ndimage.zoom(field, zoom, order=1)
+    to_physical = affine[:3, :3] / zoom  # grid index -> physical, with the offsets below
+    offset = affine[:3, :3] @ (lo - 2.0) + affine[:3, 3]
+    from_physical = np.linalg.inv(to_physical)
+    for centre, normal, radius in cuts:
+        g0 = from_physical @ (np.asarray(centre) - offset)
+        reach = np.abs(from_physical).sum(axis=1) * radius
+        a = np.maximum(np.floor(g0 - reach).astype(int), 0)
+        b = np.minimum(np.ceil(g0 + reach).astype(int) + 1, field.shape)
+        if np.any(b <= a):
+            continue
+        grid = np.indices(tuple(b - a)).reshape(3, -1).T + a
+        xyz = grid @ to_physical.T + offset
+        inside = np.linalg.norm(xyz - centre, axis=1) <= radius
+        h = 0.5 - (xyz - centre) @ np.asarray(normal) / float(step.min())
+        block = field[a[0]:b[0], a[1]:b[1], a[2]:b[2]].reshape(-1)
+        block[inside] = np.minimum(block[inside], h[inside])
+        field[a[0]:b[0], a[1]:b[1], a[2]:b[2]] = block.reshape(tuple(b - a))
     image = vtk.vtkImageData()
     image.SetDimensions(*field.shape)
     image.SetSpacing(1.0, 1.0, 1.0)
@@ -131,14 +154,18 @@ def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: 
     smoother.SetPassBand(0.05)
     smoother.NonManifoldSmoothingOn()
     smoother.NormalizeCoordinatesOn()
+    if cuts:  # keep the rims of flat caps sharp
+        smoother.FeatureEdgeSmoothingOff()
+        smoother.SetFeatureAngle(45.0)
     smoother.Update()
+    largest = vtk.vtkPolyDataConnectivityFilter()  # pieces cut off beyond a cap plane are dropped
+    largest.SetInputConnection(smoother.GetOutputPort())
+    largest.SetExtractionModeToLargestRegion()
     clean = vtk.vtkCleanPolyData()
-    clean.SetInputConnection(smoother.GetOutputPort())
+    clean.SetInputConnection(largest.GetOutputPort())
     clean.Update()
     points, triangles = _polydata_arrays(clean.GetOutput())
-    # grid index (zoomed, padded, cropped) -> voxel index -> physical
-    voxel = points / zoom - 2.0 + lo
-    return voxel @ affine[:3, :3].T + affine[:3, 3], triangles
+    return points @ to_physical.T + offset, triangles
 
 
 def surface_volume(points: np.ndarray, triangles: np.ndarray) -> float:

@@ -164,17 +164,28 @@ def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> t
 
 
 def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, size: float) -> MeshData:
-    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area)."""
+    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area).
+
+    Gmsh splits the surface into patches at sharp edges, so each flat cap is its own patch: a patch is
+    cap i when its area-weighted centroid lies within the cap's ball, on the plane (within half the
+    target size) and its mean normal is the plane's. Every other patch is wall.
+    """
     from heartsim.mesh.quality import facet_areas
 
     centroid, normal = facet_geometry(data)
     areas = facet_areas(data.points, data.facets)
-    on_cap = np.full(len(data.facets), -1)
-    for i, cap in enumerate(caps):
-        dist = np.abs((centroid - cap.centre) @ cap.normal)
-        near = np.linalg.norm(centroid - cap.centre, axis=1) < cap.radius
-        aligned = normal @ cap.normal > 0.95
-        on_cap[(dist < 0.25 * size) & near & aligned] = i
+    patch_cap = {}
+    for patch in np.unique(data.facet_values):
+        sel = data.facet_values == patch
+        w = areas[sel] / areas[sel].sum()
+        c = (centroid[sel] * w[:, None]).sum(axis=0)
+        n = (normal[sel] * w[:, None]).sum(axis=0)
+        n /= np.linalg.norm(n) or 1.0
+        for i, cap in enumerate(caps):
+            if (np.linalg.norm(c - cap.centre) < cap.radius and abs((c - cap.centre) @ cap.normal) < 0.5 * size
+                    and n @ cap.normal > 0.9):
+                patch_cap[int(patch)] = i
+    on_cap = np.array([patch_cap.get(int(v), -1) for v in data.facet_values])
     cap_area = np.array([areas[on_cap == i].sum() for i in range(len(caps))])
     found = np.flatnonzero(cap_area > 0)
     if len(found) < 2:
@@ -201,8 +212,7 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 3
     """Lumen mesh of ``label`` with inlet/outlet_k/wall facet tags, and a report of what was done."""
     mask = largest_component(labels.mask(label))
     caps = find_caps(mask, labels.affine, cap_offset=cap_offset)
-    points, triangles = mask_surface(mask, labels.affine, size)
-    points, triangles = cut_and_cap(points, triangles, caps)
+    points, triangles = mask_surface(mask, labels.affine, size, cuts=[(c.centre, c.normal, c.radius) for c in caps])
     data = tetrahedralise(points, triangles, size, feature_angle=40.0, name=labels.path.name)
     data = tag_caps(data, caps, inlet_hint, size)
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
