@@ -91,7 +91,7 @@ printf "%s\n" "${@:1:$NB}" | awk "{print length(\$0) \"\t\" \$0}" | sort -n -s |
 shift "$NB"
 exec chroot "$R" /usr/bin/env -u PYTHONHOME -u PYTHONSTARTUP -u VIRTUAL_ENV -u PYENV_VERSION -u LD_LIBRARY_PATH -u LD_PRELOAD -u PYTHONUSERBASE \
   PATH='"$HEARTSIM_VENV"'/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  HOME=/root /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$W" "$@"
+  HOME=/root /usr/bin/python3 -I '"$HEARTSIM_REPO"'/scripts/ns-init.py "$W" "$@"
 '
     [ "${HS_EXEC:-0}" = 1 ] && exec unshare "${unshare_opts[@]}" /bin/bash -c "$setup" heartsim-chroot \
         "$rootfs" "$workdir" "${#binds[@]}" "${binds[@]}" "$@"
@@ -116,21 +116,17 @@ hs_chroot_forwarding() {
     trap '_hs_forward USR1' USR1
     trap '_hs_forward TERM' TERM
     trap '_hs_forward INT' INT
+    # wait returns early (128 + N) when a trapped signal arrives: wait again while the child lives;
+    # the last wait returns the child's own status (bash keeps it for a reaped child)
+    while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
     wait "$pid"; status=$?
-    # wait returns early (status > 128) when a trapped signal arrives: wait again until the child
-    # is reaped (127: it already was, and the status was its own)
-    while [ "$status" -gt 128 ]; do
-        local next
-        wait "$pid" 2>/dev/null; next=$?
-        [ "$next" = 127 ] && break
-        status=$next
-    done
     return "$status"
 }
 
 # Variables every heartsim process gets (native or rootfs).
 hs_export_runtime_vars() {
-    export OMPI_MCA_btl=${OMPI_MCA_btl:-self,sm}
+    # shared memory only on one node; on several (Slurm), let Open MPI choose its network transport
+    [ "${SLURM_NNODES:-1}" -le 1 ] && export OMPI_MCA_btl=${OMPI_MCA_btl:-self,sm}
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     export SCOTCH_PTHREAD_NUMBER=${SCOTCH_PTHREAD_NUMBER:-1}
     export ADIOS2_ALWAYS_USE_MPI=1

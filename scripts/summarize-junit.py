@@ -27,13 +27,21 @@ def outcomes(path):
 def main(argv):
     serial_rc, mpi_rc, files = int(argv[1]), int(argv[2]), argv[3:]
     merged = {}
+    unreadable = []
     for path in files:
-        for key, outcome in outcomes(path).items():
+        try:
+            found = outcomes(path)
+        except (OSError, ET.ParseError):  # a run that died before writing its report
+            unreadable.append(path)
+            continue
+        for key, outcome in found.items():
             if outcome == "failed" or key not in merged:
                 merged[key] = outcome
     counts = {k: sum(1 for v in merged.values() if v == k) for k in ("passed", "failed", "skipped")}
     print(f"summary: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
-    ok = serial_rc == 0 and mpi_rc == 0 and counts["failed"] == 0 and counts["passed"] > 0
+    for path in unreadable:
+        print(f"no readable test report: {path}", file=sys.stderr)
+    ok = serial_rc == 0 and mpi_rc == 0 and counts["failed"] == 0 and counts["passed"] > 0 and not unreadable
     if not ok and counts["failed"] == 0:
         print(f"pytest exit codes: serial {serial_rc}, mpi {mpi_rc}", file=sys.stderr)
     return 0 if ok else 1

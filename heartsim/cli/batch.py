@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import time
 from pathlib import Path
 
 from heartsim.config.errors import ConfigError
@@ -94,11 +96,14 @@ def _sweep_array(args, sweep, cases, out: Path, log: logging.Logger) -> int:
     resources = _resources(profile, args)
     slurm_dir = out / "slurm"
     slurm_dir.mkdir(parents=True, exist_ok=True)
-    pending = pending_list(cases, slurm_dir / "cases.txt")
+    # one task list per rendered array, so a queued or requeued earlier array keeps its own list
+    case_list = slurm_dir / f"cases-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    pending = pending_list(cases, case_list)
     if not pending:
+        case_list.unlink()
         print(f"all {len(cases)} cases are completed: nothing to submit")
         return 0
-    text = render_array(profile, resources, slurm_dir / "cases.txt", len(pending), args.concurrency,
+    text = render_array(profile, resources, case_list, len(pending), args.concurrency,
                         args.job_name or sweep.name, slurm_dir)
     _emit(text, args.script or slurm_dir / "array.sbatch", args.submit, log)
     print(f"{len(pending)} of {len(cases)} cases in the array")

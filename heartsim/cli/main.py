@@ -16,9 +16,9 @@ from pathlib import Path
 from heartsim.cli.logs import setup_logging
 from heartsim.config.errors import ConfigError
 
+from heartsim.runtime.status import EXIT_CHECKPOINTED  # noqa: F401  (75: checkpointed on a signal)
+
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-#: stopped on SIGTERM/SIGUSR1 after writing a checkpoint: requeue and continue with --restart
-EXIT_CHECKPOINTED = 75
 
 REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 DEMO_CONFIG = REPO_CONFIGS / "demo.yaml"
@@ -28,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with exit status 2 and a one-line error on bad usage."""
 
     def error(self, message: str) -> None:  # noqa: D401
-        self.exit(EXIT_BAD_INPUT, f"heartsim: error: {message} (see heartsim {self.prog.split()[-1]} --help)\n")
+        self.exit(EXIT_BAD_INPUT, f"heartsim: error: {message} (see {self.prog} --help)\n")
 
 
 def _rank() -> int:
@@ -119,6 +119,10 @@ def cmd_schema(args, log: logging.Logger) -> int:
 
 def _run_config(config_path: Path, out: Path | None, overrides: list[str], force: bool,
                 log: logging.Logger, restart: Path | None = None) -> int:
+    # first thing: a SIGTERM/SIGUSR1 arriving while the run is still setting up is kept, not fatal
+    from heartsim.runtime.signals import StopRequest
+
+    stop = StopRequest()
     from heartsim.config import load_config
     from heartsim.io.outputs import check_output_folder
 
@@ -133,22 +137,17 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
 
     from mpi4py import MPI
 
+    from heartsim.runtime.collective import on_root
+
     comm = MPI.COMM_WORLD
-    problem = None
-    if comm.rank == 0 and restart is None:
-        try:
-            check_output_folder(out, force)
-        except ConfigError as exc:
-            problem = exc.lines
-    problem = comm.bcast(problem, root=0)
-    if problem:
-        raise ConfigError(problem)
+    if restart is None:
+        on_root(comm, lambda: check_output_folder(out, force))
 
     from heartsim.simulation.ep_run import Checkpointed, run_ep
 
     log.info("running %s (%s) into %s", cfg.name, config_path, out)
     try:
-        summary = run_ep(cfg, out, comm, log, restart=restart is not None)
+        summary = run_ep(cfg, out, comm, log, restart=restart is not None, stop=stop)
     except Checkpointed:
         return EXIT_CHECKPOINTED
     act = summary["activation_time_ms"]

@@ -160,18 +160,13 @@ def cmd_mesh(args, log: logging.Logger) -> int:
                 render_png(data, args.png)
                 print(f"picture: {args.png}")
         return 0
-    from heartsim import dolfinx_api as dx
-    from heartsim.mesh.build import distribute
+    from heartsim.config.errors import ConfigError
+    from heartsim.mesh.generate_from import write_mesh
 
     out = args.output
     if out.suffix.lower() != ".xdmf":
-        from heartsim.config.errors import ConfigError
-
         raise ConfigError([f"{out}: convert writes DOLFINx XDMF: give an .xdmf output"])
-    tagged = distribute(read_on_root(cfg, comm), comm)
-    dx.write_xdmf_mesh(comm, out, tagged.mesh, tagged.cell_tags, tagged.facet_tags)
+    write_mesh(read_on_root(cfg, comm), out)
     if comm.rank == 0:
-        out.with_suffix(".tags.json").write_text(json.dumps(
-            {"cell_tag_names": tagged.tag_names, "facet_tag_names": tagged.facet_names}, indent=2))
         print(f"wrote {out} (+ .h5) and {out.with_suffix('.tags.json')}")
     return 0

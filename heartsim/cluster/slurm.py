@@ -23,8 +23,7 @@ import heartsim
 from heartsim.config.errors import ConfigError
 from heartsim.config.profile import Resources, SiteProfile
 
-#: exit status of a run that stopped on a signal after writing a checkpoint (see cli.main)
-EXIT_CHECKPOINTED = 75
+from heartsim.runtime.status import EXIT_CHECKPOINTED
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -32,7 +31,7 @@ def _q(value) -> str:
     return shlex.quote(str(value))
 
 
-def environment_lines(profile: SiteProfile) -> tuple[list[str], list[str]]:
+def environment_lines(profile: SiteProfile, resources: Resources) -> tuple[list[str], list[str]]:
     """Shell lines that enter the environment, and the command prefix that runs python3 in it."""
     env = profile.environment
     if env.kind == "modules":
@@ -43,7 +42,7 @@ def environment_lines(profile: SiteProfile) -> tuple[list[str], list[str]]:
         repo = env.repo or REPO
         return [], [_q(Path(repo) / "scripts/in-env"), "python3"]
     if env.kind == "container":
-        gpu = ["--nv"] if profile.resources.gpus_per_node else []
+        gpu = ["--nv"] if resources.gpus_per_node else []
         return [], [env.container_runtime, "exec", *gpu, _q(env.image), "python3"]
     return [], ["python3"]
 
@@ -73,7 +72,9 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
              f"#SBATCH --signal=B:USR1@{profile.signal_seconds}"]
     if profile.requeue:
         head.append("#SBATCH --requeue")
-    setup, python = environment_lines(profile)
+    if profile.launcher == "mpirun" and r.nodes > 1:
+        raise ConfigError([f"--nodes {r.nodes}: the profile's launcher mpirun runs on one node; use launcher: srun"])
+    setup, python = environment_lines(profile, r)
     body = [f"# rendered by heartsim {heartsim.__version__} on {time.strftime('%Y-%m-%d %H:%M')} "
             f"for site profile {profile.name}",
             "set -uo pipefail", *setup,
@@ -88,6 +89,7 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
     requeue_id = '"${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}"'
     body += [
         'if [ -f "$OUT/checkpoint/latest.json" ]; then MODE=(--restart "$OUT"); '
+        'elif [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then MODE=(--force); '  # requeued before a checkpoint
         f'else MODE=({" ".join(fresh)}); fi',
         'echo "heartsim job $SLURM_JOB_ID on $(hostname): $CONFIG -> $OUT ${MODE[*]}"',
         "# run in its own process group; forward Slurm's warning signal to all of it",
@@ -97,9 +99,9 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
         "set +m",
         "trap 'kill -s USR1 -- -$child 2>/dev/null' USR1",
         "trap 'kill -s TERM -- -$child 2>/dev/null' TERM",
+        "# wait returns early when a trapped signal arrives: wait again while the run lives",
+        'while kill -0 "$child" 2>/dev/null; do wait "$child"; done',
         'wait "$child"; status=$?',
-        'while [ "$status" -gt 128 ]; do wait "$child" 2>/dev/null; next=$?; [ "$next" = 127 ] && break; '
-        "status=$next; done",
     ]
     if profile.requeue:
         body += [f'if [ "$status" = {EXIT_CHECKPOINTED} ]; then',
@@ -125,6 +127,7 @@ def render_array(profile: SiteProfile, resources: Resources, case_list: Path, co
     array = f"0-{count - 1}" + (f"%{limit}" if limit else "")
     lines = [f"CASES={_q(Path(case_list).resolve())}",
              'CASE_DIR=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" "$CASES")',
+             '[ -n "$CASE_DIR" ] || { echo "no case for array task $SLURM_ARRAY_TASK_ID in $CASES" >&2; exit 2; }',
              'CONFIG="$CASE_DIR/config.yaml"', 'OUT="$CASE_DIR/out"']
     return render(profile, resources, job_name, log_dir, lines, array=array, force_fresh=True)
 

@@ -81,19 +81,15 @@ def _read_dolfinx_xdmf(cfg: MeshConfig, comm: MPI.Comm) -> TaggedMesh | None:
 def read_on_root(cfg: MeshConfig, comm: MPI.Comm) -> MeshData | None:
     """Read, convert, clean and check the file on rank 0; errors are raised on every rank."""
     from heartsim.mesh.surfaces import tag_from_surfaces
+    from heartsim.runtime.collective import on_root
 
-    data, error = None, None
-    if comm.rank == 0:
-        try:
-            data = read_mesh_data(cfg.file, cfg.unit, cfg.cell_tag_array, cfg.facet_tag_array)
-            if cfg.surfaces:
-                data = tag_from_surfaces(data, dict(cfg.surfaces), UNIT_TO_MM[cfg.unit])
-        except ConfigError as exc:
-            error = exc.lines
-    error = comm.bcast(error, root=0)
-    if error:
-        raise ConfigError(error)
-    return data
+    def read() -> MeshData:
+        data = read_mesh_data(cfg.file, cfg.unit, cfg.cell_tag_array, cfg.facet_tag_array)
+        if cfg.surfaces:
+            data = tag_from_surfaces(data, dict(cfg.surfaces), UNIT_TO_MM[cfg.unit])
+        return data
+
+    return on_root(comm, read)
 
 
 def distribute(data: MeshData | None, comm: MPI.Comm) -> TaggedMesh:

@@ -48,10 +48,6 @@ class MeshData:
     cell_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def dolfinx_cell(self) -> tuple[str, int]:
-        return VOLUME_TYPES[self.cell_type]
-
 
 def _fail(key: str, path: Path, message: str) -> ConfigError:
     return ConfigError([f"{key}: {path.name}: {message}"])

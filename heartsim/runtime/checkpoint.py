@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from mpi4py import MPI
 
+from heartsim.runtime.collective import on_root
+
 FOLDER = "checkpoint"
 POINTER = "latest.json"
 
@@ -38,8 +40,8 @@ def write_checkpoint(out: Path, comm: MPI.Comm, keys: np.ndarray, n_owned: int,
     """Write one checkpoint (collective). ``fields`` are arrays of shape (..., n_local) on each rank."""
     owned_keys = comm.gather(keys[:n_owned], root=0)
     owned = {name: comm.gather(np.asarray(a)[..., :n_owned], root=0) for name, a in fields.items()}
-    path = None
-    if comm.rank == 0:
+
+    def write() -> Path:
         folder = out / FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         all_keys = np.concatenate(owned_keys)
@@ -51,7 +53,9 @@ def write_checkpoint(out: Path, comm: MPI.Comm, keys: np.ndarray, n_owned: int,
         _fsync_write(folder / POINTER, lambda h: h.write(json.dumps({"file": path.name, **meta}).encode()))
         for old in sorted(folder.glob("ckpt-*.npz"))[:-keep]:
             old.unlink()
-    return comm.bcast(path, root=0)
+        return path
+
+    return comm.bcast(on_root(comm, write), root=0)
 
 
 def latest_checkpoint(out: Path) -> Path | None:
@@ -65,11 +69,14 @@ def latest_checkpoint(out: Path) -> Path | None:
 
 def read_checkpoint(path: Path, comm: MPI.Comm, keys: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:
     """Fields restricted to this rank's ``keys`` (local nodes), and the metadata. Collective."""
+    from heartsim.config.errors import ConfigError
+
     with np.load(path) as data:
         stored = data["__keys__"]
         meta = json.loads(str(data["__meta__"]))
         where = np.searchsorted(stored, keys)
-        if np.any(where >= stored.size) or np.any(stored[np.minimum(where, stored.size - 1)] != keys):
-            raise ValueError(f"{path}: the checkpoint does not match this mesh (node keys differ)")
+        bad = bool(np.any(where >= stored.size) or np.any(stored[np.minimum(where, stored.size - 1)] != keys))
+        if comm.allreduce(bad, op=MPI.LOR):
+            raise ConfigError([f"{path}: the checkpoint does not match this mesh (node keys differ)"])
         fields = {name: data[name][..., where] for name in data.files if not name.startswith("__")}
     return fields, meta

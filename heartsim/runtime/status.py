@@ -8,6 +8,9 @@ from pathlib import Path
 from heartsim.io.outputs import write_json_atomic
 
 STATUS_FILE = "status.json"
+#: exit status of a run stopped by SIGTERM/SIGUSR1 after writing a checkpoint: requeue it and
+#: continue with ``run --restart``
+EXIT_CHECKPOINTED = 75
 
 
 def write_status(folder: Path, state: str, **details) -> None:

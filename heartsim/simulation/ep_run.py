@@ -23,6 +23,7 @@ from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_a
 from heartsim.kernels.backend import select_backend
 from heartsim.mesh import build_mesh
 from heartsim.runtime.checkpoint import latest_checkpoint, read_checkpoint, write_checkpoint
+from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
 from heartsim.versions import stack_versions
@@ -39,12 +40,16 @@ def state_hash(cfg: Config) -> str:
     return config_hash(data)
 
 
-def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False) -> dict:
+def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False,
+           stop: StopRequest | None = None) -> dict:
     """Run ``cfg`` (physics.ep) writing into ``out``; returns the summary (also in summary.json).
 
     Everything that can reject the input (backend, mesh, regions, the checkpoint to restart from)
-    is checked before the output folder is touched.
+    is checked before the output folder is touched. ``stop`` should be created as early as possible
+    (the CLI does it first thing), so that a signal during set-up is kept and acted on after step 1.
     """
+    owns_stop = stop is None
+    stop = stop or StopRequest()
     wall_start = time.perf_counter()
     dx.check_version()
     try:
@@ -78,12 +83,14 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
                  path.name, problem.t, problem.step_count, meta["ranks"])
 
     resolved = cfg.model_dump(mode="json")
-    if comm.rank == 0:
+
+    def start_outputs() -> None:
         if not restart:
             prepare_output_folder(out)
         write_json_atomic(out / "config.resolved.json", resolved)
         write_status(out, "running", t_ms=problem.t, step=problem.step_count)
-    comm.barrier()
+
+    on_root(comm, start_outputs)
 
     steps = cfg.time.steps()
     every = max(1, round(cfg.output.interval / cfg.time.dt))
@@ -99,7 +106,6 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
     writer.write(problem.t)
     progress = Progress(steps - problem.step_count, steps * cfg.time.dt, log)
     first_step = problem.step_count
-    stop = StopRequest()
     setup_time = time.perf_counter() - wall_start
     loop_start = time.perf_counter()
     try:
@@ -113,9 +119,8 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
             signum = stop.pending(comm)
             if signum and problem.step_count < steps:
                 path = checkpoint(f"signal {signum}")
-                if comm.rank == 0:
-                    write_status(out, "checkpointed", reason=f"signal {signum}", t_ms=problem.t,
-                                 step=problem.step_count, checkpoint=path.name)
+                on_root(comm, lambda: write_status(out, "checkpointed", reason=f"signal {signum}", t_ms=problem.t,
+                                                   step=problem.step_count, checkpoint=path.name))
                 log.warning("signal %d: checkpoint %s written at t = %.3f ms; continue with --restart %s",
                             signum, path.name, problem.t, out)
                 raise Checkpointed(path)
@@ -132,7 +137,8 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
             write_status(out, "failed", reason=error, t_ms=problem.t, step=problem.step_count)
         raise
     finally:
-        stop.restore()
+        if owns_stop:
+            stop.restore()
         writer.close()
     loop_time = time.perf_counter() - loop_start
 
@@ -168,8 +174,9 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         "outputs": sorted(p.name for p in writer.paths + act_writer.paths),
     }
     problem.destroy()
-    if comm.rank == 0:
+    def finish() -> None:
         write_json_atomic(out / "summary.json", summary)
         write_status(out, "completed", t_ms=problem.t, step=problem.step_count)
-    comm.barrier()  # every rank returns once the files exist
+
+    on_root(comm, finish)  # every rank returns once the files exist
     return summary

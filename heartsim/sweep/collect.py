@@ -48,13 +48,15 @@ def rows(cases: list[Case]) -> list[dict]:
         result_path = case.folder / "result.json"
         result = json.loads(result_path.read_text()) if result_path.is_file() else {}
         state = case.state()
-        row = {"case": case.name, "state": state,
-               "reason": result.get("reason", "") if state != "completed" else ""}
+        status_path = case.out / "status.json"
+        status = json.loads(status_path.read_text()) if status_path.is_file() else {}
+        reason = result.get("reason") or status.get("reason", "")  # result.json: local runs; status: any run
+        row = {"case": case.name, "state": state, "reason": reason if state != "completed" else ""}
         if state == "not run":
             row["reason"] = "not run yet"
         row.update({f"param.{k}": _resolved_param(case, k, v) for k, v in case.params.items()})
         summary = summary_of(case)
-        row.update({k: v for k, v in _flatten(summary).items() if k not in ("status",)})
+        row.update(_flatten(summary))
         table.append(row)
     return table
 

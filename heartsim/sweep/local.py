@@ -35,9 +35,13 @@ def run_case(case: Case, ranks: int = 1) -> dict:
     return result
 
 
+def not_completed(cases: list[Case]) -> list[Case]:
+    return [c for c in cases if c.state() != "completed"]
+
+
 def run_local(cases: list[Case], jobs: int, log: logging.Logger, ranks: int = 1) -> dict[str, dict]:
     """Run the cases not yet completed, ``jobs`` at a time; returns results by case name."""
-    pending = [c for c in cases if c.state() != "completed"]
+    pending = not_completed(cases)
     log.info("%d case(s), %d already completed, %d to run (%d at a time)",
              len(cases), len(cases) - len(pending), len(pending), jobs)
     results: dict[str, dict] = {}
@@ -51,7 +55,7 @@ def run_local(cases: list[Case], jobs: int, log: logging.Logger, ranks: int = 1)
 
 def pending_list(cases: list[Case], path: Path) -> list[Case]:
     """Write the folders of the cases not yet completed, one per line (a Slurm array's task list)."""
-    pending = [c for c in cases if c.state() != "completed"]
+    pending = not_completed(cases)
     path.write_text("".join(f"{c.folder}\n" for c in pending))
     return pending
 

@@ -120,3 +120,19 @@ def test_sigkill_leaves_previous_checkpoint_readable(small_config_dict, write_co
     proc.wait()
     assert main(["-q", "run", str(cfg), "--restart", str(killed)]) == 0
     assert np.array_equal(_activation(plain), _activation(killed), equal_nan=True)
+
+
+def test_signal_during_setup_is_kept(small_config_dict, write_config, tmp_path):
+    """SIGUSR1 while the run is still setting up (Slurm may warn early): checkpoint after step 1, exit 75."""
+    cfg = write_config(_case(small_config_dict, end="500 ms"))
+    out = tmp_path / "early"
+    proc = subprocess.Popen([sys.executable, "-m", "heartsim", "run", str(cfg), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        if "running" in line:  # the config is loaded; the mesh and solver are being set up
+            proc.send_signal(signal.SIGUSR1)
+            break
+    proc.communicate(timeout=60)
+    assert proc.returncode == EXIT_CHECKPOINTED
+    assert json.loads((out / "status.json").read_text())["state"] == "checkpointed"
+    assert main(["-q", "run", str(cfg), "--restart", str(out)]) == 0
