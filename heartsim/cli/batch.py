@@ -45,35 +45,28 @@ def register(sub) -> None:
 
 
 def _profile(path: Path | None):
-    from pydantic import ValidationError
-
-    from heartsim.config.errors import format_validation_error
-    from heartsim.config.loader import read_yaml
+    from heartsim.config.loader import read_yaml, validate_model
     from heartsim.config.profile import SiteProfile
 
     if path is None:
         return SiteProfile()
     path = path.resolve()
-    try:
-        return SiteProfile.model_validate(read_yaml(path), context={"base_dir": path.parent})
-    except ValidationError as exc:
-        raise ConfigError([f"--profile {path.name}: {line}" for line in format_validation_error(exc, SiteProfile)]) from None
+    return validate_model(SiteProfile, read_yaml(path), path.parent, f"--profile {path.name}: ")
 
 
 def _resources(profile, args):
-    from pydantic import ValidationError
-
-    from heartsim.config.errors import format_validation_error
+    from heartsim.config.errors import ConfigError as _ConfigError
+    from heartsim.config.loader import validate_model
     from heartsim.config.profile import Resources
 
     given = {k: getattr(args, k) for k in RESOURCE_OPTIONS if getattr(args, k, None) is not None}
     try:
-        return Resources.model_validate({**profile.resources.model_dump(), **given})
-    except ValidationError as exc:
-        raise ConfigError([f"--{line.replace('_', '-')}" for line in format_validation_error(exc, Resources)]) from None
+        return validate_model(Resources, {**profile.resources.model_dump(), **given}, None)
+    except _ConfigError as exc:  # name the command-line option: --ntasks-per-node, not ntasks_per_node
+        raise _ConfigError([f"--{line.replace('_', '-')}" for line in exc.lines]) from None
 
 
-def _emit(script_text: str, script: Path, submit: bool, log: logging.Logger) -> None:
+def _emit(script_text: str, script: Path, submit: bool) -> None:
     from heartsim.cluster.slurm import submit as sbatch
 
     script.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +98,7 @@ def _sweep_array(args, sweep, cases, out: Path, log: logging.Logger) -> int:
         return 0
     text = render_array(profile, resources, case_list, len(pending), args.concurrency,
                         args.job_name or sweep.name, slurm_dir)
-    _emit(text, args.script or slurm_dir / "array.sbatch", args.submit, log)
+    _emit(text, args.script or slurm_dir / "array.sbatch", args.submit)
     print(f"{len(pending)} of {len(cases)} cases in the array")
     return 0
 
@@ -132,7 +125,7 @@ def cmd_slurm(args, log: logging.Logger) -> int:
     out = (args.out or cfg.output.folder or Path("results") / args.target.stem).resolve()
     name = args.job_name or cfg.name
     text = render_run(profile, resources, args.target, out, name, out.parent)
-    _emit(text, args.script or out.parent / f"{out.name}.sbatch", args.submit, log)
+    _emit(text, args.script or out.parent / f"{out.name}.sbatch", args.submit)
     return 0
 
 

@@ -44,9 +44,7 @@ def register(sub) -> None:
 
 
 def _mesh_config(args):
-    from pydantic import ValidationError
-
-    from heartsim.config.errors import ConfigError, format_validation_error
+    from heartsim.config.loader import validate_model
     from heartsim.config.model import MeshConfig
 
     data = {"file": str(args.file), "unit": args.unit}
@@ -54,11 +52,7 @@ def _mesh_config(args):
         data["cell_tag_array"] = args.cell_tag_array
     if args.facet_tag_array:
         data["facet_tag_array"] = args.facet_tag_array
-    try:
-        return MeshConfig.model_validate(data, context={"base_dir": Path.cwd()})
-    except ValidationError as exc:
-        raise ConfigError([line.replace("file:", str(args.file) + ":", 1)
-                           for line in format_validation_error(exc, MeshConfig)]) from None
+    return validate_model(MeshConfig, data, Path.cwd(), "mesh ")
 
 
 def _generate(args, log: logging.Logger) -> int:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeVar
 
 import yaml
 from pydantic import ValidationError
 
 from heartsim.config.errors import ConfigError, format_validation_error
 from heartsim.config.model import Config
+
+M = TypeVar("M")
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -107,12 +109,18 @@ def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> dict[str,
     return data
 
 
-def validate_data(data: dict[str, Any], base_dir: Path) -> Config:
-    """Validate a raw mapping; relative paths resolve against ``base_dir``."""
+def validate_model(model: type[M], data: Any, base_dir: Path | None, prefix: str = "") -> M:
+    """Validate ``data`` as ``model`` (relative paths against ``base_dir``); ConfigError with one
+    line per problem, each starting with ``prefix`` (e.g. the file or option it came from)."""
     try:
-        return Config.model_validate(data, context={"base_dir": base_dir})
+        return model.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, Config)) from None
+        raise ConfigError([prefix + line for line in format_validation_error(exc, model)]) from None
+
+
+def validate_data(data: dict[str, Any], base_dir: Path | None) -> Config:
+    """Validate a raw run config; relative paths resolve against ``base_dir``."""
+    return validate_model(Config, data, base_dir)
 
 
 def load_config(path: str | Path, overrides: Iterable[str] = ()) -> Config:

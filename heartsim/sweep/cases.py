@@ -60,16 +60,10 @@ class Case:
 
 def load_sweep(path: Path) -> SweepConfig:
     """Validate a sweep file (relative paths against its folder)."""
-    from pydantic import ValidationError
-
-    from heartsim.config.errors import format_validation_error
+    from heartsim.config.loader import validate_model
 
     path = Path(path).resolve()
-    data = read_yaml(path)
-    try:
-        return SweepConfig.model_validate(data, context={"base_dir": path.parent})
-    except ValidationError as exc:
-        raise ConfigError([f"{path.name}: {line}" for line in format_validation_error(exc, SweepConfig)]) from None
+    return validate_model(SweepConfig, read_yaml(path), path.parent, f"{path.name}: ")
 
 
 def is_sweep_file(path: Path) -> bool:
