@@ -148,8 +148,19 @@ def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: 
     surface.SetValue(0, 0.5)
     surface.ComputeNormalsOff()
     surface.Update()
+    raw = surface.GetOutput()
+    planes = []  # (vertex ids on the plane, centre, normal): snapped back after smoothing
+    if cuts and raw.GetNumberOfPoints():
+        from vtk.util.numpy_support import vtk_to_numpy
+
+        grid_points = vtk_to_numpy(raw.GetPoints().GetData()).astype(float)
+        xyz = grid_points @ to_physical.T + offset
+        for centre, normal, radius in cuts:
+            height = (xyz - centre) @ np.asarray(normal)
+            on = (np.abs(height) < 1e-3 * float(step.min())) & (np.linalg.norm(xyz - centre, axis=1) <= radius)
+            planes.append((np.flatnonzero(on), np.asarray(centre), np.asarray(normal)))
     smoother = vtk.vtkWindowedSincPolyDataFilter()
-    smoother.SetInputConnection(surface.GetOutputPort())
+    smoother.SetInputData(raw)
     smoother.SetNumberOfIterations(smoothing)
     smoother.SetPassBand(0.05)
     smoother.NonManifoldSmoothingOn()
@@ -158,8 +169,18 @@ def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: 
         smoother.FeatureEdgeSmoothingOff()
         smoother.SetFeatureAngle(45.0)
     smoother.Update()
+    smoothed = smoother.GetOutput()
+    if planes:  # flat caps stay flat: put their vertices back on the planes
+        from vtk.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+
+        moved = vtk_to_numpy(smoothed.GetPoints().GetData()).astype(float)
+        xyz = moved @ to_physical.T + offset
+        for ids, centre, normal in planes:
+            xyz[ids] -= np.outer((xyz[ids] - centre) @ normal, normal)
+        grid = (xyz - offset) @ np.linalg.inv(to_physical).T
+        smoothed.GetPoints().SetData(numpy_to_vtk(grid, deep=True))
     largest = vtk.vtkPolyDataConnectivityFilter()  # pieces cut off beyond a cap plane are dropped
-    largest.SetInputConnection(smoother.GetOutputPort())
+    largest.SetInputData(smoothed)
     largest.SetExtractionModeToLargestRegion()
     clean = vtk.vtkCleanPolyData()
     clean.SetInputConnection(largest.GetOutputPort())

@@ -83,24 +83,32 @@ def find_caps(mask: np.ndarray, affine: np.ndarray, end_radius: float = 8.0, cap
         lo, hi = np.maximum(end - reach, 0), np.minimum(end + reach + 1, mask.shape)
         box = tuple(slice(a, b) for a, b in zip(lo, hi))
         g = finite[box]
-        # the branch: voxels within 14 mm (geodesic) of the end, connected to it
-        labelled, _ = ndimage.label(g >= d_end - 14.0, structure=np.ones((3, 3, 3)))
+        # local radius: the deepest point of the last 15 mm of the branch
+        labelled, _ = ndimage.label(g >= d_end - 15.0, structure=np.ones((3, 3, 3)))
+        near_end = labelled == labelled[tuple(end - lo)]
+        radius_est = float(depth[box][near_end].max())
+        # the branch: voxels within max(15, 3 r) mm (geodesic) of the end, connected to it; its
+        # principal axis is the local centreline direction, oriented towards the end
+        length = max(15.0, 3.0 * radius_est)
+        labelled, _ = ndimage.label(g >= d_end - length, structure=np.ones((3, 3, 3)))
         branch = labelled == labelled[tuple(end - lo)]
-        index = np.argwhere(branch)
-        xyz = (index + lo) @ affine[:3, :3].T + affine[:3, 3]
-        gb = g[tuple(index.T)]
-
-        def centroid(a, b):
-            sel = (gb >= d_end - b) & (gb <= d_end - a)
-            return (xyz[sel].mean(axis=0), xyz[sel]) if sel.any() else (None, None)
-        tip, _ = centroid(0.0, 3.0)
-        back, _ = centroid(8.0, 12.0)
-        at, ring = centroid(cap_offset - 0.75, cap_offset + 0.75)
-        if tip is None or back is None or at is None:
+        xyz = (np.argwhere(branch) + lo) @ affine[:3, :3].T + affine[:3, 3]
+        if len(xyz) < 10:
             continue
-        normal = tip - back
-        normal /= np.linalg.norm(normal)
-        radius = float(np.linalg.norm(ring - at, axis=1).max())
+        centre = xyz.mean(axis=0)
+        _, _, vt = np.linalg.svd(xyz - centre, full_matrices=False)
+        normal = vt[0]
+        end_xyz = end @ affine[:3, :3].T + affine[:3, 3]
+        if (end_xyz - centre) @ normal < 0:
+            normal = -normal
+        s = (xyz - centre) @ normal
+        ring = xyz[np.abs(s - (s.max() - cap_offset)) <= 0.75]
+        if len(ring) == 0:
+            continue
+        at = ring.mean(axis=0)
+        radius = float(np.linalg.norm((ring - at) - np.outer((ring - at) @ normal, normal), axis=1).max())
+        if radius > 2.5 * radius_est + 2.0:  # not a clean cross-section (a bulge, not a vessel end)
+            continue
         found.append((d_end, Cap(at, normal, radius)))
     # ends closer than their radii are one end (a bulge with two maxima): keep the farthest
     found.sort(key=lambda item: -item[0])
