@@ -7,8 +7,8 @@ Gmsh's reparametrisation as separate patches, so ``tag_caps`` can miss them.
 Ends of the vessel (where the segmentation stops) are found as extremities of the geodesic distance
 inside the mask: starting from the voxel deepest inside the vessel (largest distance to the wall),
 voxels whose geodesic distance is the largest within ``end_radius`` mm are branch ends. At each end
-the local centreline direction is the line from the centroid of the voxels 8-12 mm back along the
-branch to those in its last 3 mm. The surface is cut flat by the plane perpendicular to that
+the local centreline direction is the principal axis of the branch's last max(15 mm, 3 radii),
+oriented towards the end. The surface is cut flat by the plane perpendicular to that
 direction, ``cap_offset`` mm inside the end, only within a ball around the end (so that other parts
 of the vessel crossing the same plane are untouched), and the hole is closed by a planar cap.
 After volume meshing, boundary facets on a cap plane with the plane's normal are that cap; the
