@@ -106,7 +106,9 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
     if profile.requeue:
         body += [f'if [ "$status" = {EXIT_CHECKPOINTED} ]; then',
                  f'  echo "checkpointed before the time limit: requeueing {requeue_id[1:-1]}"',
-                 f"  scontrol requeue {requeue_id}",
+                 # the requeue ends this script; wait for it rather than exit as a failed job
+                 f"  if scontrol requeue {requeue_id}; then sleep 300; fi",
+                 '  echo "requeue failed: continue by hand with heartsim run CONFIG --restart $OUT" >&2',
                  "fi"]
     body.append('exit "$status"')
     return "\n".join(head + [""] + body) + "\n"

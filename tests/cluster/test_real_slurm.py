@@ -95,10 +95,18 @@ def test_time_limit_checkpoint_requeue_and_finish(slurm, profile, small_config_d
     # the uninterrupted reference, computed while the job runs
     assert main(["-q", "run", str(cfg), "--out", str(tmp_path / "reference")]) == 0
     deadline = time.time() + 600
+    failed_since = None
     while time.time() < deadline:
         states = slurm.job_states(job)
-        if states == ["COMPLETED"] or (states and states[0] in ("FAILED", "CANCELLED", "TIMEOUT")):
+        if states == ["COMPLETED"]:
             break
+        if states and states[0] in ("FAILED", "CANCELLED", "TIMEOUT"):
+            # a job being requeued can show a terminal state for a moment: only a lasting one counts
+            failed_since = failed_since or time.time()
+            if time.time() - failed_since > 15:
+                break
+        else:
+            failed_since = None
         info = slurm.run(["scontrol", "-o", "show", "job", job], check=False).stdout
         if "JobState=PENDING" in info and "Reason=BeginTime" in info:
             # a requeued job waits about two minutes before it may start again: release it now
