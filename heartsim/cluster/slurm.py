@@ -106,8 +106,10 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
     if profile.requeue:
         body += [f'if [ "$status" = {EXIT_CHECKPOINTED} ]; then',
                  f'  echo "checkpointed before the time limit: requeueing {requeue_id[1:-1]}"',
-                 # the requeue ends this script; wait for it rather than exit as a failed job
-                 f"  if scontrol requeue {requeue_id}; then sleep 300; fi",
+                 # Slurm ends this script when it requeues the job: do not trap that, and do not
+                 # exit on our own first (a job that exits while being requeued may end as FAILED)
+                 "  trap - TERM USR1",
+                 f"  if scontrol requeue {requeue_id}; then while :; do sleep 5; done; fi",
                  '  echo "requeue failed: continue by hand with heartsim run CONFIG --restart $OUT" >&2',
                  "fi"]
     body.append('exit "$status"')
