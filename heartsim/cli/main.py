@@ -69,11 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("results/demo"), help="output folder (default results/demo)")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
 
-    from heartsim.cli import batch, mesh_cmd
+    import importlib
 
-    batch.register(sub)
-    mesh_cmd.register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"heartsim.cli.{name}").register(sub)
     return parser
+
+
+#: modules that add sub-commands: each has ``register(subparsers)``, which sets ``func`` (args, log) -> int
+#: as the parser's default (``p.set_defaults(func=...)``)
+COMMAND_MODULES = ["batch", "mesh_cmd"]
 
 
 def cmd_info(args, log: logging.Logger) -> int:
@@ -143,22 +148,17 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
     if restart is None:
         on_root(comm, lambda: check_output_folder(out, force))
 
-    from heartsim.simulation.ep_run import Checkpointed, run_ep
+    from heartsim.simulation import runner_for
+    from heartsim.simulation.ep_run import Checkpointed
 
+    run = runner_for(cfg)
     log.info("running %s (%s) into %s", cfg.name, config_path, out)
     try:
-        summary = run_ep(cfg, out, comm, log, restart=restart is not None, stop=stop)
+        summary = run(cfg, out, comm, log, restart=restart is not None, stop=stop)
     except Checkpointed:
         return EXIT_CHECKPOINTED
-    act = summary["activation_time_ms"]
-    log.info("done in %.1f s: %d steps, %.1f steps/s; activation %s to %s ms",
-             summary["wall_time_s"], summary["steps"], summary["steps_per_second"] or 0,
-             _fmt(act["min"]), _fmt(act["max"]))
+    log.info("%s", summary.get("headline") or f"done in {summary.get('wall_time_s', 0):.1f} s")
     return EXIT_OK
-
-
-def _fmt(value) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
 
 
 def cmd_run(args, log: logging.Logger) -> int:
@@ -192,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = setup_logging(_rank(), args.quiet, args.verbose)
     try:
-        return COMMANDS[args.command](args, log)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args, log)
+        return args.func(args, log)
     except ConfigError as exc:
         if _rank() == 0:
             for line in exc.lines:

@@ -18,98 +18,25 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from heartsim.config.quantities import Quantity
 from heartsim.kernels.ionic import MODELS
 
-Length = Quantity("mm")
-Time = Quantity("ms")
-Vec3 = tuple[Length, Length, Length]
-Direction = tuple[float, float, float]
-
-SCHEMA_VERSION = 1
-#: prefix of a validator message that names a key below the section it was raised in
-SUBKEY = "@"
-
-
-def _resolve_path(value: Path, info: ValidationInfo) -> Path:
-    base = (info.context or {}).get("base_dir")
-    path = Path(value).expanduser()
-    if not path.is_absolute() and base is not None:
-        path = Path(base) / path
-    return path.resolve() if path.is_absolute() else path
-
-
-def _existing_file(value: Path, info: ValidationInfo) -> Path:
-    path = _resolve_path(value, info)
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    return path
-
-
-ConfigPath = Annotated[Path, AfterValidator(_resolve_path)]
-ExistingFile = Annotated[Path, AfterValidator(_existing_file)]
-
-
-class Section(BaseModel):
-    """Base of every config section: unknown keys are errors; values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-def _exactly_one(model: BaseModel, names: tuple[str, ...]) -> None:
-    given = [n for n in names if getattr(model, n) is not None]
-    if len(given) != 1:
-        raise ValueError(f"give exactly one of {', '.join(names)} (got {len(given) or 'none'})")
-
-
-# --------------------------------------------------------------------------------------------
-# regions
-
-
-class BoxRegion(Section):
-    """Axis-aligned box."""
-
-    min: Vec3
-    """Lower corner (mm)."""
-    max: Vec3
-    """Upper corner (mm)."""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "BoxRegion":
-        if any(lo > hi for lo, hi in zip(self.min, self.max)):
-            raise ValueError("box min must not exceed max in any coordinate")
-        return self
-
-
-class SphereRegion(Section):
-    """Ball of given centre and radius."""
-
-    center: Vec3
-    """Centre (mm)."""
-    radius: Quantity("mm", gt=0)
-    """Radius (mm)."""
-
-
-class Region(Section):
-    """A region of the mesh: exactly one of ``box``, ``sphere`` or ``tag``."""
-
-    box: Optional[BoxRegion] = None
-    """Nodes inside this box."""
-    sphere: Optional[SphereRegion] = None
-    """Nodes inside this ball."""
-    tag: Union[int, str, None] = None
-    """Nodes of the cells carrying this cell tag (its number, or its name from mesh.cell_tags)."""
-
-    @model_validator(mode="after")
-    def _one(self) -> "Region":
-        _exactly_one(self, ("box", "sphere", "tag"))
-        return self
-
-    def bounds(self) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-        """Bounding box of a geometric region (None for a tag)."""
-        if self.box is not None:
-            return tuple(self.box.min), tuple(self.box.max)
-        if self.sphere is not None:
-            c, r = self.sphere.center, self.sphere.radius
-            return tuple(x - r for x in c), tuple(x + r for x in c)
-        return None
+from heartsim.config.base import (  # noqa: F401  (re-exported: the names users of model know)
+    SCHEMA_VERSION,
+    SUBKEY,
+    BoxRegion,
+    ConfigPath,
+    Direction,
+    ExistingFile,
+    Length,
+    Region,
+    Section,
+    SphereRegion,
+    Time,
+    Vec3,
+    _exactly_one,
+)
+from heartsim.config.circulation import CirculationConfig
+from heartsim.config.fibers import FibersConfig
+from heartsim.config.flow import FlowConfig
+from heartsim.config.mechanics import MechanicsConfig
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,12 +240,26 @@ class PhysicsConfig(Section):
 
     ep: Optional[EPConfig] = None
     """Cardiac electrophysiology."""
+    mechanics: Optional[MechanicsConfig] = None
+    """Quasi-static cardiac mechanics."""
+    flow: Optional[FlowConfig] = None
+    """3D blood flow (incompressible Navier-Stokes)."""
+    circulation: Optional[CirculationConfig] = None
+    """0D circulation (alone, or as boundary model of flow/mechanics)."""
 
     @model_validator(mode="after")
     def _some(self) -> "PhysicsConfig":
-        if self.ep is None:
-            raise ValueError("no physics configured: add physics.ep")
+        if all(getattr(self, name) is None for name in PHYSICS):
+            raise ValueError(f"no physics configured: add one of {', '.join('physics.' + n for n in PHYSICS)}")
         return self
+
+    def active(self) -> tuple[str, ...]:
+        """Names of the configured physics, in ``PHYSICS`` order."""
+        return tuple(name for name in PHYSICS if getattr(self, name) is not None)
+
+
+#: every physics section, in the order runs are dispatched (see heartsim.simulation)
+PHYSICS = ("ep", "mechanics", "flow", "circulation")
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,6 +325,11 @@ class SolverConfig(Section):
     ep: dict[str, PetscValue] = {}
     """PETSc options of the monodomain linear solve (defaults: CG + BoomerAMG, rtol 1e-10)."""
 
+    mechanics: dict[str, PetscValue] = {}
+    """PETSc options of the mechanics Newton solve (SNES, KSP, PC), merged over its defaults."""
+    flow: dict[str, PetscValue] = {}
+    """PETSc options of the flow solves, merged over its defaults."""
+
     def ep_options(self) -> dict[str, PetscValue]:
         """Defaults updated by the user's options."""
         return {**DEFAULT_EP_PETSC, **self.ep}
@@ -417,6 +363,8 @@ class Config(Section):
     """Array backend."""
     checkpoint: CheckpointConfig = CheckpointConfig()
     """Checkpoints and restart."""
+    fibers: Optional[FibersConfig] = None
+    """Fiber architecture (used by EP conductivity and mechanics); none: the EP ``fiber`` direction."""
 
     @model_validator(mode="after")
     def _regions_inside_mesh(self) -> "Config":

@@ -173,6 +173,11 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         "versions": stack_versions(),
         "outputs": sorted(p.name for p in writer.paths + act_writer.paths),
     }
+    fmt = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
+    act = summary["activation_time_ms"]
+    summary["headline"] = (f"done in {summary['wall_time_s']:.1f} s: {steps} steps, "
+                           f"{summary['steps_per_second'] or 0:.1f} steps/s; activation {fmt(act['min'])} "
+                           f"to {fmt(act['max'])} ms")
     problem.destroy()
     def finish() -> None:
         write_json_atomic(out / "summary.json", summary)
