@@ -1,6 +1,8 @@
 """Label-map meshing of the shared CT data: every aorta lumen and left-ventricular blood pool.
 
     scripts/in-env python3 scripts/bench_labels.py [--size 2.0] [--data ../shared/data/ct-labels]
+    scripts/in-env python3 scripts/bench_labels.py --vessel      # aortas with flat inlet/outlet caps
+    scripts/in-env python3 scripts/bench_labels.py --lv-wall 8   # LV walls with endo/epi/base
 
 For each label map: tetrahedra, minimum scaled Jacobian, mesh volume against label volume (voxel
 count x voxel volume), mean distance from the mesh's surface nodes to the label's surface (the faces
@@ -57,15 +59,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=float, default=2.0)
     ap.add_argument("--lv-wall", type=float, help="mesh LV walls of this thickness (lv_*.nii.gz, outflow from aorta_*)")
+    ap.add_argument("--vessel", action="store_true",
+                    help="aorta_*.nii.gz as vessels with flat caps (inlet: the end nearest lv_*.nii.gz)")
     ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/ct-labels")
     args = ap.parse_args()
     from scipy.spatial import cKDTree
 
-    what = f"LV walls of {args.lv_wall} mm" if args.lv_wall else "label maps"
+    what = f"LV walls of {args.lv_wall} mm" if args.lv_wall else "vessels with caps" if args.vessel else "label maps"
     print(f"# {what} -> tetrahedra, target edge {args.size} mm, {time.strftime('%Y-%m-%d')}")
-    print("| label map | tetrahedra | min scaled Jacobian | mesh / label volume | mean surface distance (voxels) | wall time (s) |")
-    print("|---|---|---|---|---|---|")
-    pattern = "lv_*.nii.gz" if args.lv_wall else "*.nii.gz"
+    caps = " caps (area mm^2) |" if args.vessel else ""
+    print(f"| label map | tetrahedra | min scaled Jacobian | mesh / label volume | mean surface distance (voxels) | wall time (s) |{caps}")
+    print("|---|---|---|---|---|---|" + ("---|" if args.vessel else ""))
+    pattern = "lv_*.nii.gz" if args.lv_wall else "aorta_*.nii.gz" if args.vessel else "*.nii.gz"
     for path in sorted(args.data.glob(pattern)):
         start = time.perf_counter()
         if args.lv_wall:
@@ -74,6 +79,10 @@ def main() -> None:
             outflow = path.with_name(path.name.replace("lv_", "aorta_"))
             data, info = lv_from_labels(path, args.size, None, args.lv_wall, outflow, None)
             info["label_volume_mm3"] = info["wall_volume_mm3"]
+        elif args.vessel:
+            from heartsim.mesh.generate_from import vessel_from_labels
+
+            data, info = vessel_from_labels(path, args.size, None, path.with_name(path.name.replace("aorta_", "lv_")), 2.0)
         else:
             data, info = from_labels(path, args.size, None)
         seconds = time.perf_counter() - start
@@ -83,11 +92,14 @@ def main() -> None:
         if args.lv_wall:  # compare with the wall mask's surface (rebuilt as in heartsim.mesh.ventricle)
             mask = _wall_mask(labels, args.lv_wall, outflow)
         tree = cKDTree(label_surface_points(mask, labels.affine))
-        surface_nodes = np.unique(data.facets)
+        # the label's own surface (for a vessel: its wall; caps are cut planes, not label surface)
+        surface_nodes = np.unique(data.facets[data.facet_values == 1] if args.vessel else data.facets)
         dist, _ = tree.query(data.points[surface_nodes])
         voxel = float(labels.spacing.min())
         print(f"| {path.name} | {len(data.cells)} | {q.min_scaled_jacobian:.3f} | "
-              f"{q.volume / info['label_volume_mm3']:.4f} | {dist.mean() / voxel:.3f} | {seconds:.1f} |", flush=True)
+              f"{q.volume / info['label_volume_mm3']:.4f} | {dist.mean() / voxel:.3f} | {seconds:.1f} |"
+              + (" " + ", ".join(f"{c['name']} {c['area_mm2']:.0f}" for c in info["caps"]) + " |" if args.vessel else ""),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,13 @@ def register(sub) -> None:
     q.add_argument("--size", type=float, required=True, help="target edge length (mm)")
     q.add_argument("--feature-angle", type=float, default=40.0, help="patches split at edges sharper than this (deg)")
     q.add_argument("--unit", choices=["m", "cm", "mm", "um"], default="mm", help="length unit of the surface")
-    q = msub.add_parser("from-labels", help="label map (NIfTI, NRRD) -> tetrahedral XDMF mesh of one label")
+    q = msub.add_parser("from-labels", help="label map (NIfTI, NRRD) -> tetrahedral XDMF mesh (one label, a vessel "
+                                            "with caps, an LV wall, or all labels with interface tags)")
     q.add_argument("file", type=Path)
     q.add_argument("output", type=Path, help="output .xdmf")
     q.add_argument("--size", type=float, required=True, help="target edge length (mm)")
-    q.add_argument("--label", type=int, help="label to mesh (default: the only one)")
+    q.add_argument("--label", type=int, help="label to mesh (default: every label, each a cell tag, each "
+                                             "interface a facet tag)")
     q.add_argument("--lv-wall", type=float, metavar="MM",
                    help="mesh a left-ventricular wall of this thickness around the blood-pool label, cut by a "
                         "base plane, tagged endo/epi/base (see docs/meshing.md for what this approximates)")
@@ -41,6 +43,13 @@ def register(sub) -> None:
                                                 "to find the base end")
     q.add_argument("--base-offset", type=float, metavar="MM", help="with --lv-wall: base plane this far below "
                                                                    "the cavity's basal extreme")
+    q.add_argument("--vessel", action="store_true",
+                   help="mesh a vessel lumen: open ends cut flat and tagged inlet/outlet_k, the rest wall")
+    q.add_argument("--inlet-near", type=Path, metavar="LABELMAP",
+                   help="with --vessel: label map (same grid; e.g. the left ventricle) whose nearest end is the inlet "
+                        "(default: the largest end)")
+    q.add_argument("--cap-offset", type=float, default=2.0, metavar="MM",
+                   help="with --vessel: caps this far inside where the vessel's full section ends (default 2)")
 
 
 def _mesh_config(args):
@@ -76,6 +85,11 @@ def _generate(args, log: logging.Logger) -> int:
             if args.mesh_command == "from-surface":
                 data, seconds = gen.timed(gen.from_surface, args.file, args.size, args.feature_angle,
                                           UNIT_TO_MM[args.unit])
+            elif args.vessel:
+                if args.lv_wall is not None:
+                    raise ConfigError(["--vessel and --lv-wall: give one of them"])
+                (data, extra), seconds = gen.timed(gen.vessel_from_labels, args.file, args.size, args.label,
+                                                   args.inlet_near, args.cap_offset)
             elif args.lv_wall is not None:
                 (data, extra), seconds = gen.timed(gen.lv_from_labels, args.file, args.size, args.label,
                                                    args.lv_wall, args.outflow, args.base_offset)
@@ -93,6 +107,8 @@ def _generate(args, log: logging.Logger) -> int:
                 f"min scaled Jacobian {q.min_scaled_jacobian:.3f}, {seconds:.1f} s; facet tags {data.facet_names}")
         if "label_volume_mm3" in extra:
             line += f"; label volume {extra['label_volume_mm3']:.6g} mm^3"
+        for cap in extra.get("caps", []):
+            print(f"  {cap['name']}: centre {cap['centre']} mm, normal {cap['normal']}, area {cap['area_mm2']} mm^2")
         if "wall_volume_mm3" in extra:
             line += f"; wall (voxel) volume {extra['wall_volume_mm3']:.6g} mm^3"
         print(line)

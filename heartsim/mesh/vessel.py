@@ -1,20 +1,26 @@
 """Vessel label -> tetrahedral lumen mesh with flat, tagged inlet and outlet caps.
 
-WORK IN PROGRESS (not yet behind a CLI command; see docs/meshing.md): the ends and cut planes are
-found reliably on the shared aortas, but the flat caps do not yet survive the surface smoothing and
-Gmsh's reparametrisation as separate patches, so ``tag_caps`` can miss them.
-
-Ends of the vessel (where the segmentation stops) are found as extremities of the geodesic distance
-inside the mask: starting from the voxel deepest inside the vessel (largest distance to the wall),
-voxels whose geodesic distance is the largest within ``end_radius`` mm are branch ends. At each end
-the local centreline direction is the principal axis of the branch's last max(15 mm, 3 radii),
-oriented towards the end. The surface is cut flat by the plane perpendicular to that
-direction, ``cap_offset`` mm inside the end, only within a ball around the end (so that other parts
-of the vessel crossing the same plane are untouched), and the hole is closed by a planar cap.
-After volume meshing, boundary facets on a cap plane with the plane's normal are that cap; the
-rest is ``wall``. The inlet is the end nearest to an ``inlet_hint`` point (for an aorta: the left
-ventricle's centroid when its label is given), else the largest cap; the others are
-``outlet_1..k`` in decreasing order of area.
+1. **Ends.** The open ends of a vessel label (where the segmentation stops, or the image's field of
+   view cuts it) are extremities of the geodesic distance inside the mask: the voxel farthest from
+   the deepest voxel is one end; the local maxima (within ``end_radius`` mm) of the distance from it
+   are the others. A maximum is an end only if it is *prominent*: the region {geodesic >= d_end - P}
+   around it must not reach a farther end for P = max(``min_branch``, 2 r) (r: the local radius);
+   bulges of the wall fail this.
+2. **Centreline and cut plane.** The branch near an end is cut into slabs of equal geodesic
+   distance; their centroids form the centreline, and a line fitted to them (excluding the last
+   radius, where the tip's shape biases them) gives the axis n. Along n, the branch's
+   cross-sectional area A(s) is measured every 0.25 mm (voxels counted with a hat kernel one voxel
+   wide); going towards the end, the last position
+   where the section is still complete (A >= 0.8 of the median section) is found, and the cap plane
+   is put ``cap_offset`` mm inside it, perpendicular to n. An end cut obliquely (by the image border,
+   say) is thus cut back to where the vessel's full section begins.
+3. **Cut and cap.** The closed smoothed surface (``labels.mask_surface``) is clipped exactly by each
+   plane, but only the part beyond the plane that is connected to that end (other parts of the vessel
+   crossing the same plane are untouched); the hole is closed by a planar triangulation of its rim.
+4. **Volume mesh and tags.** Gmsh separates the flat caps as patches at their sharp rims; a patch all
+   of whose nodes lie on a cap plane is that cap, every other patch is ``wall``. The inlet is the cap
+   nearest to ``inlet_hint`` (for an aorta: the centroid of the left-ventricle label when given), else
+   the largest; the others are ``outlet_1..k`` by decreasing area.
 """
 
 from __future__ import annotations
@@ -28,12 +34,20 @@ from heartsim.mesh.labels import LabelMap, largest_component, mask_surface
 from heartsim.mesh.meshdata import MeshData
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
+#: tags of the vessel mesh
+WALL, INLET = 1, 2
+
 
 @dataclass
 class Cap:
-    centre: np.ndarray  # point on the cut plane (mm)
-    normal: np.ndarray  # outward unit normal of the cap
-    radius: float  # radius of the ball within which the cut applies (mm)
+    """A cut plane: ``centre`` on the plane, ``normal`` pointing out of the vessel (mm)."""
+
+    centre: np.ndarray
+    normal: np.ndarray
+    radius: float  # radius of the vessel's full section there (mm)
+    tip: np.ndarray  # the end point of the vessel beyond the plane (mm)
+    area: float = 0.0  # area of the cap after meshing (mm^2)
+    tag: int = 0  # facet tag value given to the cap
 
 
 def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
@@ -56,124 +70,398 @@ def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, in
         weights.append(np.full(keep.sum(), float(np.linalg.norm(d * spacing))))
     n = len(voxels)
     graph = coo_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-    start = index[seed]
-    dist = dijkstra(graph, directed=False, indices=int(start))
-    out = np.full(mask.shape, np.inf)
-    out[tuple(voxels.T)] = dist
+    dist = dijkstra(graph, directed=False, indices=int(index[seed]))
+    out = np.full(mask.shape, -1.0)
+    out[tuple(voxels.T)] = np.where(np.isfinite(dist), dist, -1.0)
     return out
 
 
-def find_caps(mask: np.ndarray, affine: np.ndarray, end_radius: float = 8.0, cap_offset: float = 3.0,
-              min_branch: float = 15.0) -> list[Cap]:
-    """Cut planes at the ends of a vessel mask (see the module docstring)."""
+def _above(geo: np.ndarray, threshold: float) -> np.ndarray:
+    """Voxels of the mask whose geodesic distance is at least ``threshold`` (never the outside, -1)."""
+    return geo >= max(threshold, 0.0)
+
+
+def _component_of(region: np.ndarray, voxel) -> np.ndarray:
     from scipy import ndimage
 
-    spacing = np.linalg.norm(affine[:3, :3], axis=0)
+    labelled, _ = ndimage.label(region, structure=np.ones((3, 3, 3)))
+    return labelled == labelled[tuple(voxel)]
+
+
+def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
+              min_branch: float = 10.0) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Vessel ends: [(voxel, distance from that end over the mask (mm, -1 outside))] and the local
+    radius at each end (mm).
+
+    The geodesic distance from the deepest voxel has its global maximum at one end (the farthest);
+    the distance from that end then has a local maximum at every other end. A maximum counts only if
+    prominent (module docstring)."""
+    from scipy import ndimage
+
     depth = ndimage.distance_transform_edt(mask, sampling=spacing)
-    seed = np.unravel_index(np.argmax(depth), mask.shape)
-    geo = geodesic_distance(mask, spacing, seed)
-    finite = np.where(np.isfinite(geo), geo, -1.0)
+    first = geodesic_distance(mask, spacing, np.unravel_index(np.argmax(depth), mask.shape))
+    start = np.unravel_index(np.argmax(first), mask.shape)
+    geo = geodesic_distance(mask, spacing, start)
     size = np.maximum(1, np.round(2 * end_radius / spacing).astype(int)) | 1
-    local_max = ndimage.maximum_filter(finite, size=tuple(size)) == finite
-    ends = np.argwhere(local_max & mask & (finite >= min_branch))
-    reach = np.ceil((3 * end_radius + 20.0) / spacing).astype(int)
-    found: list[tuple[float, Cap]] = []
-    for end in ends:
-        d_end = finite[tuple(end)]
-        lo, hi = np.maximum(end - reach, 0), np.minimum(end + reach + 1, mask.shape)
-        box = tuple(slice(a, b) for a, b in zip(lo, hi))
-        g = finite[box]
-        # local radius: the deepest point of the last 15 mm of the branch
-        labelled, _ = ndimage.label(g >= d_end - 15.0, structure=np.ones((3, 3, 3)))
-        near_end = labelled == labelled[tuple(end - lo)]
-        radius_est = float(depth[box][near_end].max())
-        # the branch: voxels within max(15, 3 r) mm (geodesic) of the end, connected to it; its
-        # principal axis is the local centreline direction, oriented towards the end
-        length = max(15.0, 3.0 * radius_est)
-        labelled, _ = ndimage.label(g >= d_end - length, structure=np.ones((3, 3, 3)))
-        branch = labelled == labelled[tuple(end - lo)]
-        xyz = (np.argwhere(branch) + lo) @ affine[:3, :3].T + affine[:3, 3]
-        if len(xyz) < 10:
-            continue
-        centre = xyz.mean(axis=0)
-        _, _, vt = np.linalg.svd(xyz - centre, full_matrices=False)
-        normal = vt[0]
-        end_xyz = end @ affine[:3, :3].T + affine[:3, 3]
-        if (end_xyz - centre) @ normal < 0:
-            normal = -normal
-        s = (xyz - centre) @ normal
-        ring = xyz[np.abs(s - (s.max() - cap_offset)) <= 0.75]
-        if len(ring) == 0:
-            continue
-        at = ring.mean(axis=0)
-        radius = float(np.linalg.norm((ring - at) - np.outer((ring - at) @ normal, normal), axis=1).max())
-        if radius > 2.5 * radius_est + 2.0:  # not a clean cross-section (a bulge, not a vessel end)
-            continue
-        found.append((d_end, Cap(at, normal, radius)))
-    # ends closer than their radii are one end (a bulge with two maxima): keep the farthest
-    found.sort(key=lambda item: -item[0])
-    caps: list[Cap] = []
-    for _, cap in found:
-        if all(np.linalg.norm(cap.centre - c.centre) > max(end_radius, cap.radius + c.radius) for c in caps):
-            caps.append(cap)
+    local_max = (ndimage.maximum_filter(geo, size=tuple(size)) == geo) & mask & (geo >= min_branch)
+    labelled, count = ndimage.label(local_max, structure=np.ones((3, 3, 3)))
+    candidates = []  # one voxel per plateau of maxima
+    for sl, k in zip(ndimage.find_objects(labelled), range(1, count + 1)):
+        vox = np.argwhere(labelled[sl] == k)[0] + [s.start for s in sl]
+        candidates.append((vox, float(geo[tuple(vox)])))
+    candidates.sort(key=lambda c: -c[1])
+    ends = [(np.asarray(start), geo)]
+    radii = [_end_radius(depth, geo, min_branch)]
+    for vox, d in candidates:
+        from_end = np.where(mask, d - geo, -1.0)
+        radius = _end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
+                             min_branch)
+        region = _component_of(_above(geo, d - max(min_branch, 2.0 * radius)), vox)
+        if any(region[tuple(v)] for v, _ in ends[1:]) or d < max(min_branch, 3.0 * radius):
+            continue  # not prominent: a bulge, or the same end as a farther one
+        ends.append((vox, from_end))
+        radii.append(radius)
+    return ends, np.asarray(radii)
+
+
+def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float:
+    """The vessel's radius near an end: the largest depth within ``within`` mm of it."""
+    near = (from_end >= 0) & (from_end <= within)
+    return float(depth[near].max()) if near.any() else 0.0
+
+
+def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
+              others: list[np.ndarray], cap_offset: float = 2.0) -> Cap | None:
+    """The cut plane of one end (module docstring, step 2); None when no clean section is found.
+
+    ``end``: the end voxel and the distance from it over the mask (mm, -1 outside)."""
+    vox, from_end = end
+    spacing = np.linalg.norm(affine[:3, :3], axis=0)
+    length = max(20.0, 5.0 * radius)
+    # the branch: voxels within ``length`` of the end, connected to it, not reaching another end
+    while True:
+        branch = _component_of((from_end >= 0) & (from_end <= length), vox)
+        if not any(branch[tuple(o)] for o in others) or length <= 2.0 * radius:
+            break
+        length *= 0.75
+    ijk = np.argwhere(branch)
+    xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
+    s_geo = from_end[tuple(ijk.T)]
+    width = max(1.0, radius / 3.0)
+    edges = np.arange(radius, length + width, width)
+    centroids = [xyz[(s_geo >= a) & (s_geo < a + width)].mean(axis=0)
+                 for a in edges[:-1] if np.count_nonzero((s_geo >= a) & (s_geo < a + width)) >= 3]
+    tip = vox @ affine[:3, :3].T + affine[:3, 3]
+    if len(centroids) >= 3:
+        c = np.asarray(centroids)
+        _, _, vt = np.linalg.svd(c - c.mean(axis=0), full_matrices=False)
+        normal = vt[0] * np.sign(vt[0] @ (c[0] - c[-1]) or 1.0)
+    else:
+        tail = xyz[s_geo >= length / 2].mean(axis=0)
+        normal = tip - tail
+        normal /= np.linalg.norm(normal)
+    origin = centroids[0] if centroids else xyz.mean(axis=0)
+    s = (xyz - origin) @ normal
+    voxel_volume = float(abs(np.linalg.det(affine[:3, :3])))
+    # cross-sectional area A(s): voxel volume counted with a hat kernel of half-width one voxel
+    # (free of the aliasing that fixed slabs show when voxel planes and slabs do not align)
+    half = float(spacing.max())
+    stations = np.arange(np.floor(s.min()), np.ceil(s.max()) + 0.25, 0.25)
+    order = np.sort(s)
+    area = np.empty(len(stations))
+    for k, x in enumerate(stations):
+        a, b = np.searchsorted(order, [x - half, x + half])
+        area[k] = np.clip(1.0 - np.abs(order[a:b] - x) / half, 0.0, None).sum() * voxel_volume / half
+    behind = (stations <= 0) & (stations >= -length / 4)
+    if not behind.any():
+        return None
+    reference = float(np.median(area[behind]))
+    deficient = np.flatnonzero((stations >= 0) & (area < 0.8 * reference))
+    s_full = stations[deficient[0]] if len(deficient) else stations[-1]
+    s_cut = max(s_full - cap_offset, -length / 2)
+    centre = origin + s_cut * normal
+    section = xyz[np.abs(s - s_cut) <= 0.5 * spacing.min()]
+    if len(section) < 3:
+        return None
+    centre = section.mean(axis=0) - ((section.mean(axis=0) - centre) @ normal) * normal
+    return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip)
+
+
+def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Clip the closed surface by each cap plane (only the part beyond it connected to that end) and
+    close the holes flat. Returns points, triangles and each triangle's patch (0 wall, k + 1 cap k)."""
+    import vtk
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
+
+    points = np.array(points, float)
+    n = len(points)
+    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
+    # Vertices within delta of a plane are pushed delta inside it (along the normal: nearly tangential
+    # to the vessel wall there, so the shape hardly changes); the cut then never passes close to a kept
+    # vertex, and the wall meets the flat cap at a clean, steep rim.
+    delta = 0.3 * float(np.median(np.linalg.norm(points[edges[:, 0]] - points[edges[:, 1]], axis=1)))
+    g = np.full(n, -1.0)
     for cap in caps:
-        cap.radius = 1.5 * cap.radius + 2.0  # the ball of the cut: the cross-section and a margin
-    if len(caps) < 2:
-        raise ConfigError([f"found {len(caps)} vessel end(s); a vessel needs an inlet and at least one outlet"])
-    return caps
+        f = (points - cap.centre) @ cap.normal
+        near = f > -delta
+        keep = near[edges[:, 0]] & near[edges[:, 1]]
+        graph = coo_matrix((np.ones(keep.sum()), (edges[keep, 0], edges[keep, 1])), shape=(n, n))
+        _, comp = connected_components(graph, directed=False)
+        candidates = np.flatnonzero(f > 0)
+        if len(candidates) == 0:
+            raise ConfigError([f"cap at {np.round(cap.centre, 1)}: the plane does not cut the surface"])
+        seed = candidates[np.argmin(np.linalg.norm(points[candidates] - cap.tip, axis=1))]
+        region = near & (comp == comp[seed])
+        push = region & (f < delta)
+        points[push] += np.outer(-delta - f[push], cap.normal)
+        f[push] = -delta
+        stub = region & ~push
+        rim = np.zeros(n, bool)  # kept vertices next to the stub
+        cross = stub[edges[:, 0]] != stub[edges[:, 1]]
+        rim[edges[cross].ravel()] = True
+        sel = region | rim
+        g[sel] = f[sel]
+    poly = vtk.vtkPolyData()
+    pts = vtk.vtkPoints()
+    pts.SetData(numpy_to_vtk(points, deep=True))
+    poly.SetPoints(pts)
+    cells = vtk.vtkCellArray()
+    offsets = numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(triangles) + 1, 3, dtype=np.int64), deep=True)
+    conn = numpy_to_vtkIdTypeArray(triangles.astype(np.int64).ravel(), deep=True)
+    cells.SetData(offsets, conn)
+    poly.SetPolys(cells)
+    scalars = numpy_to_vtk(g, deep=True)
+    scalars.SetName("g")
+    poly.GetPointData().SetScalars(scalars)
+    clip = vtk.vtkClipPolyData()
+    clip.SetInputData(poly)
+    clip.SetValue(0.0)
+    clip.InsideOutOn()  # keep g < 0
+    tri = vtk.vtkTriangleFilter()
+    tri.SetInputConnection(clip.GetOutputPort())
+    clean = vtk.vtkCleanPolyData()
+    clean.SetInputConnection(tri.GetOutputPort())
+    clean.SetTolerance(1e-9)
+    largest = vtk.vtkPolyDataConnectivityFilter()
+    largest.SetInputConnection(clean.GetOutputPort())
+    largest.SetExtractionModeToLargestRegion()
+    clean2 = vtk.vtkCleanPolyData()
+    clean2.SetInputConnection(largest.GetOutputPort())
+    clean2.Update()
+    out = clean2.GetOutput()
+    p = vtk_to_numpy(out.GetPoints().GetData()).astype(float)
+    t = vtk_to_numpy(out.GetPolys().GetConnectivityArray()).reshape(-1, 3).astype(np.int64)
+    patch = [np.zeros(len(t), np.int32)]
+    new_tris = [t]
+    for k, loop in enumerate(_boundary_loops(t)):
+        ring = p[loop]
+        dist = [np.abs((ring - c.centre) @ c.normal).max() for c in caps]
+        which = int(np.argmin(dist))
+        if dist[which] > 1e-6 * max(1.0, float(np.abs(p).max())):
+            raise ConfigError(["vessel capping: an open rim of the cut surface lies on no cap plane"])
+        caps[which].radius = float(np.linalg.norm(ring - caps[which].centre, axis=1).max())
+        extra, fill = _fill_planar_loop(ring, caps[which].normal, len(p))
+        if len(extra):
+            p = np.vstack([p, extra])
+        ids = np.concatenate([np.asarray(loop), len(p) - len(extra) + np.arange(len(extra))])
+        fill = ids[fill]
+        # orient like the surface: the rim's directed edges run the other way in the cap
+        a, b = loop[0], loop[1]
+        has_ab = np.any((fill == a) & (np.roll(fill, -1, axis=1) == b))
+        if has_ab:
+            fill = fill[:, ::-1]
+        new_tris.append(fill)
+        patch.append(np.full(len(fill), which + 1, np.int32))
+    return p, np.concatenate(new_tris), np.concatenate(patch)
+
+
+def _fill_planar_loop(ring: np.ndarray, normal: np.ndarray, _n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Well-shaped triangles filling a planar loop: Delaunay triangulation of the rim and of interior
+    points on a triangular lattice at the rim's mean edge length (kept 0.6 edge lengths from the rim);
+    ear clipping when the Delaunay triangulation misses a rim edge. Returns the new interior points and
+    triangles indexing [ring points, new points]."""
+    from matplotlib.path import Path as Polygon
+    from scipy.spatial import Delaunay, cKDTree
+
+    m = len(ring)
+    centre = ring.mean(axis=0)
+    u = np.cross(normal, [1.0, 0.0, 0.0] if abs(normal[0]) < 0.9 else [0.0, 1.0, 0.0])
+    u /= np.linalg.norm(u)
+    v = np.cross(normal, u)
+    xy = np.column_stack([(ring - centre) @ u, (ring - centre) @ v])
+    edge = float(np.mean(np.linalg.norm(np.roll(xy, -1, axis=0) - xy, axis=1)))
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    gx, gy = np.meshgrid(np.arange(lo[0], hi[0] + edge, edge), np.arange(lo[1], hi[1] + edge, edge * np.sqrt(3) / 2))
+    gx = gx + (np.arange(gx.shape[0])[:, None] % 2) * edge / 2
+    lattice = np.column_stack([gx.ravel(), gy.ravel()])
+    polygon = Polygon(xy)
+    inner = lattice[polygon.contains_points(lattice)]
+    if len(inner):
+        inner = inner[cKDTree(xy).query(inner)[0] > 0.6 * edge]
+    pts2 = np.vstack([xy, inner])
+    tris = Delaunay(pts2).simplices
+    keep = polygon.contains_points(pts2[tris].mean(axis=1))
+    tris = tris[keep]
+    have = {tuple(sorted(e)) for t in tris for e in ((t[0], t[1]), (t[1], t[2]), (t[2], t[0]))}
+    if any(tuple(sorted((i, (i + 1) % m))) not in have for i in range(m)):
+        return np.zeros((0, 3)), _triangulate_planar_loop(ring, normal)
+    return centre + inner[:, :1] * u + inner[:, 1:] * v, tris.astype(np.int64)
+
+
+def _boundary_loops(triangles: np.ndarray) -> list[list[int]]:
+    """Closed loops of boundary edges (edges of one triangle), each in order."""
+    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
+    key = np.sort(edges, axis=1)
+    _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    boundary = edges[counts[inverse.ravel()] == 1]
+    nxt = {int(a): int(b) for a, b in boundary}
+    loops, seen = [], set()
+    for start in nxt:
+        if start in seen:
+            continue
+        loop, v = [], start
+        while v not in seen:
+            seen.add(v)
+            loop.append(v)
+            v = nxt.get(v)
+            if v is None:
+                raise ConfigError(["vessel capping: the cut surface has an open rim that is not a loop"])
+        loops.append(loop)
+    return loops
+
+
+def _triangulate_planar_loop(ring: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """Triangles (indices into ``ring``) filling a simple planar polygon (ear clipping), oriented so
+    that their normal is ``normal`` (outward)."""
+    u = np.cross(normal, [1.0, 0.0, 0.0] if abs(normal[0]) < 0.9 else [0.0, 1.0, 0.0])
+    u /= np.linalg.norm(u)
+    v = np.cross(normal, u)
+    xy = np.column_stack([(ring - ring.mean(axis=0)) @ u, (ring - ring.mean(axis=0)) @ v])
+    order = list(range(len(ring)))
+    area = 0.5 * np.sum(xy[:, 0] * np.roll(xy[:, 1], -1) - np.roll(xy[:, 0], -1) * xy[:, 1])
+    if area < 0:
+        order.reverse()
+    out = []
+    guard = 0
+    while len(order) > 3 and guard < 10 * len(ring) ** 2:
+        guard += 1
+        m = len(order)
+        for i in range(m):
+            a, b, c = order[i - 1], order[i], order[(i + 1) % m]
+            ab, ac = xy[b] - xy[a], xy[c] - xy[a]
+            if ab[0] * ac[1] - ab[1] * ac[0] <= 1e-14:
+                continue  # reflex or degenerate corner
+            others = [j for j in order if j not in (a, b, c)]
+            if others and _any_inside(xy[others], xy[a], xy[b], xy[c]):
+                continue
+            out.append((a, b, c))
+            order.pop(i)
+            break
+        else:  # numerically stuck: fan the rest
+            out.extend((order[0], order[j], order[j + 1]) for j in range(1, len(order) - 1))
+            order = order[:3]
+            break
+    if len(order) == 3:
+        out.append(tuple(order))
+    return np.asarray(out, dtype=np.int64)  # counter-clockwise around +normal
+
+
+def _any_inside(q: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> bool:
+    def cross(p, r, s):
+        return (r[0] - p[0]) * (s[:, 1] - p[1]) - (r[1] - p[1]) * (s[:, 0] - p[0])
+
+    return bool(np.any((cross(a, b, q) > 0) & (cross(b, c, q) > 0) & (cross(c, a, q) > 0)))
 
 
 def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, size: float) -> MeshData:
-    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area).
-
-    Gmsh splits the surface into patches at sharp edges, so each flat cap is its own patch: a patch is
-    cap i when its area-weighted centroid lies within the cap's ball, on the plane (within half the
-    target size) and its mean normal is the plane's. Every other patch is wall.
-    """
+    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area). A boundary facet is on
+    cap k when its three nodes lie on cap k's plane (within 1% of the target size), within the cap's
+    rim radius of its centre, and its outward normal is the plane's; every other facet is wall.
+    (Facets, not Gmsh patches: Gmsh may join a cap to the wall where the rim is not sharp.)"""
     from heartsim.mesh.quality import facet_areas
 
-    centroid, normal = facet_geometry(data)
+    _, normal = facet_geometry(data)
     areas = facet_areas(data.points, data.facets)
-    patch_cap = {}
-    for patch in np.unique(data.facet_values):
-        sel = data.facet_values == patch
-        w = areas[sel] / areas[sel].sum()
-        c = (centroid[sel] * w[:, None]).sum(axis=0)
-        n = (normal[sel] * w[:, None]).sum(axis=0)
-        n /= np.linalg.norm(n) or 1.0
-        for i, cap in enumerate(caps):
-            if (np.linalg.norm(c - cap.centre) < cap.radius and abs((c - cap.centre) @ cap.normal) < 0.5 * size
-                    and n @ cap.normal > 0.9):
-                patch_cap[int(patch)] = i
-    on_cap = np.array([patch_cap.get(int(v), -1) for v in data.facet_values])
-    cap_area = np.array([areas[on_cap == i].sum() for i in range(len(caps))])
-    found = np.flatnonzero(cap_area > 0)
-    if len(found) < 2:
-        raise ConfigError([f"only {len(found)} flat cap(s) survived meshing; expected {len(caps)}"])
+    on_cap = np.full(len(data.facets), -1)
+    corners = data.points[data.facets]  # (m, 3, 3)
+    for k, cap in enumerate(caps):
+        height = np.abs((corners - cap.centre) @ cap.normal).max(axis=1)
+        reach = np.linalg.norm(corners.mean(axis=1) - cap.centre, axis=1)
+        sel = (height < 1e-2 * size) & (reach < cap.radius + 0.5 * size) & (normal @ cap.normal > 0.99)
+        on_cap[sel & (on_cap < 0)] = k
+    for k, cap in enumerate(caps):
+        cap.area = float(areas[on_cap == k].sum())
+    found = [k for k, cap in enumerate(caps) if cap.area > 0]
+    if len(found) != len(caps):
+        raise ConfigError([f"vessel meshing: {len(caps) - len(found)} of {len(caps)} flat caps were lost in meshing "
+                           "(try a smaller --size)"])
     if inlet_hint is not None:
-        inlet = found[np.argmin([np.linalg.norm(caps[i].centre - inlet_hint) for i in found])]
+        inlet = found[int(np.argmin([np.linalg.norm(caps[k].centre - inlet_hint) for k in found]))]
     else:
-        inlet = found[np.argmax(cap_area[found])]
-    outlets = sorted((i for i in found if i != inlet), key=lambda i: -cap_area[i])
-    values = np.ones(len(data.facets), np.int32)
-    values[on_cap == inlet] = 2
-    names = {"wall": 1, "inlet": 2}
-    for k, i in enumerate(outlets, start=1):
-        values[on_cap == i] = 2 + k
-        names[f"outlet_{k}"] = 2 + k
+        inlet = max(found, key=lambda k: caps[k].area)
+    outlets = sorted((k for k in found if k != inlet), key=lambda k: -caps[k].area)
+    values = np.full(len(data.facets), WALL, np.int32)
+    values[on_cap == inlet] = INLET
+    caps[inlet].tag = INLET
+    names = {"wall": WALL, "inlet": INLET}
+    for j, k in enumerate(outlets, start=1):
+        values[on_cap == k] = INLET + j
+        caps[k].tag = INLET + j
+        names[f"outlet_{j}"] = INLET + j
     data.facet_values = values
     data.facet_names = names
-    data.cell_names = {"lumen": 1}
     return data
 
 
-def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 3.0,
-                inlet_hint: np.ndarray | None = None) -> tuple[MeshData, dict]:
+def stub_voxels(mask: np.ndarray, affine: np.ndarray, caps: list[Cap]) -> np.ndarray:
+    """Voxels of ``mask`` beyond each cap plane and connected to that end: what the caps cut away."""
+    ijk = np.argwhere(mask)
+    xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
+    cut = np.zeros(mask.shape, bool)
+    for cap in caps:
+        beyond = np.zeros(mask.shape, bool)
+        sel = (xyz - cap.centre) @ cap.normal > 0
+        beyond[tuple(ijk[sel].T)] = True
+        if not beyond.any():
+            continue
+        tip = np.linalg.solve(affine[:3, :3], cap.tip - affine[:3, 3])
+        inside = np.argwhere(beyond)
+        start = inside[np.argmin(np.linalg.norm(inside - tip, axis=1))]
+        cut |= _component_of(beyond, start)
+    return cut
+
+
+def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2.0,
+                inlet_hint: np.ndarray | None = None, feature_angle: float = 40.0) -> tuple[MeshData, dict]:
     """Lumen mesh of ``label`` with inlet/outlet_k/wall facet tags, and a report of what was done."""
-    mask = largest_component(labels.mask(label))
-    caps = find_caps(mask, labels.affine, cap_offset=cap_offset)
-    points, triangles = mask_surface(mask, labels.affine, size, cuts=[(c.centre, c.normal, c.radius) for c in caps])
-    data = tetrahedralise(points, triangles, size, feature_angle=40.0, name=labels.path.name)
+    full = largest_component(labels.mask(label))
+    index = np.argwhere(full)  # work on the bounding box (with a margin): the same physical points
+    lo = np.maximum(index.min(axis=0) - 3, 0)
+    hi = np.minimum(index.max(axis=0) + 4, full.shape)
+    mask = full[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
+    affine = labels.affine.copy()
+    affine[:3, 3] = labels.affine[:3, :3] @ lo + labels.affine[:3, 3]
+    spacing = labels.spacing
+    ends, radii = find_ends(mask, spacing)
+    caps: list[Cap] = []
+    for i, end in enumerate(ends):
+        cap = cap_plane(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset)
+        if cap is not None:
+            caps.append(cap)
+    if len(caps) < 2:
+        raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
+                           "a vessel needs an inlet and at least one outlet"])
+    points, triangles = mask_surface(mask, affine, size)
+    points, triangles, _ = cut_and_cap(points, triangles, caps)
+    data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=labels.path.name)
     data = tag_caps(data, caps, inlet_hint, size)
+    data.cell_values[:] = label
+    data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
-    return data, {"ends": len(caps), "label_volume_mm3": float(mask.sum()) * voxel_volume}
+    kept = mask & ~stub_voxels(mask, affine, caps)
+    return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume,
+                  "kept_mask": kept, "kept_affine": affine,
+                  "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
+                            "area_mm2": round(c.area, 2)} for c in caps]}

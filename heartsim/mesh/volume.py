@@ -8,7 +8,6 @@ the caller tags.
 
 from __future__ import annotations
 
-import math
 import tempfile
 from pathlib import Path
 
@@ -19,55 +18,33 @@ from heartsim.mesh.meshdata import MeshData
 from heartsim.mesh.surfaces import boundary_facets
 
 
-def _write_stl(path: Path, points: np.ndarray, triangles: np.ndarray) -> None:
-    import meshio
-
-    meshio.write(path, meshio.Mesh(points, [("triangle", triangles)]), file_format="stl", binary=True)
-
-
 def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, feature_angle: float = 40.0,
-                   name: str = "surface") -> MeshData:
-    """Tetrahedra filling the closed surface (points in mm), edge length about ``size`` mm."""
-    import gmsh
+                   name: str = "surface", patches: np.ndarray | None = None) -> MeshData:
+    """Tetrahedra filling the closed surface (points in mm), edge length about ``size`` mm.
 
+    Gmsh runs in a child process (``gmsh_surface_worker.py``: its METIS clashes with PETSc's)."""
+    import subprocess
+    import sys
+
+    worker = Path(__file__).with_name("gmsh_surface_worker.py")
     with tempfile.TemporaryDirectory() as tmp:
-        stl = Path(tmp) / "surface.stl"
-        _write_stl(stl, points, triangles)
-        gmsh.initialize(["-noenv"], readConfigFiles=False)
-        try:
-            gmsh.option.setNumber("General.Terminal", 0)
-            gmsh.option.setNumber("General.NumThreads", 1)
-            gmsh.merge(str(stl))
-            gmsh.model.mesh.classifySurfaces(math.radians(feature_angle), True, True, math.radians(180))
-            gmsh.model.mesh.createGeometry()
-            surfaces = [tag for _, tag in gmsh.model.getEntities(2)]
-            loop = gmsh.model.geo.addSurfaceLoop(surfaces)
-            gmsh.model.geo.addVolume([loop])
-            gmsh.model.geo.synchronize()
-            gmsh.option.setNumber("Mesh.MeshSizeMin", 0.5 * size)
-            gmsh.option.setNumber("Mesh.MeshSizeMax", size)
-            gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
-            gmsh.option.setNumber("Mesh.Algorithm", 6)
-            gmsh.option.setNumber("Mesh.Algorithm3D", 1)
-            gmsh.option.setNumber("Mesh.Optimize", 1)
-            gmsh.option.setNumber("Mesh.OptimizeNetgen", 1)
-            gmsh.model.mesh.generate(3)
-            node_tags, coords, _ = gmsh.model.mesh.getNodes()
-            types, _, elem_nodes = gmsh.model.mesh.getElements(3)
-            patches = []  # boundary triangles of each surface patch (patch k -> tag k + 1)
-            for _, tag in gmsh.model.getEntities(2):
-                t2, _, n2 = gmsh.model.mesh.getElements(2, tag)
-                if 2 in list(t2):
-                    patches.append(np.asarray(n2[list(t2).index(2)]).reshape(-1, 3))
-        except Exception as exc:
-            raise ConfigError([f"{name}: volume meshing failed in Gmsh: {str(exc).splitlines()[0]}"]) from None
-        finally:
-            gmsh.finalize()
-    if 4 not in list(types):
+        src, dst = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
+        np.savez(src, points=np.asarray(points, float), triangles=np.asarray(triangles, np.int64),
+                 size=float(size), feature_angle=float(feature_angle),
+                 **({} if patches is None else {"patches": np.asarray(patches, np.int64)}))
+        proc = subprocess.run([sys.executable, str(worker), str(src), str(dst)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+            reason = lines[-1] if lines else f"exit status {proc.returncode}"
+            raise ConfigError([f"{name}: volume meshing failed in Gmsh: {reason}"])
+        result = dict(np.load(dst))
+    node_tags, xyz_all = result["nodes"], result["coords"]
+    patches = [result[k] for k in sorted((k for k in result if k.startswith("patch_")), key=lambda k: int(k[6:]))]
+    if "tets" not in result:
         raise ConfigError([f"{name}: Gmsh produced no tetrahedra (is the surface closed?)"])
-    tets_flat = elem_nodes[list(types).index(4)]
+    tets_flat = result["tets"].ravel()
     order = np.argsort(node_tags)
-    xyz = np.asarray(coords, float).reshape(-1, 3)[order]
+    xyz = xyz_all[order]
     index = np.searchsorted(np.asarray(node_tags)[order], np.asarray(tets_flat)).reshape(-1, 4)
     used = np.unique(index)
     renumber = np.full(len(xyz), -1)

@@ -74,7 +74,7 @@ def test_label_map_errors(tmp_path, capsys):
     data[6:9, 6:9, 6:9] = 2
     nibabel.save(nibabel.Nifti1Image(data, np.eye(4)), str(tmp_path / "two.nii.gz"))
     assert main(["mesh", "from-labels", str(tmp_path / "two.nii.gz"), str(tmp_path / "o.xdmf"), "--size", "1"]) == 2
-    assert "labels [1, 2] present: choose one with --label" in capsys.readouterr().err
+    assert "labels [2] do not touch the largest connected region" in capsys.readouterr().err
     assert main(["mesh", "from-labels", str(tmp_path / "two.nii.gz"), str(tmp_path / "o.xdmf"), "--size", "1",
                  "--label", "7"]) == 2
     assert "no voxel has label 7 (labels present: [1, 2])" in capsys.readouterr().err

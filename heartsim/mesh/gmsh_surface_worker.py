@@ -1,0 +1,77 @@
+"""Run as a separate process by ``heartsim.mesh.volume.tetrahedralise``: closed surface -> tetrahedra.
+
+Gmsh's surface classification partitions patches with its bundled METIS; in a process that has
+loaded PETSc (and so the system METIS/ParMETIS), the symbols clash and Gmsh aborts. This script
+therefore imports nothing but NumPy and Gmsh, and talks through .npz files:
+
+    python3 gmsh_surface_worker.py IN.npz OUT.npz
+
+IN holds ``points`` (n x 3, mm), ``triangles`` (m x 3), ``size`` (target edge, mm) and
+``feature_angle`` (degrees); OUT holds ``nodes`` (gmsh node tags), ``coords``, ``tets`` (node tags,
+k x 4) and, per surface patch j, ``patch_j`` (node tags, x 3). Errors: one line on stderr, exit 3.
+"""
+
+import math
+import sys
+import numpy as np
+
+
+def mesh(points, triangles, size: float, feature_angle: float, patches=None) -> dict:
+    import gmsh
+
+    gmsh.initialize(["-noenv"], readConfigFiles=False)
+    try:
+        gmsh.option.setNumber("General.Terminal", 0)
+        gmsh.option.setNumber("General.NumThreads", 1)
+        # the triangulation as one discrete surface, in double precision (STL would round to float32)
+        # the triangulation in double precision (STL would round to float32); one discrete surface
+        # per given patch (caps kept apart from the wall whatever the angle at their rim)
+        patch = np.zeros(len(triangles), int) if patches is None else np.asarray(patches)
+        holder = gmsh.model.addDiscreteEntity(0)
+        gmsh.model.mesh.addNodes(0, holder, np.arange(1, len(points) + 1), np.asarray(points, float).ravel())
+        for value in np.unique(patch):
+            surface = gmsh.model.addDiscreteEntity(2)
+            gmsh.model.mesh.addElementsByType(surface, 2, [], (np.asarray(triangles)[patch == value] + 1).ravel())
+        gmsh.model.mesh.classifySurfaces(math.radians(feature_angle), True, True, math.radians(180))
+        gmsh.model.mesh.createGeometry()
+        surfaces = [tag for _, tag in gmsh.model.getEntities(2)]
+        loop = gmsh.model.geo.addSurfaceLoop(surfaces)
+        gmsh.model.geo.addVolume([loop])
+        gmsh.model.geo.synchronize()
+        gmsh.option.setNumber("Mesh.MeshSizeMin", 0.5 * size)
+        gmsh.option.setNumber("Mesh.MeshSizeMax", size)
+        gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+        gmsh.option.setNumber("Mesh.Algorithm", 6)
+        gmsh.option.setNumber("Mesh.Algorithm3D", 1)
+        gmsh.option.setNumber("Mesh.Optimize", 1)
+        gmsh.option.setNumber("Mesh.OptimizeNetgen", 1)
+        gmsh.model.mesh.generate(3)
+        node_tags, coords, _ = gmsh.model.mesh.getNodes()
+        types, _, elem_nodes = gmsh.model.mesh.getElements(3)
+        out = {"nodes": np.asarray(node_tags), "coords": np.asarray(coords, float).reshape(-1, 3)}
+        if 4 in list(types):
+            out["tets"] = np.asarray(elem_nodes[list(types).index(4)]).reshape(-1, 4)
+        for j, (_, tag) in enumerate(gmsh.model.getEntities(2)):
+            t2, _, n2 = gmsh.model.mesh.getElements(2, tag)
+            if 2 in list(t2):
+                out[f"patch_{j}"] = np.asarray(n2[list(t2).index(2)]).reshape(-1, 3)
+        return out
+    finally:
+        gmsh.finalize()
+
+
+def main(argv: list[str]) -> int:
+    src, dst = argv
+    data = np.load(src)
+    try:
+        out = mesh(data["points"], data["triangles"], float(data["size"]), float(data["feature_angle"]),
+                   data["patches"] if "patches" in data else None)
+    except Exception as exc:  # noqa: BLE001  (one line for the caller's error message)
+        print(str(exc).splitlines()[0] if str(exc) else repr(exc), file=sys.stderr)
+        return 3
+    np.savez(dst, **out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
