@@ -98,7 +98,8 @@ def main() -> None:
         voxel = float(labels.spacing.min())
         print(f"| {path.name} | {len(data.cells)} | {q.min_scaled_jacobian:.3f} | "
               f"{q.volume / info['label_volume_mm3']:.4f} | {dist.mean() / voxel:.3f} | {seconds:.1f} |"
-              + (" " + ", ".join(f"{c['name']} {c['area_mm2']:.0f}" for c in info["caps"]) + " |" if args.vessel else ""),
+              + (" " + ", ".join(f"{c['name']} {c['area_mm2']:.0f}" for c in info["caps"]) + f" ({info['cap_method']}) |"
+                 if args.vessel else ""),
               flush=True)
 
 

@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 
-def mesh(points, triangles, size: float, feature_angle: float, patches=None) -> dict:
+def mesh(points, triangles, size: float, feature_angle: float, patches=None, caps=None) -> dict:
     import gmsh
 
     gmsh.initialize(["-noenv"], readConfigFiles=False)
@@ -35,7 +35,8 @@ def mesh(points, triangles, size: float, feature_angle: float, patches=None) -> 
         gmsh.model.mesh.classifySurfaces(math.radians(feature_angle), True, True, math.radians(180))
         gmsh.model.mesh.createGeometry()
         surfaces = [tag for _, tag in gmsh.model.getEntities(2)]
-        loop = gmsh.model.geo.addSurfaceLoop(surfaces)
+        cap_surfaces = [_plane_cap(gmsh, np.asarray(c[:3]), np.asarray(c[3:]), size) for c in (caps if caps is not None else [])]
+        loop = gmsh.model.geo.addSurfaceLoop(surfaces + cap_surfaces)
         gmsh.model.geo.addVolume([loop])
         gmsh.model.geo.synchronize()
         gmsh.option.setNumber("Mesh.MeshSizeMin", 0.5 * size)
@@ -54,10 +55,38 @@ def mesh(points, triangles, size: float, feature_angle: float, patches=None) -> 
         for j, (_, tag) in enumerate(gmsh.model.getEntities(2)):
             t2, _, n2 = gmsh.model.mesh.getElements(2, tag)
             if 2 in list(t2):
-                out[f"patch_{j}"] = np.asarray(n2[list(t2).index(2)]).reshape(-1, 3)
+                key = f"cap_{cap_surfaces.index(tag)}" if tag in cap_surfaces else f"patch_{j}"
+                out[key] = np.asarray(n2[list(t2).index(2)]).reshape(-1, 3)
         return out
     finally:
         gmsh.finalize()
+
+
+def _plane_cap(gmsh, centre: np.ndarray, normal: np.ndarray, size: float) -> int:
+    """A plane surface closing the open rim that lies on the plane (centre, normal): the boundary
+    curves the classification made along it, chained into a loop."""
+    on_plane = []
+    for _, tag in gmsh.model.getEntities(1):
+        _, coords, _ = gmsh.model.mesh.getNodes(1, tag, includeBoundary=True)
+        xyz = np.asarray(coords).reshape(-1, 3)
+        if len(xyz) and np.abs((xyz - centre) @ normal).max() < 1e-6 * max(1.0, float(np.abs(xyz).max())) + 1e-3 * size:
+            on_plane.append(tag)
+    if not on_plane:
+        raise RuntimeError(f"no open rim on the cap plane through {np.round(centre, 2).tolist()}")
+    ends = {t: [p for _, p in gmsh.model.getBoundary([(1, t)], combined=False, oriented=False)] for t in on_plane}
+    chain, todo = [on_plane[0]], set(on_plane[1:])
+    tail = ends[on_plane[0]][-1] if ends[on_plane[0]] else None
+    while todo and tail is not None:
+        nxt = next((t for t in todo if tail in ends[t]), None)
+        if nxt is None:
+            break
+        chain.append(nxt)
+        todo.discard(nxt)
+        tail = [p for p in ends[nxt] if p != tail][0] if len(ends[nxt]) == 2 else tail
+    if todo:
+        raise RuntimeError(f"the rim on the cap plane through {np.round(centre, 2).tolist()} is not one loop")
+    loop = gmsh.model.geo.addCurveLoop(chain, reorient=True)
+    return gmsh.model.geo.addPlaneSurface([loop])
 
 
 def main(argv: list[str]) -> int:
@@ -65,7 +94,7 @@ def main(argv: list[str]) -> int:
     data = np.load(src)
     try:
         out = mesh(data["points"], data["triangles"], float(data["size"]), float(data["feature_angle"]),
-                   data["patches"] if "patches" in data else None)
+                   data["patches"] if "patches" in data else None, data["caps"] if "caps" in data else None)
     except Exception as exc:  # noqa: BLE001  (one line for the caller's error message)
         print(str(exc).splitlines()[0] if str(exc) else repr(exc), file=sys.stderr)
         return 3

@@ -7,8 +7,10 @@
    around it must not reach a farther end for P = max(``min_branch``, 2 r) (r: the local radius);
    bulges of the wall fail this.
 2. **Centreline and cut plane.** The branch near an end is cut into slabs of equal geodesic
-   distance; their centroids form the centreline, and a line fitted to them (excluding the last
-   radius, where the tip's shape biases them) gives the axis n. Along n, the branch's
+   distance; a line fitted to their centroids (excluding the last radius) is a first axis, refined
+   three times by fitting a line to the centroids of sections perpendicular to the current axis (the
+   centreline), which gives the axis n. At an end on the image's border (the field of view cut the
+   vessel) the centroids of the branch in the image slices parallel to that border give n instead. Along n, the branch's
    cross-sectional area A(s) is measured every 0.25 mm (voxels counted with a hat kernel one voxel
    wide); going towards the end, the last position
    where the section is still complete (A >= 0.8 of the median section) is found, and the cap plane
@@ -16,9 +18,14 @@
    say) is thus cut back to where the vessel's full section begins.
 3. **Cut and cap.** The closed smoothed surface (``labels.mask_surface``) is clipped exactly by each
    plane, but only the part beyond the plane that is connected to that end (other parts of the vessel
-   crossing the same plane are untouched); the hole is closed by a planar triangulation of its rim.
-4. **Volume mesh and tags.** Gmsh separates the flat caps as patches at their sharp rims; a patch all
-   of whose nodes lie on a cap plane is that cap, every other patch is ``wall``. The inlet is the cap
+   crossing the same plane are untouched); each hole is also triangulated in its plane (used by the
+   fallback of step 4).
+4. **Volume mesh and tags.** Gmsh remeshes the open wall surface (one smooth patch, split only for
+   its parametrisation; rims kept as boundary curves), closes each rim by a plane surface of its own (the cap, meshed by
+   Gmsh in its plane) and fills the volume; cap facets are tagged from those surfaces, the rest ``wall``.
+   Where Gmsh rejects that boundary (intersecting facets near a rim), the caps triangulated in step 3
+   are meshed with the wall instead, and a facet is a cap's when its nodes lie on the cap's plane
+   inside its rim (Gmsh may then join a cap's outermost ring of facets to the wall). The inlet is the cap
    nearest to ``inlet_hint`` (for an aorta: the centroid of the left-ventricle label when given), else
    the largest; the others are ``outlet_1..k`` by decreasing area.
 """
@@ -121,6 +128,10 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
             continue  # not prominent: a bulge, or the same end as a farther one
         ends.append((vox, from_end))
         radii.append(radius)
+    if len(ends) > 1:  # the first end seen from the farthest other end: near-planar fronts, not spheres
+        far = max(range(1, len(ends)), key=lambda i: geo[tuple(ends[i][0])])
+        back = geodesic_distance(mask, spacing, tuple(ends[far][0]))
+        ends[0] = (ends[0][0], np.where(mask, back[tuple(ends[0][0])] - back, -1.0))
     return ends, np.asarray(radii)
 
 
@@ -131,10 +142,12 @@ def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float
 
 
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
-              others: list[np.ndarray], cap_offset: float = 2.0) -> Cap | None:
+              others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None) -> Cap | None:
     """The cut plane of one end (module docstring, step 2); None when no clean section is found.
 
-    ``end``: the end voxel and the distance from it over the mask (mm, -1 outside)."""
+    ``end``: the end voxel and the distance from it over the mask (mm, -1 outside). ``border_axis``:
+    the image axis whose border the end touches (a field-of-view cut), if any: the first axis estimate
+    then comes from the centroids of the branch in the image slices along that axis."""
     vox, from_end = end
     spacing = np.linalg.norm(affine[:3, :3], axis=0)
     length = max(20.0, 5.0 * radius)
@@ -152,6 +165,16 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     centroids = [xyz[(s_geo >= a) & (s_geo < a + width)].mean(axis=0)
                  for a in edges[:-1] if np.count_nonzero((s_geo >= a) & (s_geo < a + width)) >= 3]
     tip = vox @ affine[:3, :3].T + affine[:3, 3]
+    if border_axis is not None:  # image slices are sections of a vessel leaving the image
+        k = ijk[:, border_axis]
+        inward = 1 if vox[border_axis] == k.min() else -1
+        depth_k = (k - vox[border_axis]) * inward  # voxels from the border
+        step = max(1, int(round(width / spacing[border_axis])))
+        slices = [xyz[(depth_k >= a) & (depth_k < a + step)].mean(axis=0)
+                  for a in range(0, int(depth_k.max()) + 1, step)
+                  if np.count_nonzero((depth_k >= a) & (depth_k < a + step)) >= 3]
+        if len(slices) >= 3:
+            centroids = slices  # from the border inwards, like the geodesic bins from the end
     if len(centroids) >= 3:
         c = np.asarray(centroids)
         _, _, vt = np.linalg.svd(c - c.mean(axis=0), full_matrices=False)
@@ -161,6 +184,21 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         normal = tip - tail
         normal /= np.linalg.norm(normal)
     origin = centroids[0] if centroids else xyz.mean(axis=0)
+    # refine: centroids of sections perpendicular to the current axis (geodesic fronts from an end's
+    # corner are spheres, not sections, and bias the first estimate at wide, obliquely cut ends)
+    for _ in range(0 if border_axis is not None else 3):
+        s = (xyz - origin) @ normal
+        stations = np.arange(s.max() - 0.6 * length, s.max() - radius, width)
+        counts = np.array([np.count_nonzero(np.abs(s - t) < width / 2) for t in stations])
+        typical = np.median(counts) if len(counts) else 0
+        sections = [xyz[np.abs(s - t) < width / 2].mean(axis=0) for t, n in zip(stations, counts)
+                    if n >= 3 and 0.6 * typical <= n <= 1.6 * typical]  # whole sections only
+        if len(sections) < 3:
+            break
+        c = np.asarray(sections)
+        _, _, vt = np.linalg.svd(c - c.mean(axis=0), full_matrices=False)
+        normal = vt[0] * np.sign(vt[0] @ normal or 1.0)
+        origin = c[-1]
     s = (xyz - origin) @ normal
     voxel_volume = float(abs(np.linalg.det(affine[:3, :3])))
     # cross-sectional area A(s): voxel volume counted with a hat kernel of half-width one voxel
@@ -376,21 +414,25 @@ def _any_inside(q: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> b
 
 
 def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, size: float) -> MeshData:
-    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area). A boundary facet is on
-    cap k when its three nodes lie on cap k's plane (within 1% of the target size), within the cap's
-    rim radius of its centre, and its outward normal is the plane's; every other facet is wall.
-    (Facets, not Gmsh patches: Gmsh may join a cap to the wall where the rim is not sharp.)"""
+    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area), from the mesh's
+    ``cap_k`` tags (Gmsh plane surfaces closing the rims, see ``tetrahedralise``)."""
     from heartsim.mesh.quality import facet_areas
 
-    _, normal = facet_geometry(data)
     areas = facet_areas(data.points, data.facets)
     on_cap = np.full(len(data.facets), -1)
-    corners = data.points[data.facets]  # (m, 3, 3)
-    for k, cap in enumerate(caps):
-        height = np.abs((corners - cap.centre) @ cap.normal).max(axis=1)
-        reach = np.linalg.norm(corners.mean(axis=1) - cap.centre, axis=1)
-        sel = (height < 1e-2 * size) & (reach < cap.radius + 0.5 * size) & (normal @ cap.normal > 0.99)
-        on_cap[sel & (on_cap < 0)] = k
+    if "cap_0" in data.facet_names:
+        for k in range(len(caps)):
+            value = data.facet_names.get(f"cap_{k}")
+            if value is not None:
+                on_cap[data.facet_values == value] = k
+    else:  # caps filled before remeshing: a facet is on cap k when its nodes lie on the plane, inside the rim
+        _, normal = facet_geometry(data)
+        corners = data.points[data.facets]
+        for k, cap in enumerate(caps):
+            height = np.abs((corners - cap.centre) @ cap.normal).max(axis=1)
+            reach = np.linalg.norm(corners.mean(axis=1) - cap.centre, axis=1)
+            sel = (height < 1e-2 * size) & (reach < cap.radius + 0.5 * size) & (normal @ cap.normal > 0.99)
+            on_cap[sel & (on_cap < 0)] = k
     for k, cap in enumerate(caps):
         cap.area = float(areas[on_cap == k].sum())
     found = [k for k, cap in enumerate(caps) if cap.area > 0]
@@ -447,21 +489,31 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     ends, radii = find_ends(mask, spacing)
     caps: list[Cap] = []
     for i, end in enumerate(ends):
-        cap = cap_plane(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset)
+        at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
+        border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
+        cap = cap_plane(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
+                        border[0] if border else None)
         if cap is not None:
             caps.append(cap)
     if len(caps) < 2:
         raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
     points, triangles = mask_surface(mask, affine, size)
-    points, triangles, _ = cut_and_cap(points, triangles, caps)
-    data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=labels.path.name)
+    points, triangles, patch = cut_and_cap(points, triangles, caps)
+    planes = np.array([np.concatenate([c.centre, c.normal]) for c in caps])
+    try:  # caps as Gmsh plane surfaces on the rims of the remeshed wall (exact, separate entities)
+        data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0,
+                              name=labels.path.name, caps=planes)
+        method = "plane surfaces"
+    except ConfigError:  # fall back to caps filled before remeshing, found again by their planes
+        data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=labels.path.name)
+        method = "filled before remeshing"
     data = tag_caps(data, caps, inlet_hint, size)
     data.cell_values[:] = label
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
     kept = mask & ~stub_voxels(mask, affine, caps)
-    return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume,
+    return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method,
                   "kept_mask": kept, "kept_affine": affine,
                   "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
                             "area_mm2": round(c.area, 2)} for c in caps]}

@@ -19,10 +19,13 @@ from heartsim.mesh.surfaces import boundary_facets
 
 
 def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, feature_angle: float = 40.0,
-                   name: str = "surface", patches: np.ndarray | None = None) -> MeshData:
+                   name: str = "surface", patches: np.ndarray | None = None,
+                   caps: np.ndarray | None = None) -> MeshData:
     """Tetrahedra filling the closed surface (points in mm), edge length about ``size`` mm.
 
-    Gmsh runs in a child process (``gmsh_surface_worker.py``: its METIS clashes with PETSc's)."""
+    Gmsh runs in a child process (``gmsh_surface_worker.py``: its METIS clashes with PETSc's).
+    ``caps``: (k, 6) planes (centre, unit normal) on which the (open) surface has planar rims; each is
+    closed by a Gmsh plane surface, whose facets get tag ``cap_k`` (value k + 2; the rest ``wall``, 1)."""
     import subprocess
     import sys
 
@@ -31,7 +34,8 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
         src, dst = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
         np.savez(src, points=np.asarray(points, float), triangles=np.asarray(triangles, np.int64),
                  size=float(size), feature_angle=float(feature_angle),
-                 **({} if patches is None else {"patches": np.asarray(patches, np.int64)}))
+                 **({} if patches is None else {"patches": np.asarray(patches, np.int64)}),
+                 **({} if caps is None else {"caps": np.asarray(caps, float)}))
         proc = subprocess.run([sys.executable, str(worker), str(src), str(dst)], capture_output=True, text=True)
         if proc.returncode != 0:
             lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
@@ -56,8 +60,14 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
         boundary_facets(cells)
     values = np.concatenate([np.full(len(p), k + 1, np.int32) for k, p in enumerate(patches)]) if patches else \
         np.ones(len(facets), np.int32)
-    data = MeshData(pts, "tetra", cells, np.ones(len(cells), np.int32), facets, values,
-                    facet_names={f"patch_{k + 1}": k + 1 for k in range(len(patches))})
+    facet_names = {f"patch_{k + 1}": k + 1 for k in range(len(patches))}
+    if caps is not None:
+        cap_keys = sorted((k for k in result if k.startswith("cap_")), key=lambda k: int(k[4:]))
+        facets = np.concatenate([facets] + [renumber[np.searchsorted(sorted_tags, result[k])] for k in cap_keys])
+        values = np.concatenate([np.ones(len(values), np.int32)]
+                                + [np.full(len(result[k]), int(k[4:]) + 2, np.int32) for k in cap_keys])
+        facet_names = {"wall": 1, **{k: int(k[4:]) + 2 for k in cap_keys}}
+    data = MeshData(pts, "tetra", cells, np.ones(len(cells), np.int32), facets, values, facet_names=facet_names)
     # orient positively (Gmsh's tetrahedra are, but be sure)
     from heartsim.mesh.meshdata import signed_volumes
 
