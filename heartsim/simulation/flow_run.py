@@ -213,6 +213,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
             "max_wss_kPa": shear.max_magnitude(comm),
         },
         "max_mass_imbalance": max_imbalance,
+        "inlet_area_mm2": ns.inlet.cap.area,
         "averaging_window_ms": [ns.t - window, ns.t],
         "config_hash": config_hash(resolved),
         "versions": stack_versions(),
