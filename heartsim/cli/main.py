@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: modules that add sub-commands: each has ``register(subparsers)``, which sets ``func`` (args, log) -> int
 #: as the parser's default (``p.set_defaults(func=...)``)
-COMMAND_MODULES = ["batch", "mesh_cmd", "circulation_cmd"]
+COMMAND_MODULES = ["batch", "mesh_cmd", "circulation_cmd", "geometry_cmd"]
 
 
 def cmd_info(args, log: logging.Logger) -> int:
@@ -192,9 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = setup_logging(_rank(), args.quiet, args.verbose)
     try:
-        if args.command in COMMANDS:
-            return COMMANDS[args.command](args, log)
-        return args.func(args, log)
+        # a sub-command's own func (set by a COMMAND_MODULES parser) wins over its parent command's
+        func = getattr(args, "func", None) or COMMANDS[args.command]
+        return func(args, log)
     except ConfigError as exc:
         if _rank() == 0:
             for line in exc.lines:
