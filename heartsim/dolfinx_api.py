@@ -326,3 +326,28 @@ def function(space, name: str | None = None):
     if name:
         f.name = name
     return f
+
+
+def evaluate_at(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
+    """Values (n, value size) of ``function`` at ``points`` (n, 3) given on every rank (NaN outside
+    the mesh); each point is evaluated on the rank owning a cell that contains it."""
+    import dolfinx.geometry
+
+    mesh = function.function_space.mesh
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    tree = dolfinx.geometry.bb_tree(mesh, mesh.topology.dim)
+    candidates = dolfinx.geometry.compute_collisions_points(tree, points)
+    colliding = dolfinx.geometry.compute_colliding_cells(mesh, candidates, points)
+    owned = mesh.topology.index_map(mesh.topology.dim).size_local
+    size = int(np.prod(function.ufl_shape)) if function.ufl_shape else 1
+    values = np.zeros((len(points), size))
+    found = np.zeros(len(points))
+    for i in range(len(points)):
+        cells = [c for c in colliding.links(i) if c < owned]
+        if cells:
+            values[i] = function.eval(points[i], np.array([cells[0]], dtype=np.int32))
+            found[i] = 1.0
+    values = comm.allreduce(values, op=MPI.SUM)
+    found = comm.allreduce(found, op=MPI.SUM)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(found[:, None] > 0, values / np.maximum(found, 1)[:, None], np.nan)

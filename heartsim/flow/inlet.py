@@ -75,7 +75,7 @@ class Inlet:
     """Dirichlet velocity on a flow inlet (``bc``), updated by ``update(t)``; or the pressure of a pressure inlet."""
 
     def __init__(self, cfg: InletConfig, V, mesh, facet_tags, value: int, comm: MPI.Comm, nu: float):
-        self.cfg, self.value = cfg, value
+        self.cfg, self.value, self._tags = cfg, value, facet_tags
         self.cap = Cap(mesh, facet_tags, value, comm)
         self.is_pressure = cfg.pressure is not None
         self.waveform = build_waveform(cfg.waveform) if cfg.waveform is not None else None
@@ -96,11 +96,17 @@ class Inlet:
             else:
                 d_max = comm.allreduce(caps.inradius(self.cap.segments, self.cap.centroid, coords), op=MPI.MAX)
                 w = caps.rim_profile(coords, self.cap.segments, d_max)
-            self._set(w)
-            flux = -dx.assemble_scalar(ufl.dot(self.g, ufl.FacetNormal(mesh))
-                                       * dx.facet_measure(mesh, facet_tags)(value), comm)
-            self.weights = w / flux  # unit inflow
+            self.set_shape(w)
         self.bc = dx.dirichlet(self.g, self.dofs)
+
+    def set_shape(self, w: np.ndarray) -> None:
+        """Use the profile shape ``w`` (values at ``coords``, the cap's velocity dofs) instead of the
+        configured one, scaled to unit inflow (e.g. a benchmark's prescribed inlet profile)."""
+        self._set(np.asarray(w, float))
+        mesh, value = self.g.function_space.mesh, self.value
+        flux = -dx.assemble_scalar(ufl.dot(self.g, ufl.FacetNormal(mesh)) * dx.facet_measure(mesh, self._tags)(value),
+                                   mesh.comm)
+        self.weights = np.asarray(w, float) / flux
 
     def _set(self, w: np.ndarray) -> None:
         values = self.g.x.array.reshape(-1, 3)
