@@ -13,7 +13,8 @@ Each step of length dt (BDF coefficients a0, b1, b2: BDF2 = 3/2, 2, -1/2; the fi
    (p^n = P_b^n on the pressure boundaries b: the traction of the previous step, consistent with the
    interior p^n; imposing P_b^{n+1} there against an old interior pressure would push a spurious
    flux pulse through the cap and make the Windkessel coupling oscillate)
-   (Carreau-Yasuda: 2 mu(gamma(u*)) eps(ũ) : eps(v), gamma = sqrt(2 eps(u*) : eps(u*)));
+   (Carreau-Yasuda: 2 mu(gamma(u*)) eps(ũ) : eps(v) - mu (grad ũ^T n) . v [ds_b], gamma = sqrt(2 eps(u*) : eps(u*)),
+   whose natural condition is the same pseudo-traction mu grad u n - p n, exact for developed flow);
 2. pressure: (grad p^{n+1}, grad q) = (grad p^n, grad q) - a0 rho / dt (div ũ, q), p^{n+1} = P_b on outlets;
 3. velocity correction: rho (u^{n+1}, v) = rho (ũ, v) - dt / a0 (grad (p^{n+1} - p^n), v).
 
@@ -168,6 +169,8 @@ class NavierStokes:
         for b in self.boundaries:
             if b.pressure is not None:
                 L1 -= self.p_n * ufl.dot(n, v) * ds(b.value)  # = P_b^n: traction consistent with p^n
+                if fluid.model != "newtonian":  # keep the pseudo-traction mu grad(u) n - p n natural
+                    a1 -= self.viscosity * ufl.dot(ufl.grad(u).T * n, v) * ds(b.value)
             if b.role == "outlet" and cfg.backflow.beta > 0:
                 un = ufl.dot(u_ext, n)
                 a1 += beta * rho * 0.5 * (abs(un) - un) * ufl.dot(u, v) * ds(b.value)
