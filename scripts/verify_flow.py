@@ -43,7 +43,7 @@ from heartsim import dolfinx_api as dx  # noqa: E402
 from heartsim.config.base import Region  # noqa: E402
 from heartsim.config.flow import FlowConfig  # noqa: E402
 from heartsim.flow.ns import NavierStokes  # noqa: E402
-from heartsim.flow.traction import RegionForces  # noqa: E402
+from heartsim.flow import metrics  # noqa: E402
 from heartsim.flow.womersley import womersley_velocity  # noqa: E402
 from heartsim.geometry import vessels  # noqa: E402
 
@@ -185,16 +185,17 @@ def schafer_turek(args) -> None:
         u0[:, 0] = 16 * Um * x[:, 1] * x[:, 2] * (H - x[:, 1]) * (H - x[:, 2]) / H ** 4
         u0[(x[:, 0] - 500) ** 2 + (x[:, 1] - 200) ** 2 <= (D / 2) ** 2 * 1.0001] = 0.0
         ns.u_n.x.array[:] = u0.ravel()
-        forces = RegionForces(ns, tagged, {"cylinder": Region(tag="cylinder")}, ns.walls)
+        drag = metrics.DisplacementForce(ns.u, ns.p, ns.viscosity_now(),
+                                         metrics.region_facets(tagged, Region(tag="cylinder"), ns.walls, "cylinder"))
         say(f"size {size}: {ns.n_velocity_dofs + ns.n_pressure_dofs} dofs")
         start = time.perf_counter()
         while ns.step_count < args.max_steps and not ns.change < args.tol:
             ns.advance()
             if ns.step_count % 10 == 0:
-                f = forces.forces()["cylinder"]
+                f = drag()
                 say(f"  step {ns.step_count} t = {ns.t:.0f} ms change {ns.change:.2e} "
                     f"cD {2 * f[0] / (rho * U * U * D * H):.4f} cL {2 * f[1] / (rho * U * U * D * H):.5f}")
-        f = forces.forces()["cylinder"]
+        f = drag()
         p = dx.evaluate_at(ns.p, np.array([[450.0, 200.0, 205.0], [550.0, 200.0, 205.0]]), COMM)[:, 0]
         cD, cL, dp = 2 * f[0] / (rho * U * U * D * H), 2 * f[1] / (rho * U * U * D * H), 1000 * (p[0] - p[1])
         rows.append([size, ns.n_velocity_dofs + ns.n_pressure_dofs, ns.step_count, ns.change, cD, cL, dp,

@@ -36,6 +36,7 @@ from petsc4py import PETSc
 from heartsim import dolfinx_api as dx
 from heartsim.config.errors import ConfigError
 from heartsim.config.flow import FlowConfig
+from heartsim.flow import metrics
 from heartsim.flow.inlet import Inlet
 from heartsim.flow.outlets import outlet_model
 
@@ -191,10 +192,9 @@ class NavierStokes:
         self.iterations = {name: 0 for name in SOLVES}
         self.last_iterations = {name: 0 for name in SOLVES}
 
-        self._flux = {b.name: dx.compile_form(ufl.dot(self.u, n) * ds(b.value)) for b in self.boundaries}
-        one = dx.constant(mesh, 1.0)
-        self.area = {b.name: dx.assemble_scalar(one * ds(b.value), self.comm) for b in self.boundaries}
-        self._mean_p = {b.name: dx.compile_form(self.p * ds(b.value)) for b in self.boundaries}
+        self._flux = {b.name: metrics.flow_rate(self.u, ft, b.value) for b in self.boundaries}
+        self._mean_p = {b.name: metrics.mean_pressure(self.p, ft, b.value) for b in self.boundaries}
+        self.area = {name: mean.area for name, mean in self._mean_p.items()}
         self.flows = {b.name: 0.0 for b in self.boundaries}
         self.n_velocity_dofs = self.V.dofmap.index_map.size_global * 3
         self.n_pressure_dofs = self.Q.dofmap.index_map.size_global
@@ -212,10 +212,6 @@ class NavierStokes:
         shear = ufl.sqrt(2 * ufl.inner(eps, eps) + 1e-12)
         return c.infinite_shear_viscosity + (c.zero_shear_viscosity - c.infinite_shear_viscosity) * \
             (1 + (c.relaxation_time * shear) ** c.a) ** ((c.n - 1) / c.a)
-
-    def stress(self):
-        """Cauchy stress -p I + mu (grad u + grad u^T) of the current solution (kPa, UFL)."""
-        return -self.p * ufl.Identity(3) + self.viscosity_now() * (ufl.grad(self.u) + ufl.grad(self.u).T)
 
     def viscosity_now(self):
         """mu at the current velocity (UFL)."""
@@ -263,7 +259,7 @@ class NavierStokes:
         self.u_n.x.array[:] = self.u.x.array
         self.p_n.x.array[:] = self.p.x.array
         self.t, self.step_count = t_new, self.step_count + 1
-        self.flows = {name: dx.assemble_compiled_scalar(f, self.comm) for name, f in self._flux.items()}
+        self.flows = {name: flux() for name, flux in self._flux.items()}
         for b in self.boundaries:
             if b.role == "outlet":
                 b.model.advance(self.flows[b.name], self.dt)
@@ -272,7 +268,7 @@ class NavierStokes:
 
     def mean_pressures(self) -> dict[str, float]:
         """Area-averaged pressure (kPa) on the inlet and every outlet."""
-        return {name: dx.assemble_compiled_scalar(f, self.comm) / self.area[name] for name, f in self._mean_p.items()}
+        return {name: mean() for name, mean in self._mean_p.items()}
 
     def outlet_names(self) -> list[str]:
         return [b.name for b in self.boundaries if b.role == "outlet"]

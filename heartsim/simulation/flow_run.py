@@ -30,7 +30,7 @@ from heartsim.cli.progress import Progress
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import Config
 from heartsim.flow.ns import NavierStokes
-from heartsim.flow.traction import RegionForces, WallShear
+from heartsim.flow import metrics
 from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
 from heartsim.mesh import build_mesh
 from heartsim.runtime.collective import on_root
@@ -84,8 +84,11 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     tagged = build_mesh(cfg.mesh, comm)
     ns = NavierStokes(tagged, flow, cfg.time.dt, cfg.solver.flow)
     walls = ns.walls
-    shear = WallShear(ns, walls)
-    regions = RegionForces(ns, tagged, dict(flow.force_regions), walls)
+    mu = ns.viscosity_now()
+    shear = metrics.WallShearStress(ns.u, mu, tagged.facet_tags, walls)
+    accumulator = metrics.ShearAccumulator(len(shear.magnitude.x.array))
+    regions = {name: metrics.DisplacementForce(ns.u, ns.p, mu, metrics.region_facets(
+        tagged, region, walls, f"physics.flow.force_regions.{name}")) for name, region in flow.force_regions.items()}
     outlets = ns.outlet_names()
     log.info("flow: %d velocity + %d pressure dofs on %d rank(s); inlet area %.4g mm^2, %d outlet(s), "
              "Re-relevant nu = %.4g mm^2/ms", ns.n_velocity_dofs, ns.n_pressure_dofs, comm.size,
@@ -110,7 +113,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     u_view = dx.function(dx.vector_lagrange_space(tagged.mesh, 1), "velocity")
     writers = [dx.FunctionSeriesWriter(comm, out, "velocity", [u_view], cfg.output.formats),
                dx.FunctionSeriesWriter(comm, out, "pressure", [ns.p], cfg.output.formats),
-               dx.FunctionSeriesWriter(comm, out, "wss", [shear.wss], cfg.output.formats)]
+               dx.FunctionSeriesWriter(comm, out, "wss", [shear.vector], cfg.output.formats)]
     header = ["time_ms", "inflow_mL_s"] + [f"flow_{o}_mL_s" for o in outlets] + ["pressure_inlet_kPa"] + \
         [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + ["mass_imbalance"]
     table = _Table(out / "boundaries.csv", header, comm)
@@ -129,7 +132,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
         table.row([ns.t, inflow] + [ns.flows[o] for o in outlets] + [pressures["inlet"]]
                   + [pressures[o] for o in outlets] + [pressures["inlet"] - pressures[o] for o in outlets]
                   + [imbalance])
-        forces = regions.forces()
+        forces = {name: force() for name, force in regions.items()}
         for name, f in forces.items():
             force_table.row([ns.t, name, *map(float, f), float(np.linalg.norm(f))])
         return {"inflow": inflow, "pressures": pressures, "imbalance": imbalance, "forces": forces}
@@ -145,7 +148,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
             ns.advance()
             shear.update()
             if ns.t > average_from + 1e-9 * cfg.time.dt:
-                shear.accumulate(cfg.time.dt)
+                accumulator.add(shear.values(), cfg.time.dt)
             done = ns.step_count == steps or (flow.numerics.steady_tolerance is not None
                                               and ns.change < flow.numerics.steady_tolerance)
             if ns.step_count % series_every == 0 or done:
@@ -183,8 +186,10 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
         table.close()
         force_table.close()
     loop_time = time.perf_counter() - loop_start
-    window = shear.finish()
-    avg = dx.FunctionSeriesWriter(comm, out, "tawss_osi", [shear.tawss, shear.osi], ["xdmf"])
+    window = accumulator.window
+    tawss, osi = dx.function(shear.magnitude.function_space, "tawss"), dx.function(shear.magnitude.function_space, "osi")
+    tawss.x.array[:], osi.x.array[:] = accumulator.tawss, accumulator.osi
+    avg = dx.FunctionSeriesWriter(comm, out, "tawss_osi", [tawss, osi], ["xdmf"])
     avg.write(ns.t)
     avg.close()
 
@@ -210,7 +215,8 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
             "flow_split": split,
             "mean_pressure_kPa": last["pressures"] if last else None,
             "forces_mN": {k: [float(x) for x in v] for k, v in (last["forces"] if last else {}).items()},
-            "max_wss_kPa": shear.max_magnitude(comm),
+            "max_wss_kPa": shear.max(),
+            "mean_wss_kPa": shear.mean(),
         },
         "max_mass_imbalance": max_imbalance,
         "inlet_area_mm2": ns.inlet.cap.area,
