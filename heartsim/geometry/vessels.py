@@ -93,13 +93,13 @@ def _classify_caps(gmsh, x_min: float, x_max: float, tol: float):
 
 def _refine(gmsh, zones: list[tuple[float, float, float, float]], coarse: float) -> None:
     """Mesh size ``fine`` inside each zone (x0, x1, half_width, fine): x in [x0, x1], |y|, |z| <= half_width,
-    growing to ``coarse`` over 4 coarse sizes around it."""
+    growing to ``coarse`` over 2 coarse sizes around it."""
     field = gmsh.model.mesh.field
     boxes = []
     for x0, x1, half, fine in zones:
         box = field.add("Box")
         for key, value in (("VIn", fine), ("VOut", coarse), ("XMin", x0), ("XMax", x1), ("YMin", -half),
-                           ("YMax", half), ("ZMin", -half), ("ZMax", half), ("Thickness", 4 * coarse)):
+                           ("YMax", half), ("ZMin", -half), ("ZMax", half), ("Thickness", 2 * coarse)):
             field.setNumber(box, key, value)
         boxes.append(box)
     smallest = field.add("Min")
