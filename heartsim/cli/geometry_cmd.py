@@ -31,7 +31,7 @@ def register(sub) -> None:
         q.add_argument("output", type=Path, help="output .xdmf (+ .h5 and .tags.json)")
         for name, parameter in inspect.signature(function).parameters.items():
             default = parameter.default
-            kind_of = str if isinstance(default, str) else float
+            kind_of = str if isinstance(default, str) else int if isinstance(default, int) else float
             text = PARAMETERS.get(name, name)
             q.add_argument(f"--{name.replace('_', '-')}", dest=name, type=kind_of, default=None,
                            help=f"{text} (default {default if default is not None else 'see help'})")

@@ -1,7 +1,7 @@
 """Idealised vessels and flow benchmarks meshed with Gmsh (OpenCASCADE), in mm, axis along x.
 
-Every generator returns :class:`~heartsim.mesh.meshdata.MeshData`: P1 tetrahedra (cell tag
-``fluid`` = 1) and tagged boundary triangles
+Every generator returns :class:`~heartsim.mesh.meshdata.MeshData`: tetrahedra (4-node, or 10-node
+with ``order=2``; cell tag ``fluid`` = 1) and tagged boundary triangles
 
     inlet = 1 (planar cap, smallest x),  outlet = 2 (planar cap, largest x),  wall = 3,
     cylinder = 4 (Schafer-Turek only),
@@ -64,9 +64,15 @@ PARAMETERS = {
     "center": "axial position of the stenosis throat (mm; default length / 2)",
     "inlet_length": "straight pipe upstream of the nozzle cone (mm)",
     "outlet_length": "straight pipe downstream of the sudden expansion (mm)",
+    "order": "geometry order: 1 (straight-sided tetrahedra) or 2 (10-node tetrahedra, edge nodes on the curved walls)",
     "jet_length": "length of the refined jet core (1.5 throat radii around the axis) downstream of the "
                   "expansion (mm)",
 }
+
+
+def _order(order) -> None:
+    if order not in (1, 2):
+        raise ConfigError([f"order: must be 1 or 2, got {order}"])
 
 
 def _positive(**values: float) -> None:
@@ -108,7 +114,7 @@ def _refine(gmsh, zones: list[tuple[float, float, float, float]], coarse: float)
 
 
 def _revolved(name: str, profile: list[tuple[float, float]], size: float,
-              zones: list[tuple[float, float, float, float]], smooth: slice | None = None) -> MeshData:
+              zones: list[tuple[float, float, float, float]], smooth: slice | None = None, order: int = 1) -> MeshData:
     """Solid of revolution about the x axis of the region under ``profile`` [(x, r), ...] (x increasing,
     r > 0), meshed; points in ``smooth`` are joined by a spline, the others by straight lines.
     ``zones`` refine (see :func:`_refine`)."""
@@ -137,18 +143,19 @@ def _revolved(name: str, profile: list[tuple[float, float]], size: float,
             _refine(gmsh, zones, size)
         r_max = max(r for _, r in profile)
         return tetrahedra(gmsh, _classify_caps(gmsh, x_first, x_last, 1e-6 * r_max), FACET_NAMES, size,
-                          min([size] + [z[3] for z in zones]) / 2)
+                          min([size] + [z[3] for z in zones]) / 2, order)
 
 
-def tube(*, radius: float = 2.0, length: float = 20.0, size: float = 0.5) -> MeshData:
+def tube(*, radius: float = 2.0, length: float = 20.0, size: float = 0.5, order: int = 1) -> MeshData:
     """Straight tube of ``radius`` from x = 0 to x = ``length`` (mm), edge length ``size``."""
     _positive(radius=radius, length=length, size=size)
-    return _revolved("tube", [(0.0, radius), (length, radius)], size, [])
+    _order(order)
+    return _revolved("tube", [(0.0, radius), (length, radius)], size, [], order=order)
 
 
 def stenosis(*, radius: float = 2.0, length: float = 40.0, severity: float = 0.75, reduction: str = "area",
              stenosis_length: float | None = None, center: float | None = None, size: float = 0.5,
-             fine_size: float | None = None) -> MeshData:
+             fine_size: float | None = None, order: int = 1) -> MeshData:
     """Tube with an axisymmetric cosine stenosis (see the module docstring for r(x))."""
     stenosis_length = 4 * radius if stenosis_length is None else stenosis_length
     center = length / 2 if center is None else center
@@ -156,6 +163,7 @@ def stenosis(*, radius: float = 2.0, length: float = 40.0, severity: float = 0.7
     _positive(radius=radius, length=length, size=size, stenosis_length=stenosis_length, fine_size=fine_size)
     if not (isinstance(severity, (int, float)) and 0 < severity < 1):
         raise ConfigError([f"severity: must lie strictly between 0 and 1, got {severity}"])
+    _order(order)
     if reduction not in ("area", "diameter"):
         raise ConfigError([f"reduction: must be area or diameter, got {reduction!r}"])
     half = stenosis_length / 2
@@ -166,7 +174,8 @@ def stenosis(*, radius: float = 2.0, length: float = 40.0, severity: float = 0.7
     xs = np.linspace(center - half, center + half, 41)
     rs = throat_profile(xs, radius, r0, center, stenosis_length)
     profile = [(0.0, radius)] + list(zip(xs.tolist(), rs.tolist())) + [(length, radius)]
-    return _revolved("stenosis", profile, size, [(center - half, center + half, radius, fine_size)], slice(1, 42))
+    return _revolved("stenosis", profile, size, [(center - half, center + half, radius, fine_size)], slice(1, 42),
+                     order)
 
 
 def throat_profile(x, radius: float, throat_radius: float, center: float, stenosis_length: float) -> np.ndarray:
@@ -179,11 +188,12 @@ def throat_profile(x, radius: float, throat_radius: float, center: float, stenos
 
 
 def fda_nozzle(*, inlet_length: float = 30.0, outlet_length: float = 150.0, size: float = 1.5,
-               fine_size: float | None = None, jet_length: float = 40.0) -> MeshData:
+               fine_size: float | None = None, jet_length: float = 40.0, order: int = 1) -> MeshData:
     """FDA benchmark nozzle, sudden-expansion orientation (see the module docstring); x = benchmark z (mm)."""
     fine_size = size / 3 if fine_size is None else fine_size
     _positive(inlet_length=inlet_length, outlet_length=outlet_length, size=size, fine_size=fine_size,
               jet_length=jet_length)
+    _order(order)
     R, r = FDA["diameter"] / 2, FDA["throat_diameter"] / 2
     cone = (R - r) / math.tan(math.radians(FDA["cone_angle"] / 2))
     x_throat = -FDA["throat_length"]
@@ -191,16 +201,17 @@ def fda_nozzle(*, inlet_length: float = 30.0, outlet_length: float = 150.0, size
     profile = [(x_cone - inlet_length, R), (x_cone, R), (x_throat, r), (0.0, r), (0.0, R), (outlet_length, R)]
     # the cone and throat, and the jet (1.5 throat radii around the axis) downstream of the expansion
     zones = [(x_cone, 0.0, R, fine_size), (0.0, min(jet_length, outlet_length), 1.5 * r, fine_size)]
-    return _revolved("fda-nozzle", profile, size, zones)
+    return _revolved("fda-nozzle", profile, size, zones, order=order)
 
 
-def schafer_turek(*, size: float = 41.0, fine_size: float | None = None) -> MeshData:
+def schafer_turek(*, size: float = 41.0, fine_size: float | None = None, order: int = 1) -> MeshData:
     """Schafer-Turek 3D channel with a circular cylinder (mm; see the module docstring). Facet tags
     inlet (x = 0), outlet (x = 2500), wall (the four channel sides) and cylinder."""
     from heartsim.geometry.gmsh_mesh import session, surface_box, tetrahedra
 
     fine_size = size / 4 if fine_size is None else fine_size
     _positive(size=size, fine_size=fine_size)
+    _order(order)
     L, H, D = SCHAFER_TUREK["length"], SCHAFER_TUREK["height"], SCHAFER_TUREK["diameter"]
     cx, cy = SCHAFER_TUREK["center"]
     with session("schafer-turek") as gmsh:
@@ -231,7 +242,7 @@ def schafer_turek(*, size: float = 41.0, fine_size: float | None = None) -> Mesh
         for key, value in (("SizeMin", fine_size), ("SizeMax", size), ("DistMin", 0.0), ("DistMax", 2 * D)):
             field.setNumber(threshold, key, value)
         field.setAsBackgroundMesh(threshold)
-        return tetrahedra(gmsh, classify, {**FACET_NAMES, "cylinder": CYLINDER}, size, fine_size / 2)
+        return tetrahedra(gmsh, classify, {**FACET_NAMES, "cylinder": CYLINDER}, size, fine_size / 2, order)
 
 
 #: kind -> generator (keyword arguments: PARAMETERS)

@@ -96,12 +96,26 @@ def test_schafer_turek_channel_and_cylinder():
     assert _all_boundary_tagged(data)
 
 
+def test_second_order_walls_lie_on_the_circle():
+    from heartsim import dolfinx_api as dx
+
+    errors = {}
+    for order in (1, 2):
+        tagged = vessels.generate("tube", MPI.COMM_SELF, radius=1.0, length=3.0, size=0.4, order=order)
+        areas = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, MPI.COMM_SELF)
+        errors[order] = (abs(dx.total_volume(tagged.mesh, MPI.COMM_SELF) / (3 * math.pi) - 1),
+                         abs(areas[1] / math.pi - 1), abs(areas[3] / (6 * math.pi) - 1))
+    assert tagged.mesh.geometry.dofmap.shape[1] == 10
+    assert max(errors[2]) < 2e-4 < min(errors[1][:2])  # straight-sided: ~2 %, curved: ~1e-5
+
+
 @pytest.mark.parametrize("kind, params, message", [
     ("tube", {"radius": -1}, "radius: must be a positive number"),
     ("stenosis", {"severity": 1.0}, "severity: must lie strictly between 0 and 1"),
     ("stenosis", {"reduction": "volume"}, "reduction: must be area or diameter"),
     ("stenosis", {"length": 5, "stenosis_length": 8}, "center: the stenosis"),
     ("tube", {"radiu": 1}, "radiu: not a parameter of tube; did you mean radius?"),
+    ("tube", {"order": 3}, "order: must be 1 or 2"),
     ("pipe", {}, "kind: unknown geometry 'pipe'"),
 ])
 def test_bad_parameters_name_the_key(kind, params, message):
