@@ -148,13 +148,39 @@ def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = F
         write_status(out, "completed", t_ms=model.t, step=step)
         return summary
 
-    summary = on_root(comm, work)
-    summary = comm.bcast(summary, root=0) if comm.size > 1 else summary
+    if comm.size > 1 and comm.rank != 0:
+        _idle_wait(comm)
+    summary = on_root(comm, lambda: _then_release(comm, work))
+    if comm.size > 1:
+        summary = comm.bcast(summary, root=0)
+        # a summary is larger than the eager limit: without this barrier a rank could leave (and finalize
+        # MPI) before the root's send has completed, which crashes Open MPI's shared-memory transport
+        comm.barrier()
     if summary["status"] == "checkpointed":
         from heartsim.simulation.ep_run import Checkpointed  # the exception the CLI maps to exit status 75
 
         raise Checkpointed(out / CHECKPOINT)
     return summary
+
+
+def _idle_wait(comm) -> None:
+    """Wait (sleeping, not spinning in a blocking collective) until rank 0 calls :func:`_then_release`.
+
+    Ranks idling for seconds inside a blocking MPI_Bcast crash intermittently in Open MPI's
+    shared-memory transport on the development machines (segfault in mca_btl_sm_poll_handle_frag);
+    a non-blocking barrier tested every 5 ms does not."""
+    request = comm.Ibarrier()
+    while not request.Test():
+        time.sleep(0.005)
+
+
+def _then_release(comm, work):
+    """Rank 0: run ``work``, then release the ranks waiting in :func:`_idle_wait` (also on failure)."""
+    try:
+        return work()
+    finally:
+        if comm.size > 1:
+            comm.Ibarrier().Wait()
 
 
 def _cycle_note(cycle: dict) -> str:
