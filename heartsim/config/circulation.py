@@ -307,7 +307,8 @@ class PeriodicConfig(Section):
 
 class CirculationConfig(Section):
     """0D circulation: a Windkessel driven by a prescribed inflow, or a closed loop (Regazzoni et al.
-    2022), run alone (``heartsim circulation``) or as boundary model of a 3D model (``outlets``)."""
+    2022), run alone (``heartsim circulation``). The outlets of the 3D flow are set in physics.flow
+    (they use the Windkessel outlets of heartsim.circulation.outlet)."""
 
     model: Literal["closed_loop", "windkessel"] = "closed_loop"
     """Which 0D model the standalone run integrates."""
@@ -317,8 +318,6 @@ class CirculationConfig(Section):
     """Inflow into the Windkessel (model: windkessel)."""
     closed_loop: ClosedLoopConfig = ClosedLoopConfig()
     """The closed loop (model: closed_loop)."""
-    outlets: dict[str, WindkesselConfig] = {}
-    """Windkessels at the outlets of a 3D flow model, by facet tag name."""
     integrator: IntegratorConfig = IntegratorConfig()
     """Time integration."""
     periodic: PeriodicConfig = PeriodicConfig()
