@@ -23,6 +23,14 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_circulation)
 
 
+def is_standalone(path: Path) -> bool:
+    """Whether ``path`` is a standalone circulation config (a ``circulation`` section, no ``physics``)."""
+    from heartsim.config.loader import read_yaml
+
+    data = read_yaml(Path(path).expanduser().resolve())
+    return "circulation" in data and "physics" not in data
+
+
 def load_circulation_config(path: Path, overrides: list[str] = ()):
     """The validated config of ``path``: standalone, or full with ``physics.circulation`` only."""
     from heartsim.config.errors import ConfigError
@@ -69,7 +77,9 @@ def cmd_circulation(args, log: logging.Logger) -> int:
     try:
         summary = run_circulation(cfg, out, comm, log, restart=args.restart is not None, stop=stop)
     except Exception as exc:
-        if type(exc).__name__ == "Checkpointed":
+        from heartsim.simulation.ep_run import Checkpointed  # (imports DOLFINx: only on this path)
+
+        if isinstance(exc, Checkpointed):
             return EXIT_CHECKPOINTED
         raise
     finally:

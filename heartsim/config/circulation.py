@@ -154,13 +154,13 @@ class ChambersConfig(Section):
     """The four chambers (defaults: Regazzoni et al. 2022)."""
 
     fill_defaults = _merge_defaults(_CHAMBERS)
-    LA: ChamberConfig
+    LA: ChamberConfig = ChamberConfig(**_CHAMBERS["LA"])
     """Left atrium (default E_act 0.07, E_pass 0.09 mmHg/mL, V0 4 mL, contraction at 0.8 s for 0.17 s, relaxation 0.17 s)."""
-    LV: ChamberConfig
+    LV: ChamberConfig = ChamberConfig(**_CHAMBERS["LV"])
     """Left ventricle (default E_act 2.75, E_pass 0.08 mmHg/mL, V0 5 mL, contraction at 0 s for 0.34 s, relaxation 0.17 s)."""
-    RA: ChamberConfig
+    RA: ChamberConfig = ChamberConfig(**_CHAMBERS["RA"])
     """Right atrium (default E_act 0.06, E_pass 0.07 mmHg/mL, V0 4 mL, contraction at 0.8 s for 0.17 s, relaxation 0.17 s)."""
-    RV: ChamberConfig
+    RV: ChamberConfig = ChamberConfig(**_CHAMBERS["RV"])
     """Right ventricle (default E_act 0.55, E_pass 0.05 mmHg/mL, V0 10 mL, contraction at 0 s for 0.34 s, relaxation 0.17 s)."""
 
 
@@ -187,13 +187,13 @@ class CompartmentsConfig(Section):
     """Systemic and pulmonary, arterial and venous compartments (defaults: Regazzoni et al. 2022)."""
 
     fill_defaults = _merge_defaults(_COMPARTMENTS)
-    AR_SYS: CompartmentConfig
+    AR_SYS: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["AR_SYS"])
     """Systemic arteries (default R 0.8 mmHg s/mL, C 1.2 mL/mmHg, L 5e-3 mmHg s^2/mL)."""
-    VEN_SYS: CompartmentConfig
+    VEN_SYS: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["VEN_SYS"])
     """Systemic veins (default R 0.26 mmHg s/mL, C 130 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
-    AR_PUL: CompartmentConfig
+    AR_PUL: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["AR_PUL"])
     """Pulmonary arteries (default R 0.1625 mmHg s/mL, C 10 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
-    VEN_PUL: CompartmentConfig
+    VEN_PUL: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["VEN_PUL"])
     """Pulmonary veins (default R 0.1625 mmHg s/mL, C 16 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
 
 
