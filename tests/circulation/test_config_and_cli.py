@@ -110,3 +110,12 @@ def test_full_config_with_physics_circulation_runs(write_config, tmp_path, capsy
     out = tmp_path / "full"
     assert main(["run", str(write_config(full)), "--out", str(out)]) == 0
     assert json.loads((out / "summary.json").read_text())["periodic"]
+
+
+def test_validate_accepts_standalone_configs(capsys):
+    from heartsim.cli.main import REPO_CONFIGS
+
+    for name in ("circulation-closed-loop.yaml", "circulation-rcr.yaml"):
+        assert main(["validate", str(REPO_CONFIGS / name)]) == 0
+    assert "circulation alone" in capsys.readouterr().out
+    assert main(["validate", str(REPO_CONFIGS / "circulation-rcr.yaml"), "--set", "circulation.inflow.period=-1"]) == 2
