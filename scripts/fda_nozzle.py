@@ -14,8 +14,9 @@ sudden expansion at 0) by exact P1 interpolation, and writes into ``--out``:
 - ``centreline.csv``: x (mm), z (m), u_x (m/s = mm/ms), u_x / U_throat, p (kPa), p - p(z = 0) (Pa);
 - ``centreline.png``: both profiles (and the measurements when given);
 - ``fda_summary.json``: checks against exact statements (mass balance; the parabolic inflow's
-  centreline speed 2 Q / (pi R^2) upstream of the cone; centreline speed in the throat between the
-  mean throat speed and twice it) and, with ``--reference``, the error at every measured station.
+  centreline speed 2 Q / (pi R^2) upstream of the cone; centreline speed in the throat against the
+  mean throat speed; at low Re the Poiseuille pressure gradient 8 mu Q / (pi r^4) in the throat;
+  the throat's cell Reynolds number) and, with ``--reference``, the error at every measured station.
 
 Reference data: the FDA round-robin measurements (Hariharan et al., J Biomech Eng 133 (2011)
 041002, public domain, doi:10.17917/C78G69) come as text files with blocks
@@ -166,6 +167,7 @@ def main() -> int:
     pairs = corners[in_throat][:, [0, 0, 0, 1, 1, 2]] - corners[in_throat][:, [1, 2, 3, 2, 3, 3]]
     h_throat = float(np.linalg.norm(pairs, axis=2).mean())
     throat = u[(xs > -30) & (xs < -2)]
+    mid = (xs > -25) & (xs < -10)
     checks = {
         "time_ms": summary["end_time_ms"], "steps": summary["steps"], "dofs": summary["dofs"],
         "wall_time_s": summary["wall_time_s"], "time_per_step_s": summary["time_per_step_s"],
@@ -180,6 +182,9 @@ def main() -> int:
         "throat_cell_reynolds": rho * u_throat * h_throat / mu,
         "u_centreline_max_m_s": float(np.nanmax(u)),
         "pressure_drop_inlet_to_expansion_Pa": float((p[found][0] - p0) * 1000),
+        # developed laminar throat flow (entrance length ~0.06 Re d: only at low Re) has the Poiseuille gradient
+        "throat_pressure_gradient_over_poiseuille": float(-np.polyfit(xs[mid], p[mid], 1)[0]
+                                                          / (8 * mu * flow / (math.pi * R_THROAT ** 4))),
     }
     reference = read_reference(args.reference)
     stations = []
