@@ -139,12 +139,19 @@ class Trajectory:
     def y(self) -> np.ndarray:
         return self.history[0]
 
+    def _history_for(self, dt: float) -> list[np.ndarray]:
+        same = self._dt is not None and abs(dt - self._dt) <= 1e-12 * dt
+        return self.history if same else self.history[:1]
+
+    def trial(self, dt: float) -> np.ndarray:
+        """The state after a step of dt (ms) without committing it (for iterative 3D-0D couplings)."""
+        return self.stepper.step(self.t + dt, dt, self._history_for(dt))
+
     def advance(self, dt: float) -> np.ndarray:
-        """One step of length dt (ms); a change of dt restarts the BDF history."""
-        if self._dt is not None and abs(dt - self._dt) > 1e-12 * dt:
-            self.history = self.history[:1]
+        """One step of length dt (ms), committed; a change of dt restarts the BDF history."""
+        history = self._history_for(dt)
+        y = self.stepper.step(self.t + dt, dt, history)
         self._dt = dt
-        y = self.stepper.step(self.t + dt, dt, self.history)
         self.t += dt
-        self.history = [y] + self.history[: self.stepper.order - 1]
+        self.history = [y] + history[: self.stepper.order - 1]
         return y

@@ -53,7 +53,8 @@ class WindkesselRun:
 
 
 class ClosedLoopRun:
-    """The closed loop integrated by :class:`~heartsim.circulation.integrator.BDFStepper`."""
+    """The closed loop integrated by :class:`~heartsim.circulation.integrator.BDFStepper`; ``chambers``
+    replaces chamber laws by a 3D model's (see :mod:`heartsim.circulation.closed_loop`)."""
 
     def __init__(self, cfg, chambers: dict | None = None):
         self.model: ClosedLoop = closed_loop_from_config(cfg.closed_loop, chambers)
@@ -73,6 +74,12 @@ class ClosedLoopRun:
 
     def step(self, dt: float) -> None:
         self.trajectory.advance(dt)
+
+    def trial(self, dt: float) -> dict[str, float]:
+        """Outputs after a step of dt without committing it: a 3D model iterating on a coupled chamber
+        (``PressureOfVolume``/``ImposedVolume`` whose function reads the 3D model's current iterate)
+        calls this until its iteration converges, then :meth:`step`."""
+        return self.model.outputs(self.t + dt, self.trajectory.trial(dt))
 
     def get_state(self) -> dict:
         """Everything a restart needs, as JSON-able values."""

@@ -115,3 +115,17 @@ def test_integrator_order_on_the_closed_loop(method, order, ejecting_state):
         errors.append(np.max(np.abs(tr.y - ref.y) / np.maximum(np.abs(ref.y), 1.0)))
     rates = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
     assert np.all(np.abs(rates - order) < 0.25), (errors, rates)
+
+
+def test_trial_step_does_not_commit():
+    """A 3D model iterating on a step sees the same result as the committed step, and no state change."""
+    from heartsim.circulation.standalone import ClosedLoopRun
+
+    run = ClosedLoopRun(CFG)
+    for _ in range(3):
+        run.step(2.0)
+    y, t = run.y.copy(), run.t
+    trial = run.trial(2.0)
+    assert run.t == t and np.array_equal(run.y, y)
+    run.step(2.0)
+    assert trial == run.outputs()
