@@ -58,7 +58,8 @@ def cmd_generate(args, log: logging.Logger) -> int:
     write_mesh(data, args.output)
     if comm.rank == 0:
         q = quality(data)
-        print(f"wrote {args.output}: {args.kind}, {len(data.points)} nodes, {len(data.cells)} tetrahedra, "
-              f"volume {q.volume:.6g} mm^3, min scaled Jacobian {q.min_scaled_jacobian:.3f}, {seconds:.1f} s; "
+        volume = "volume" if data.cell_type == "tetra" else "straight-sided volume"
+        print(f"wrote {args.output}: {args.kind}, {len(data.points)} nodes, {len(data.cells)} {data.cell_type}, "
+              f"{volume} {q.volume:.6g} mm^3, min scaled Jacobian {q.min_scaled_jacobian:.3f}, {seconds:.1f} s; "
               f"facet tags {data.facet_names}")
     return 0
