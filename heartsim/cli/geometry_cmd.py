@@ -20,21 +20,21 @@ def _mesh_subcommands(sub) -> argparse._SubParsersAction:
 
 
 def register(sub) -> None:
-    from heartsim.geometry.vessels import GENERATORS, PARAMETERS
+    from heartsim.geometry.vessels import GENERATORS, PARAMETERS, SUMMARIES
 
     p = _mesh_subcommands(sub).add_parser(
         "generate", help="mesh an idealised vessel or flow benchmark (tube, stenosis, fda-nozzle, schafer-turek)")
     kinds = p.add_subparsers(dest="kind", required=True, metavar="KIND", parser_class=sub._parser_class)
     for kind, function in GENERATORS.items():
-        doc = (function.__doc__ or "").strip().splitlines()[0]
-        q = kinds.add_parser(kind, help=doc, description=doc)
+        q = kinds.add_parser(kind, help=SUMMARIES[kind], description=f"{SUMMARIES[kind]} (see docs/flow.md, "
+                             "Geometries). Facet tags inlet, outlet, wall; lengths in mm.")
         q.add_argument("output", type=Path, help="output .xdmf (+ .h5 and .tags.json)")
         for name, parameter in inspect.signature(function).parameters.items():
             default = parameter.default
             kind_of = str if isinstance(default, str) else int if isinstance(default, int) else float
             text = PARAMETERS.get(name, name)
             q.add_argument(f"--{name.replace('_', '-')}", dest=name, type=kind_of, default=None,
-                           help=f"{text} (default {default if default is not None else 'see help'})")
+                           help=text if default is None else f"{text} (default {default})")
         q.set_defaults(func=cmd_generate)
 
 

@@ -247,6 +247,15 @@ def schafer_turek(*, size: float = 41.0, fine_size: float | None = None, order: 
 
 #: kind -> generator (keyword arguments: PARAMETERS)
 GENERATORS = {"tube": tube, "stenosis": stenosis, "fda-nozzle": fda_nozzle, "schafer-turek": schafer_turek}
+#: kind -> one line for the CLI (shapes in full: the module docstring and docs/flow.md, Geometries)
+SUMMARIES = {
+    "tube": "straight circular tube along x, from x = 0 to x = length",
+    "stenosis": "tube with an axisymmetric cosine stenosis of a given area or diameter reduction",
+    "fda-nozzle": "FDA benchmark nozzle, sudden-expansion orientation (12 mm pipe, 20 deg cone, 4 mm x 40 mm "
+                  "throat); x = the benchmark's z, expansion at 0",
+    "schafer-turek": "Schafer-Turek 3D channel (2500 x 410 x 410 mm) around a D = 100 mm cylinder (facet tag "
+                     "cylinder)",
+}
 
 
 def build(kind: str, **params) -> MeshData:
