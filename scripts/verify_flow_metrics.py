@@ -1,6 +1,6 @@
 """Flow metrics against exact values on refined tubes (the full-size version of tests/flow/test_metrics.py).
 
-    scripts/in-env python3 scripts/verify_flow_metrics.py [--sizes 0.4 0.2 0.1] [--order 1|2] [--csv out.csv]
+    scripts/in-env python3 scripts/verify_flow_metrics.py [--sizes 0.4 0.2 0.1] [--order 1|2] [--time] [--csv out.csv]
     scripts/in-env mpirun -n 2 python3 scripts/verify_flow_metrics.py      (same numbers on 2 ranks)
 
 Tube R = 1 mm, L = 3 mm (heartsim.geometry.vessels.tube), Poiseuille velocity
@@ -31,7 +31,7 @@ Q, G = math.pi * R ** 2 * U / 2, 4 * MU * U / R ** 2
 TAU = 2 * MU * U / R
 
 
-def errors(size: float, comm, order: int = 1) -> dict[str, float]:
+def errors(size: float, comm, order: int = 1, timing: bool = False) -> dict[str, float]:
     tagged = generate("tube", comm, radius=R, length=L, size=size, order=order)
     mesh, ft, wall = tagged.mesh, tagged.facet_tags, tagged.facet_value("wall")
     u = dx.function(dx.vector_lagrange_space(mesh, 2))
@@ -59,6 +59,20 @@ def errors(size: float, comm, order: int = 1) -> dict[str, float]:
                                   [wall], "upper")
     half = metrics.DisplacementForce(u, p, MU, upper)()
     out["half_wall_force_y"] = abs(half[1] - P0 * 2 * R * L) / (P0 * 2 * R * L)
+    if timing:  # cost per call once compiled (what a time step pays), best of 5
+        import time
+
+        inlet = metrics.flow_rate(u, ft, 1)
+        force = metrics.DisplacementForce(u, p, MU, everything)
+        for name, call in (("wss_update_s", wss.update), ("flow_rate_s", inlet), ("force_s", force)):
+            best = float("inf")
+            for _ in range(5):
+                comm.barrier()
+                start = time.perf_counter()
+                call()
+                best = min(best, time.perf_counter() - start)
+            out[name] = comm.allreduce(best, op=MPI.MAX)
+        out["velocity_dofs"] = u.function_space.dofmap.index_map.size_global * 3
     wss.destroy()
     return out
 
@@ -67,10 +81,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=float, nargs="+", default=[0.4, 0.2, 0.1])
     ap.add_argument("--order", type=int, default=1, help="geometry order of the tube mesh (1 or 2)")
+    ap.add_argument("--time", action="store_true", help="also time WSS update, flow rate and force per call")
     ap.add_argument("--csv")
     args = ap.parse_args()
     comm = MPI.COMM_WORLD
-    rows = [errors(h, comm, args.order) for h in args.sizes]
+    rows = [errors(h, comm, args.order, args.time) for h in args.sizes]
     if comm.rank == 0:
         keys = list(rows[0])
         print(f"ranks: {comm.size}, geometry order {args.order}")
