@@ -13,7 +13,7 @@ poiseuille: tube R = 1 mm, L = 4 mm, rho = 1, mu = 1, Q = 1 (Re 0.6), parabolic 
     outlet, time-stepped to steady state; relative L2 error of u against u = 2Q/(pi R^2)(1 - r^2/R^2)
     and of the pressure drop against 8 mu L Q / (pi R^4) (geometric error of the polygonal section included).
 womersley: tube R = 1 mm, L = 2 mm, rho = 1, mu = 0.03927 (alpha = 4 at T = 10 ms), Q(t) = 1 + 0.8 sin(w t),
-    Womersley inlet, started from the analytic field; max over one cycle of the relative L2 velocity error
+    Womersley inlet, started from the analytic field (for R_eff); max over one cycle of the relative L2 velocity error
     against the tube's solution and against the solution for the equivalent radius of the meshed section.
 schafer-turek: 3D-1Z (steady, Re = 20) in mm/ms/kPa: rho = 1e-3 mg/mm^3, mu = 1e-3 kPa ms, inlet
     16 U_m y z (H - y)(H - z) / H^4 with U_m = 0.45 mm/ms; drag and lift coefficients
@@ -150,9 +150,9 @@ def womersley(args) -> None:
         from heartsim.flow.womersley import womersley_pressure_gradient
 
         xq = ns.Q.tabulate_dof_coordinates()
-        for f, t in ((ns.u_nm1, -dt), (ns.u_n, 0.0)):
-            f.x.array[:] = exact(t).ravel()
-        ns.p_n.x.array[:] = womersley_pressure_gradient(0.0, coefficients, period, R, nu, rho) * (L - xq[:, 0])
+        for f, t in ((ns.u_nm1, -dt), (ns.u_n, 0.0)):  # the solution the inlet condition belongs to
+            f.x.array[:] = exact(t, r_eff).ravel()
+        ns.p_n.x.array[:] = womersley_pressure_gradient(0.0, coefficients, period, r_eff, nu, rho) * (L - xq[:, 0])
         ns.step_count = 1  # the analytic u^{-1} makes the first step BDF2 too
         worst, worst_eff, start = 0.0, 0.0, time.perf_counter()
         for _ in range(args.steps):
@@ -228,6 +228,8 @@ def stenosis_mass(args) -> None:
         ns.advance()
         inflow, outflow = -ns.flows["inlet"], ns.flows["outlet"]
         rows.append([ns.t, inflow, outflow, (inflow - outflow) / inflow])
+        if ns.step_count % 20 == 0:
+            say(f"  t = {ns.t:.0f} ms  inflow {inflow:.4f}  outflow {outflow:.4f} mL/s")
     worst = max(abs(r[3]) for r in rows if r[0] > 20.0)
     say(f"stenosis 75 %: {ns.n_velocity_dofs + ns.n_pressure_dofs} dofs, dt {args.dt} ms, {len(rows)} steps; "
         f"max |inflow - outflow| / inflow after the 20 ms ramp = {100 * worst:.3f} % (criterion 0.5 %); "
