@@ -21,7 +21,7 @@ schafer-turek: 3D-1Z (steady, Re = 20) in mm/ms/kPa: rho = 1e-3 mg/mm^3, mu = 1e
     (450, 200, 205) and (550, 200, 205) mm, against Schafer & Turek 1996 (Notes Numer. Fluid Mech. 52:547,
     bounds 6.05-6.25, 0.008-0.010, 0.165-0.175) and the reference values of Bayraktar, Mierka & Turek 2012
     (Int. J. Comput. Sci. Eng. 7:253): c_D = 6.18533, c_L = 0.009401, dp = 0.17102.
-stenosis-mass: 75 % area stenosis (R = 2 mm), Q = 1 + 0.5 sin(2 pi t / 200 ms) mL/s, RCR outlet, one period:
+stenosis-mass: 75 % area stenosis (R = 2 mm, throat at x = 8 mm, tube --length), Q = 1 + 0.5 sin(2 pi t / 200 ms) mL/s, RCR outlet, one period:
     inflow vs outflow at every step.
 fda: FDA nozzle, sudden expansion, throat Re = 500 (rho 1.056 mg/mm^3, mu 3.5e-3 kPa ms, Q = 5.21 mL/s):
     centreline axial velocity and pressure written as CSV and PNG (steady-state attempt; coarse).
@@ -217,7 +217,8 @@ def schafer_turek(args) -> None:
 
 def stenosis_mass(args) -> None:
     period = 200.0
-    tagged = vessels.generate("stenosis", COMM, radius=2.0, length=16.0, severity=0.75, size=args.size)
+    tagged = vessels.generate("stenosis", COMM, radius=2.0, length=args.length, center=8.0, severity=0.75,
+                              size=args.size)
     cfg = FlowConfig.model_validate({
         "inlet": {"waveform": {"fourier": {"mean": 1.0, "sin": [0.5]}, "period": period}, "ramp": 20.0},
         "outlets": {"outlet": {"type": "rcr", "proximal_resistance": "0.1 mmHg*s/mL", "compliance": "0.5 mL/mmHg",
@@ -231,7 +232,7 @@ def stenosis_mass(args) -> None:
         if ns.step_count % 20 == 0:
             say(f"  t = {ns.t:.0f} ms  inflow {inflow:.4f}  outflow {outflow:.4f} mL/s")
     worst = max(abs(r[3]) for r in rows if r[0] > 20.0)
-    say(f"stenosis 75 %: {ns.n_velocity_dofs + ns.n_pressure_dofs} dofs, dt {args.dt} ms, {len(rows)} steps; "
+    say(f"stenosis 75 %, length {args.length} mm: {ns.n_velocity_dofs + ns.n_pressure_dofs} dofs, dt {args.dt} ms, {len(rows)} steps; "
         f"max |inflow - outflow| / inflow after the 20 ms ramp = {100 * worst:.3f} % (criterion 0.5 %); "
         f"during the ramp {100 * max(abs(r[3]) for r in rows):.3f} %")
     write_csv(args.out / "stenosis-mass.csv", ["time_ms", "inflow_mL_s", "outflow_mL_s", "relative_imbalance"], rows)
@@ -286,6 +287,7 @@ def main() -> None:
     parser.add_argument("--dt", type=float, default=None)
     parser.add_argument("--tol", type=float, default=1e-5)
     parser.add_argument("--max-steps", type=int, default=400)
+    parser.add_argument("--length", type=float, default=16.0, help="stenosis-mass: tube length (mm), throat at 8 mm")
     parser.add_argument("--out", type=Path, default=Path("results/verify-flow"))
     args = parser.parse_args()
     defaults = {"poiseuille": ([0.5, 0.35, 0.25], None), "womersley": ([0.5, 0.35, 0.25], None),

@@ -25,7 +25,7 @@ All three solves are PETSc KSPs; options of ``solver.flow`` are merged over :dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
@@ -90,7 +90,6 @@ class Boundary:
     role: str
     model: object = None
     pressure: object = None  # Constant: the pressure imposed on it (outlets, pressure inlet)
-    history: list = field(default_factory=list)
 
 
 def _facet_value(tagged, tag, key: str) -> int:
@@ -272,9 +271,6 @@ class NavierStokes:
 
     def outlet_names(self) -> list[str]:
         return [b.name for b in self.boundaries if b.role == "outlet"]
-
-    def state(self) -> dict[str, np.ndarray]:
-        return {"u": self.u.x.array.copy(), "u_nm1": self.u_nm1.x.array.copy(), "p": self.p.x.array.copy()}
 
     def destroy(self) -> None:
         for obj in (*self.ksp, *self.A, *self.b):

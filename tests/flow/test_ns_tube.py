@@ -11,7 +11,6 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -71,8 +70,6 @@ def test_outputs_and_summary(tube_run):
 
 def test_poiseuille_pressure_drop_and_rcr_pressure(tube_run):
     row = _rows(tube_run / "boundaries.csv")[-1]
-    import dolfinx  # noqa: F401  (environment check)
-
     # exact drop for the meshed cross-section; the polygonal cap is slightly smaller than pi R^2
     summary = json.loads((tube_run / "summary.json").read_text())
     area = summary["inlet_area_mm2"]
