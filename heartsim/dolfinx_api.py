@@ -351,3 +351,8 @@ def evaluate_at(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
     found = comm.allreduce(found, op=MPI.SUM)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(found[:, None] > 0, values / np.maximum(found, 1)[:, None], np.nan)
+
+
+def geometry_degree(mesh) -> int:
+    """Degree of the mesh's coordinate element (1: straight-sided, 2: 10-node tetrahedra)."""
+    return int(mesh.geometry.cmap.degree)
