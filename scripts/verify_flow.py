@@ -4,7 +4,6 @@
     scripts/in-env python3 scripts/verify_flow.py womersley     [--sizes 0.5 0.35 0.25] [--steps 40]
     scripts/in-env python3 scripts/verify_flow.py schafer-turek [--sizes 82 55]
     scripts/in-env python3 scripts/verify_flow.py stenosis-mass [--size 0.4]
-    scripts/in-env python3 scripts/verify_flow.py fda           [--size 1.5]
     scripts/in-env mpirun -n 2 python3 scripts/verify_flow.py poiseuille --sizes 0.35   (MPI check)
 
 Each prints a table and writes it as CSV under --out (default results/verify-flow).
@@ -23,8 +22,7 @@ schafer-turek: 3D-1Z (steady, Re = 20) in mm/ms/kPa: rho = 1e-3 mg/mm^3, mu = 1e
     (Int. J. Comput. Sci. Eng. 7:253): c_D = 6.18533, c_L = 0.009401, dp = 0.17102.
 stenosis-mass: 75 % area stenosis (R = 2 mm, throat at x = 8 mm, tube --length), Q = 1 + 0.5 sin(2 pi t / 200 ms) mL/s, RCR outlet, one period:
     inflow vs outflow at every step.
-fda: FDA nozzle, sudden expansion, throat Re = 500 (rho 1.056 mg/mm^3, mu 3.5e-3 kPa ms, Q = 5.21 mL/s):
-    centreline axial velocity and pressure written as CSV and PNG (steady-state attempt; coarse).
+The FDA nozzle (throat Re = 500) is run by scripts/fda_nozzle.py (configs/fda-nozzle.yaml).
 """
 
 from __future__ import annotations
@@ -238,49 +236,9 @@ def stenosis_mass(args) -> None:
     write_csv(args.out / "stenosis-mass.csv", ["time_ms", "inflow_mL_s", "outflow_mL_s", "relative_imbalance"], rows)
 
 
-def fda(args) -> None:
-    rho, mu, Q = 1.056, 3.5e-3, 5.21
-    tagged = vessels.generate("fda-nozzle", COMM, size=args.size, inlet_length=30.0, outlet_length=120.0)
-    cfg = FlowConfig.model_validate({"fluid": {"density": rho, "viscosity": mu},
-                                     "inlet": {"waveform": {"constant": Q}, "ramp": 100.0},
-                                     "outlets": {"outlet": {}}})
-    ns = NavierStokes(tagged, cfg, args.dt, {})
-    start = time.perf_counter()
-    while ns.step_count < args.max_steps and not ns.change < args.tol:
-        ns.advance()
-        if ns.step_count % 20 == 0:
-            say(f"  step {ns.step_count} t = {ns.t:.0f} ms change {ns.change:.2e}")
-    x = np.linspace(-100.0, 115.0, 431)
-    points = np.stack([x, np.zeros_like(x), np.zeros_like(x)], axis=1)
-    u = dx.evaluate_at(ns.u, points, COMM)[:, 0]
-    p = dx.evaluate_at(ns.p, points, COMM)[:, 0]
-    p_ref = dx.evaluate_at(ns.p, np.array([[0.0, 5.0, 0.0]]), COMM)[0, 0]  # at the expansion wall, r = 5 mm
-    rows = [[xi, ui, pi, pi - p_ref] for xi, ui, pi in zip(x, u, p)]
-    say(f"FDA nozzle Re_throat 500: {ns.n_velocity_dofs + ns.n_pressure_dofs} dofs, {ns.step_count} steps "
-        f"(change {ns.change:.1e}) in {time.perf_counter() - start:.0f} s; throat centreline u = "
-        f"{np.nanmax(u):.3f} m/s (mean throat velocity {Q / (math.pi * 4):.3f} m/s)")
-    write_csv(args.out / "fda-centreline.csv", ["z_mm", "u_axial_m_s", "p_kPa", "p_minus_p_expansion_wall_kPa"],
-              rows)
-    if COMM.rank == 0:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-        ax[0].plot(x, u)
-        ax[0].set_ylabel("axial velocity (m/s)")
-        ax[1].plot(x, 1000 * (p - p_ref))
-        ax[1].set_ylabel("p - p(z=0, r=R) (Pa)")
-        ax[1].set_xlabel("z (mm); sudden expansion at 0")
-        fig.suptitle(f"FDA nozzle, throat Re 500, h = {args.size} mm (coarse)")
-        fig.savefig(args.out / "fda-centreline.png", dpi=120)
-    ns.destroy()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("case", choices=["poiseuille", "womersley", "schafer-turek", "stenosis-mass", "fda"])
+    parser.add_argument("case", choices=["poiseuille", "womersley", "schafer-turek", "stenosis-mass"])
     parser.add_argument("--sizes", type=float, nargs="+")
     parser.add_argument("--size", type=float, default=0.4)
     parser.add_argument("--steps", type=int, default=40, help="womersley: steps per cycle")
@@ -291,13 +249,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("results/verify-flow"))
     args = parser.parse_args()
     defaults = {"poiseuille": ([0.5, 0.35, 0.25], None), "womersley": ([0.5, 0.35, 0.25], None),
-                "schafer-turek": ([82.0, 55.0], 100.0), "stenosis-mass": (None, 1.0), "fda": (None, 2.0)}
+                "schafer-turek": ([82.0, 55.0], 100.0), "stenosis-mass": (None, 1.0)}
     sizes, dt = defaults[args.case]
     args.sizes = args.sizes or sizes
     args.dt = args.dt or dt
     args.out.mkdir(parents=True, exist_ok=True)
     {"poiseuille": poiseuille, "womersley": womersley, "schafer-turek": schafer_turek,
-     "stenosis-mass": stenosis_mass, "fda": fda}[args.case](args)
+     "stenosis-mass": stenosis_mass}[args.case](args)
 
 
 if __name__ == "__main__":
