@@ -211,3 +211,148 @@ class FunctionSeriesWriter:
             if writer is not None:
                 writer.close()
         self._vtx = self._xdmf = None
+
+
+# --------------------------------------------------------------------------------------------
+# flow (Navier-Stokes): spaces, Dirichlet conditions, reusable assembly, facet geometry
+
+
+def vector_lagrange_space(mesh: dolfinx.mesh.Mesh, degree: int):
+    """Continuous vector Lagrange space of ``degree`` with as many components as the geometry has."""
+    return dolfinx.fem.functionspace(mesh, ("Lagrange", degree, (mesh.geometry.dim,)))
+
+
+def facets_of_tag(facet_tags, value: int) -> np.ndarray:
+    """Local facets (owned and ghost) carrying ``value``."""
+    return facet_tags.find(int(value)) if facet_tags is not None else np.zeros(0, dtype=np.int32)
+
+
+def dofs_on_facets(space, facets: np.ndarray) -> np.ndarray:
+    """Local (block) dofs of ``space`` on the closure of ``facets``."""
+    mesh = space.mesh
+    return dolfinx.fem.locate_dofs_topological(space, mesh.topology.dim - 1, facets.astype(np.int32))
+
+
+def dirichlet(value, dofs: np.ndarray, space=None):
+    """Dirichlet condition: a Function (its own space) or a Constant/array (``space`` given)."""
+    if space is None:
+        return dolfinx.fem.dirichletbc(value, dofs)
+    return dolfinx.fem.dirichletbc(value, dofs, space)
+
+
+def constant(mesh, value) -> dolfinx.fem.Constant:
+    """A (scalar or array) Constant on ``mesh`` whose ``.value`` can be changed between solves."""
+    return dolfinx.fem.Constant(mesh, PETSc.ScalarType(value) if np.ndim(value) == 0
+                                else np.asarray(value, dtype=PETSc.ScalarType))
+
+
+def compile_form(form):
+    """Compiled form (JIT once; assemble many times)."""
+    return dolfinx.fem.form(form)
+
+
+def facet_measure(mesh, facet_tags):
+    """The ``ds`` measure with the facet tags as subdomain data."""
+    import ufl
+
+    return ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags)
+
+
+def create_matrix(compiled) -> PETSc.Mat:
+    """An empty PETSc matrix with the sparsity of a compiled bilinear form."""
+    return dolfinx.fem.petsc.create_matrix(compiled)
+
+
+def create_vector(compiled) -> PETSc.Vec:
+    """An empty PETSc vector of the test space of a compiled linear form."""
+    return dolfinx.fem.petsc.create_vector(compiled)
+
+
+def assemble_matrix_into(matrix: PETSc.Mat, compiled, bcs) -> None:
+    """Reassemble ``matrix`` from a compiled bilinear form with Dirichlet rows (diagonal 1)."""
+    matrix.zeroEntries()
+    dolfinx.fem.petsc.assemble_matrix(matrix, compiled, bcs=bcs)
+    matrix.assemble()
+
+
+def assemble_rhs_into(vector: PETSc.Vec, linear, bilinear, bcs) -> None:
+    """Reassemble ``vector`` from a compiled linear form, lifted for the Dirichlet conditions of the
+    compiled bilinear form (None: no lifting), with the Dirichlet values set; owned entries summed."""
+    with vector.localForm() as local:
+        local.set(0.0)
+    dolfinx.fem.petsc.assemble_vector(vector, linear)
+    if bilinear is not None:
+        dolfinx.fem.petsc.apply_lifting(vector, [bilinear], [bcs])
+    vector.ghostUpdate(addv=PETSc.InsertMode.ADD_VALUES, mode=PETSc.ScatterMode.REVERSE)
+    if bcs:
+        dolfinx.fem.petsc.set_bc(vector, bcs)
+
+
+def assemble_compiled_scalar(compiled, comm: MPI.Comm) -> float:
+    """Global value of a compiled functional."""
+    return comm.allreduce(dolfinx.fem.assemble_scalar(compiled), op=MPI.SUM)
+
+
+def facet_triangles(mesh, facets: np.ndarray) -> np.ndarray:
+    """Vertex coordinates (n, 3, 3) of the local owned ``facets`` (triangles) of a tetrahedral mesh."""
+    fdim = mesh.topology.dim - 1
+    owned = facets[facets < mesh.topology.index_map(fdim).size_local]
+    if owned.size == 0:
+        return np.zeros((0, 3, 3))
+    nodes = dolfinx.mesh.entities_to_geometry(mesh, fdim, owned.astype(np.int32), False)
+    return np.asarray(mesh.geometry.x)[nodes[:, :3]]
+
+
+def boundary_facet_midpoints(mesh, facets: np.ndarray) -> np.ndarray:
+    """Midpoints (n, 3) of local ``facets``."""
+    return dolfinx.mesh.compute_midpoints(mesh, mesh.topology.dim - 1, facets.astype(np.int32))
+
+
+def facet_tags_from(mesh, facets: np.ndarray, values: np.ndarray):
+    """MeshTags on facets (sorted, unique)."""
+    facets, index = np.unique(facets.astype(np.int32), return_index=True)
+    return dolfinx.mesh.meshtags(mesh, mesh.topology.dim - 1, facets, np.asarray(values, np.int32)[index])
+
+
+def interpolate_into(target, source) -> None:
+    """target := interpolant of ``source`` (a Function on another space of the same mesh)."""
+    target.interpolate(source)
+    target.x.scatter_forward()
+
+
+def function(space, name: str | None = None):
+    """A zero Function on ``space``."""
+    f = dolfinx.fem.Function(space)
+    if name:
+        f.name = name
+    return f
+
+
+def evaluate_at(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
+    """Values (n, value size) of ``function`` at ``points`` (n, 3) given on every rank (NaN outside
+    the mesh); each point is evaluated on the rank owning a cell that contains it."""
+    import dolfinx.geometry
+
+    mesh = function.function_space.mesh
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    tree = dolfinx.geometry.bb_tree(mesh, mesh.topology.dim)
+    candidates = dolfinx.geometry.compute_collisions_points(tree, points)
+    colliding = dolfinx.geometry.compute_colliding_cells(mesh, candidates, points)
+    owned = mesh.topology.index_map(mesh.topology.dim).size_local
+    size = int(np.prod(function.ufl_shape)) if function.ufl_shape else 1
+    values = np.zeros((len(points), size))
+    found = np.zeros(len(points))
+    for i in range(len(points)):
+        cells = [c for c in colliding.links(i) if c < owned]
+        if cells:
+            values[i] = function.eval(points[i], np.array([cells[0]], dtype=np.int32))
+            found[i] = 1.0
+    values = comm.allreduce(values, op=MPI.SUM)
+    found = comm.allreduce(found, op=MPI.SUM)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(found[:, None] > 0, values / np.maximum(found, 1)[:, None], np.nan)
+
+
+def geometry_degree(mesh) -> int:
+    """Degree of the mesh's coordinate element (1: straight-sided, 2: 10-node tetrahedra)."""
+    return int(mesh.geometry.cmap.degree)

@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: modules that add sub-commands: each has ``register(subparsers)``, which sets ``func`` (args, log) -> int
 #: as the parser's default (``p.set_defaults(func=...)``)
-COMMAND_MODULES = ["batch", "mesh_cmd"]
+COMMAND_MODULES = ["batch", "mesh_cmd", "circulation_cmd", "geometry_cmd"]
 
 
 def cmd_info(args, log: logging.Logger) -> int:
@@ -107,8 +107,14 @@ def cmd_info(args, log: logging.Logger) -> int:
 
 
 def cmd_validate(args, log: logging.Logger) -> int:
+    from heartsim.cli.circulation_cmd import is_standalone, load_circulation_config
     from heartsim.config import load_config
 
+    if is_standalone(args.config):  # a 0D circulation config of `heartsim circulation` (no mesh)
+        cfg = load_circulation_config(args.config, args.overrides)
+        if _rank() == 0:
+            print(f"{args.config}: valid ({cfg.name}: circulation alone, run with heartsim circulation)")
+        return EXIT_OK
     cfg = load_config(args.config, args.overrides)
     if _rank() == 0:
         print(f"{args.config}: valid ({cfg.name}: {', '.join(k for k, v in cfg.physics if v is not None)})")
@@ -192,9 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = setup_logging(_rank(), args.quiet, args.verbose)
     try:
-        if args.command in COMMANDS:
-            return COMMANDS[args.command](args, log)
-        return args.func(args, log)
+        # a sub-command's own func (set by a COMMAND_MODULES parser) wins over its parent command's
+        func = getattr(args, "func", None) or COMMANDS[args.command]
+        return func(args, log)
     except ConfigError as exc:
         if _rank() == 0:
             for line in exc.lines:

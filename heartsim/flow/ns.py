@@ -1,0 +1,277 @@
+"""Incompressible Navier-Stokes in a rigid vessel by incremental pressure correction (Taylor-Hood P2-P1).
+
+    rho (du/dt + (u . grad) u) - div(mu grad u) + grad p = 0,   div u = 0   in Omega
+    u = g on the inlet (flow inlet), u = 0 on walls,
+    mu du/dn - p n = -P_b n on outlets b (and on a pressure inlet), P_b from the outlet model.
+
+Each step of length dt (BDF coefficients a0, b1, b2: BDF2 = 3/2, 2, -1/2; the first step and
+``bdf1`` use 1, 1, 0; extrapolation u* = e1 u^n + e2 u^{n-1}, BDF2: 2, -1):
+
+1. tentative velocity ũ (linear, semi-implicit convection, Temam's term for energy stability):
+   rho/dt (a0 ũ - b1 u^n - b2 u^{n-1}) . v + rho ((u* . grad) ũ) . v + rho/2 (div u*) ũ . v
+   + mu grad ũ : grad v - p^n div v  [dx]  + p^n n . v + beta rho |min(u* . n, 0)| ũ . v  [ds_b] = 0
+   (p^n = P_b^n on the pressure boundaries b: the traction of the previous step, consistent with the
+   interior p^n; imposing P_b^{n+1} there against an old interior pressure would push a spurious
+   flux pulse through the cap and make the Windkessel coupling oscillate)
+   (Carreau-Yasuda: 2 mu(gamma(u*)) eps(ũ) : eps(v) - mu (grad ũ^T n) . v [ds_b], gamma = sqrt(2 eps(u*) : eps(u*)),
+   whose natural condition is the same pseudo-traction mu grad u n - p n, exact for developed flow);
+2. pressure: (grad p^{n+1}, grad q) = (grad p^n, grad q) - a0 rho / dt (div ũ, q), p^{n+1} = P_b on outlets;
+3. velocity correction: rho (u^{n+1}, v) = rho (ũ, v) - dt / a0 (grad (p^{n+1} - p^n), v).
+
+Units: mm, ms, kPa, mg/mm^3 (rho), kPa ms (mu); velocity mm/ms (= m/s), flow mm^3/ms (= mL/s).
+All three solves are PETSc KSPs; options of ``solver.flow`` are merged over :data:`DEFAULT_OPTIONS`
+(keys starting ``momentum_``, ``pressure_`` or ``correction_`` go to that solve, others to all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import ufl
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from heartsim import dolfinx_api as dx
+from heartsim.config.errors import ConfigError
+from heartsim.config.flow import FlowConfig
+from heartsim.flow import metrics
+from heartsim.flow.inlet import Inlet
+from heartsim.flow.outlets import outlet_model
+
+SOLVES = ("momentum", "pressure", "correction")
+
+DEFAULT_OPTIONS: dict[str, dict[str, object]] = {
+    "momentum": {"ksp_type": "gmres", "pc_type": "bjacobi", "sub_pc_type": "ilu", "ksp_rtol": 1e-8,
+                 "ksp_atol": 1e-14},
+    "pressure": {"ksp_type": "cg", "pc_type": "hypre", "pc_hypre_type": "boomeramg", "ksp_rtol": 1e-8,
+                 "ksp_atol": 1e-14},
+    "correction": {"ksp_type": "cg", "pc_type": "jacobi", "ksp_rtol": 1e-10, "ksp_atol": 1e-14},
+}
+
+_prefixes = iter(range(1_000_000))
+
+
+def solve_options(user: Mapping[str, object]) -> dict[str, dict[str, object]]:
+    """Per-solve PETSc options: defaults, then the user's keys (``momentum_ksp_type`` to one solve,
+    ``ksp_monitor`` to all)."""
+    out = {name: dict(opts) for name, opts in DEFAULT_OPTIONS.items()}
+    for key, value in user.items():
+        target = [s for s in SOLVES if key.startswith(s + "_")]
+        if target:
+            out[target[0]][key[len(target[0]) + 1:]] = value
+        else:
+            for name in SOLVES:
+                out[name][key] = value
+    return out
+
+
+def _ksp(comm: MPI.Comm, matrix: PETSc.Mat, options: Mapping[str, object], name: str) -> PETSc.KSP:
+    ksp = PETSc.KSP().create(comm)
+    ksp.setOperators(matrix)
+    prefix = f"heartsim_flow_{name}_{next(_prefixes)}_"
+    ksp.setOptionsPrefix(prefix)
+    opts = PETSc.Options()
+    for key, value in options.items():
+        opts[prefix + key] = "" if value is None else value
+    ksp.setFromOptions()
+    for key in options:
+        del opts[prefix + key]
+    return ksp
+
+
+@dataclass
+class Boundary:
+    """A tagged boundary part: its name, tag value and role (inlet, outlet, wall)."""
+
+    name: str
+    value: int
+    role: str
+    model: object = None
+    pressure: object = None  # Constant: the pressure imposed on it (outlets, pressure inlet)
+
+
+def _facet_value(tagged, tag, key: str) -> int:
+    value = tagged.facet_value(tag)
+    have = ", ".join(sorted(tagged.facet_names)) or "none"
+    if value is None:
+        raise ConfigError([f"{key}: no facet tag {tag!r} in the mesh (named facet tags: {have})"])
+    facets = dx.facets_of_tag(tagged.facet_tags, value)
+    if tagged.mesh.comm.allreduce(len(facets), op=MPI.SUM) == 0:
+        raise ConfigError([f"{key}: facet tag {tag!r} ({value}) marks no facet of the mesh"])
+    return value
+
+
+class NavierStokes:
+    """The flow problem on a tagged mesh; ``advance()`` makes one time step."""
+
+    def __init__(self, tagged, cfg: FlowConfig, dt: float, petsc_options: Mapping[str, object]):
+        mesh = tagged.mesh
+        if tagged.facet_tags is None:
+            raise ConfigError(["mesh: the flow needs facet tags (inlet, outlets, walls)"])
+        self.mesh, self.cfg, self.comm = mesh, cfg, mesh.comm
+        self.dt, self.t, self.step_count = dt, 0.0, 0
+        self.V = dx.vector_lagrange_space(mesh, 2)
+        self.Q = dx.lagrange_space(mesh, 1)
+        self.u = dx.function(self.V, "velocity")        # u^{n+1} after a step
+        self.u_n = dx.function(self.V)
+        self.u_nm1 = dx.function(self.V)
+        self.u_tent = dx.function(self.V)
+        self.p = dx.function(self.Q, "pressure")
+        self.p_n = dx.function(self.Q)
+        fluid = cfg.fluid
+        self.rho, self.mu = fluid.density, fluid.viscosity
+
+        inlet_value = _facet_value(tagged, cfg.inlet.tag, "physics.flow.inlet.tag")
+        self.inlet = Inlet(cfg.inlet, self.V, mesh, tagged.facet_tags, inlet_value, self.comm, self.mu / self.rho)
+        self.boundaries = [Boundary("inlet", inlet_value, "inlet")]
+        for name, ocfg in cfg.outlets.items():
+            tag = int(name) if name.isdigit() else name
+            value = _facet_value(tagged, tag, f"physics.flow.outlets.{name}")
+            self.boundaries.append(Boundary(name, value, "outlet", outlet_model(ocfg)))
+        self.walls = [_facet_value(tagged, w, f"physics.flow.walls[{i}]") for i, w in enumerate(cfg.walls)]
+
+        # Dirichlet conditions
+        ft = tagged.facet_tags
+        zero = np.zeros(3, dtype=PETSc.ScalarType)
+        wall_facets = np.concatenate([dx.facets_of_tag(ft, w) for w in self.walls]) if self.walls else np.zeros(0, np.int32)
+        self.bcu = [dx.dirichlet(zero, dx.dofs_on_facets(self.V, wall_facets), self.V)]
+        if self.inlet.bc is not None:
+            self.bcu.append(self.inlet.bc)
+        self.bcp = []
+        for b in self.boundaries:
+            if b.role == "outlet" or self.inlet.is_pressure:
+                b.pressure = dx.constant(mesh, 0.0)
+                self.bcp.append(dx.dirichlet(b.pressure, dx.dofs_on_facets(self.Q, dx.facets_of_tag(ft, b.value)),
+                                             self.Q))
+
+        # forms
+        self.a0, self.b1, self.b2 = (dx.constant(mesh, c) for c in (1.0, 1.0, 0.0))
+        self.e1, self.e2 = dx.constant(mesh, 1.0), dx.constant(mesh, 0.0)
+        k = dx.constant(mesh, dt)
+        rho = dx.constant(mesh, self.rho)
+        beta = dx.constant(mesh, cfg.backflow.beta)
+        u, v = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
+        p, q = ufl.TrialFunction(self.Q), ufl.TestFunction(self.Q)
+        n = ufl.FacetNormal(mesh)
+        ds = dx.facet_measure(mesh, ft)
+        self.ds, self.n = ds, n
+        u_ext = self.e1 * self.u_n + self.e2 * self.u_nm1
+        self.viscosity = self._viscosity(u_ext)
+        if fluid.model == "newtonian":
+            viscous = self.viscosity * ufl.inner(ufl.grad(u), ufl.grad(v))
+        else:
+            viscous = 2 * self.viscosity * ufl.inner(ufl.sym(ufl.grad(u)), ufl.sym(ufl.grad(v)))
+        a1 = (rho / k * self.a0 * ufl.dot(u, v) + rho * ufl.dot(ufl.grad(u) * u_ext, v)
+              + 0.5 * rho * ufl.div(u_ext) * ufl.dot(u, v) + viscous) * ufl.dx
+        L1 = (rho / k * ufl.dot(self.b1 * self.u_n + self.b2 * self.u_nm1, v) + self.p_n * ufl.div(v)) * ufl.dx
+        for b in self.boundaries:
+            if b.pressure is not None:
+                L1 -= self.p_n * ufl.dot(n, v) * ds(b.value)  # = P_b^n: traction consistent with p^n
+                if fluid.model != "newtonian":  # keep the pseudo-traction mu grad(u) n - p n natural
+                    a1 -= self.viscosity * ufl.dot(ufl.grad(u).T * n, v) * ds(b.value)
+            if b.role == "outlet" and cfg.backflow.beta > 0:
+                un = ufl.dot(u_ext, n)
+                a1 += beta * rho * 0.5 * (abs(un) - un) * ufl.dot(u, v) * ds(b.value)
+        a2 = ufl.inner(ufl.grad(p), ufl.grad(q)) * ufl.dx
+        L2 = (ufl.inner(ufl.grad(self.p_n), ufl.grad(q)) - self.a0 * rho / k * ufl.div(self.u_tent) * q) * ufl.dx
+        a3 = rho * ufl.dot(u, v) * ufl.dx
+        L3 = (rho * ufl.dot(self.u_tent, v) - k / self.a0 * ufl.dot(ufl.grad(self.p - self.p_n), v)) * ufl.dx
+        self.a = [dx.compile_form(f) for f in (a1, a2, a3)]
+        self.L = [dx.compile_form(f) for f in (L1, L2, L3)]
+        self.A = [dx.create_matrix(a) for a in self.a]
+        dx.assemble_matrix_into(self.A[1], self.a[1], self.bcp)
+        dx.assemble_matrix_into(self.A[2], self.a[2], self.bcu)
+        self.b = [dx.create_vector(L) for L in self.L]
+        options = solve_options(petsc_options)
+        self.ksp = [_ksp(self.comm, A, options[name], name) for A, name in zip(self.A, SOLVES)]
+        for ksp in self.ksp:
+            ksp.setInitialGuessNonzero(True)
+        self.iterations = {name: 0 for name in SOLVES}
+        self.last_iterations = {name: 0 for name in SOLVES}
+
+        self._flux = {b.name: metrics.flow_rate(self.u, ft, b.value) for b in self.boundaries}
+        self._mean_p = {b.name: metrics.mean_pressure(self.p, ft, b.value) for b in self.boundaries}
+        self.area = {name: mean.area for name, mean in self._mean_p.items()}
+        self.flows = {b.name: 0.0 for b in self.boundaries}
+        self.n_velocity_dofs = self.V.dofmap.index_map.size_global * 3
+        self.n_pressure_dofs = self.Q.dofmap.index_map.size_global
+        self.change = float("inf")
+
+    # ------------------------------------------------------------------------------------------
+
+    def _viscosity(self, velocity):
+        """mu as a UFL expression (Carreau-Yasuda: from the shear rate of ``velocity``)."""
+        fluid = self.cfg.fluid
+        if fluid.model == "newtonian":
+            return dx.constant(self.mesh, fluid.viscosity)
+        c = fluid.carreau_yasuda
+        eps = ufl.sym(ufl.grad(velocity))
+        shear = ufl.sqrt(2 * ufl.inner(eps, eps) + 1e-12)
+        return c.infinite_shear_viscosity + (c.zero_shear_viscosity - c.infinite_shear_viscosity) * \
+            (1 + (c.relaxation_time * shear) ** c.a) ** ((c.n - 1) / c.a)
+
+    def viscosity_now(self):
+        """mu at the current velocity (UFL)."""
+        return self._viscosity(self.u)
+
+    def _solve(self, index: int, target) -> None:
+        ksp, name = self.ksp[index], SOLVES[index]
+        x = dx.petsc_vec(target)
+        ksp.solve(self.b[index], x)
+        reason = ksp.getConvergedReason()
+        if reason < 0:
+            raise RuntimeError(f"flow {name} solve diverged at t = {self.t:.4g} ms (KSP reason {reason}, "
+                               f"{ksp.getIterationNumber()} iterations)")
+        self.iterations[name] += ksp.getIterationNumber()
+        self.last_iterations[name] = ksp.getIterationNumber()
+        target.x.scatter_forward()
+
+    def advance(self) -> None:
+        """One time step: t -> t + dt."""
+        second = self.cfg.numerics.time_scheme == "bdf2" and self.step_count >= 1
+        self.a0.value, self.b1.value, self.b2.value = (1.5, 2.0, -0.5) if second else (1.0, 1.0, 0.0)
+        self.e1.value, self.e2.value = (2.0, -1.0) if second else (1.0, 0.0)
+        t_new = self.t + self.dt
+        self.inlet.update(t_new)
+        for b in self.boundaries:
+            if b.pressure is None:
+                continue
+            b.pressure.value = (self.inlet.pressure(t_new) if b.role == "inlet"
+                                else b.model.pressure(self.flows[b.name], self.dt))
+        dx.assemble_matrix_into(self.A[0], self.a[0], self.bcu)
+        dx.assemble_rhs_into(self.b[0], self.L[0], self.a[0], self.bcu)
+        self.u_tent.x.array[:] = self.u_n.x.array
+        self._solve(0, self.u_tent)
+        dx.assemble_rhs_into(self.b[1], self.L[1], self.a[1], self.bcp)
+        self.p.x.array[:] = self.p_n.x.array
+        self._solve(1, self.p)
+        dx.assemble_rhs_into(self.b[2], self.L[2], self.a[2], self.bcu)
+        self.u.x.array[:] = self.u_tent.x.array
+        self._solve(2, self.u)
+
+        diff = self.comm.allreduce(float(np.max(np.abs(self.u.x.array - self.u_n.x.array), initial=0.0)), op=MPI.MAX)
+        size = self.comm.allreduce(float(np.max(np.abs(self.u.x.array), initial=0.0)), op=MPI.MAX)
+        self.change = diff / size if size > 0 else 0.0
+        self.u_nm1.x.array[:] = self.u_n.x.array
+        self.u_n.x.array[:] = self.u.x.array
+        self.p_n.x.array[:] = self.p.x.array
+        self.t, self.step_count = t_new, self.step_count + 1
+        self.flows = {name: flux() for name, flux in self._flux.items()}
+        for b in self.boundaries:
+            if b.role == "outlet":
+                b.model.advance(self.flows[b.name], self.dt)
+
+    # ------------------------------------------------------------------------------------------
+
+    def mean_pressures(self) -> dict[str, float]:
+        """Area-averaged pressure (kPa) on the inlet and every outlet."""
+        return {name: mean() for name, mean in self._mean_p.items()}
+
+    def outlet_names(self) -> list[str]:
+        return [b.name for b in self.boundaries if b.role == "outlet"]
+
+    def destroy(self) -> None:
+        for obj in (*self.ksp, *self.A, *self.b):
+            obj.destroy()

@@ -1,0 +1,252 @@
+"""Run a 3D Navier-Stokes flow case from a validated config: mesh, problem, time loop, outputs.
+
+Writes into the output folder:
+
+- ``velocity``, ``pressure``, ``wss`` (XDMF and/or VTX, every ``field_interval``; velocity
+  interpolated to P1 for viewing), ``tawss`` and ``osi`` (over the averaging window);
+- ``boundaries.csv``: per time, flow (mm^3/ms = mL/s, positive out of the domain) and mean pressure
+  (kPa) of the inlet and every outlet, the pressure drop inlet -> each outlet (kPa), and the mass
+  imbalance (inflow - sum of outflows, relative to the inflow, or to 5 % of the peak inflow so far
+  when the inflow is smaller: diastole);
+- ``forces.csv``: per time, the displacement force (mN) on every force region;
+- ``summary.json`` (dofs, steps, timing, iterations, final flows and flow split, forces,
+  headline) and ``config.resolved.json``.
+
+Flow runs are not checkpointed yet: ``--restart`` is refused and a stop signal ends the run after
+its step with status "stopped" and the outputs written so far.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+from mpi4py import MPI
+
+from heartsim import dolfinx_api as dx
+from heartsim.cli.progress import Progress
+from heartsim.config.errors import ConfigError
+from heartsim.config.model import Config
+from heartsim.flow.ns import NavierStokes
+from heartsim.flow import metrics
+from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
+from heartsim.mesh import build_mesh
+from heartsim.runtime.collective import on_root
+from heartsim.runtime.signals import StopRequest
+from heartsim.runtime.status import write_status
+from heartsim.versions import stack_versions
+
+
+class _Table:
+    """A CSV file written row by row on rank 0."""
+
+    def __init__(self, path: Path, header: list[str], comm: MPI.Comm):
+        self.path, self.root = path, comm.rank == 0
+        self._file = path.open("w", newline="") if self.root else None
+        self._writer = csv.writer(self._file) if self.root else None
+        self.row(header)
+
+    def row(self, values) -> None:
+        if self.root:
+            self._writer.writerow([f"{v:.9g}" if isinstance(v, float) else v for v in values])
+            self._file.flush()
+
+    def close(self) -> None:
+        if self.root:
+            self._file.close()
+
+
+def _averaging_start(cfg: Config, ns: NavierStokes) -> float:
+    flow = cfg.physics.flow
+    if flow.output.average_from is not None:
+        return flow.output.average_from
+    period = ns.inlet.waveform.period if ns.inlet.waveform is not None and flow.inlet.waveform.constant is None \
+        else None
+    end = cfg.time.steps() * cfg.time.dt
+    return end - period if period is not None and end >= period else 0.0
+
+
+def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False,
+             stop: StopRequest | None = None) -> dict:
+    """Run ``cfg`` (physics.flow) writing into ``out``; returns the summary (also in summary.json)."""
+    if restart:
+        raise ConfigError([f"--restart {out}: flow runs do not write checkpoints yet; run again without --restart"])
+    if cfg.physics.circulation is not None:
+        raise ConfigError(["physics.circulation: coupling a closed-loop circulation to the 3D flow is not "
+                           "available yet; use physics.flow.outlets (resistance, rcr)"])
+    owns_stop = stop is None
+    stop = stop or StopRequest()
+    wall_start = time.perf_counter()
+    dx.check_version()
+    flow = cfg.physics.flow
+    tagged = build_mesh(cfg.mesh, comm)
+    ns = NavierStokes(tagged, flow, cfg.time.dt, cfg.solver.flow)
+    walls = ns.walls
+    mu = ns.viscosity_now()
+    shear = metrics.WallShearStress(ns.u, mu, tagged.facet_tags, walls)
+    accumulator = metrics.ShearAccumulator(len(shear.magnitude.x.array))
+    regions = {name: metrics.DisplacementForce(ns.u, ns.p, mu, metrics.region_facets(
+        tagged, region, walls, f"physics.flow.force_regions.{name}")) for name, region in flow.force_regions.items()}
+    outlets = ns.outlet_names()
+    log.info("flow: %d velocity + %d pressure dofs on %d rank(s); inlet area %.4g mm^2, %d outlet(s), "
+             "Re-relevant nu = %.4g mm^2/ms", ns.n_velocity_dofs, ns.n_pressure_dofs, comm.size,
+             ns.inlet.cap.area, len(outlets), flow.fluid.viscosity / flow.fluid.density)
+    if ns.inlet.cap.planarity < 0.999:
+        log.warning("inlet cap is not planar (|mean normal| = %.4f)", ns.inlet.cap.planarity)
+
+    resolved = cfg.model_dump(mode="json")
+
+    def start_outputs() -> None:
+        prepare_output_folder(out)
+        write_json_atomic(out / "config.resolved.json", resolved)
+        write_status(out, "running", t_ms=0.0, step=0)
+
+    on_root(comm, start_outputs)
+
+    steps = cfg.time.steps()
+    field_every = max(1, round((flow.output.field_interval or cfg.output.interval) / cfg.time.dt))
+    series_every = max(1, round(flow.output.series_interval / cfg.time.dt)) if flow.output.series_interval else 1
+    average_from = _averaging_start(cfg, ns)
+
+    # fields are written in Lagrange spaces of the mesh's geometry degree (what XDMF/VTX need)
+    degree = dx.geometry_degree(tagged.mesh)
+    vector_view, scalar_view = dx.vector_lagrange_space(tagged.mesh, degree), dx.lagrange_space(tagged.mesh, degree)
+    views = [(dx.function(vector_view, "velocity"), ns.u), (dx.function(scalar_view, "pressure"), ns.p),
+             (dx.function(vector_view, "wss"), shear.vector)]
+    writers = [dx.FunctionSeriesWriter(comm, out, view.name, [view], cfg.output.formats) for view, _ in views]
+    header = ["time_ms", "inflow_mL_s"] + [f"flow_{o}_mL_s" for o in outlets] + ["pressure_inlet_kPa"] + \
+        [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + ["mass_imbalance"]
+    table = _Table(out / "boundaries.csv", header, comm)
+    force_table = _Table(out / "forces.csv", ["time_ms", "region", "Fx_mN", "Fy_mN", "Fz_mN", "magnitude_mN"], comm)
+
+    def write_fields() -> None:
+        for view, source in views:
+            dx.interpolate_into(view, source)
+        for w in writers:
+            w.write(ns.t)
+
+    peak = [0.0]
+
+    def record() -> dict:
+        pressures = ns.mean_pressures()
+        inflow = -ns.flows["inlet"]
+        total_out = sum(ns.flows[o] for o in outlets)
+        peak[0] = max(peak[0], abs(inflow))
+        scale = max(abs(inflow), 0.05 * peak[0])
+        imbalance = (inflow - total_out) / scale if scale > 0 else float("nan")
+        table.row([ns.t, inflow] + [ns.flows[o] for o in outlets] + [pressures["inlet"]]
+                  + [pressures[o] for o in outlets] + [pressures["inlet"] - pressures[o] for o in outlets]
+                  + [imbalance])
+        forces = {name: force() for name, force in regions.items()}
+        for name, f in forces.items():
+            force_table.row([ns.t, name, *map(float, f), float(np.linalg.norm(f))])
+        return {"inflow": inflow, "pressures": pressures, "imbalance": imbalance, "forces": forces}
+
+    shear.update()
+    write_fields()
+    progress = Progress(steps, steps * cfg.time.dt, log)
+    setup_time = time.perf_counter() - wall_start
+    loop_start = time.perf_counter()
+    max_imbalance, status, last = 0.0, "completed", None
+    try:
+        while ns.step_count < steps:
+            ns.advance()
+            shear.update()
+            if ns.t > average_from + 1e-9 * cfg.time.dt:
+                accumulator.add(shear.values(), cfg.time.dt)
+            done = ns.step_count == steps or (flow.numerics.steady_tolerance is not None
+                                              and ns.change < flow.numerics.steady_tolerance)
+            if ns.step_count % series_every == 0 or done:
+                last = record()
+                if np.isfinite(last["imbalance"]) and ns.t > flow.inlet.ramp:
+                    max_imbalance = max(max_imbalance, abs(last["imbalance"]))
+            if ns.step_count % field_every == 0 or done:
+                write_fields()
+            progress.update(ns.step_count, ns.t)
+            if done:
+                if ns.step_count < steps:
+                    log.info("steady state at t = %.4g ms (relative change %.2e)", ns.t, ns.change)
+                break
+            signum = stop.pending(comm)
+            if signum:
+                log.warning("signal %d: stopping at t = %.3f ms (flow runs are not checkpointed)", signum, ns.t)
+                status = "stopped"
+                last = record()
+                write_fields()
+                break
+    except Exception as exc:
+        if comm.rank == 0:
+            error = f"{type(exc).__name__}: {exc}"
+            write_json_atomic(out / "summary.json", {"status": "failed", "name": cfg.name, "error": error,
+                                                     "failed_at_step": ns.step_count + 1,
+                                                     "failed_at_time_ms": ns.t,
+                                                     "config_hash": config_hash(resolved)})
+            write_status(out, "failed", reason=error, t_ms=ns.t, step=ns.step_count)
+        raise
+    finally:
+        if owns_stop:
+            stop.restore()
+        for w in writers:
+            w.close()
+        table.close()
+        force_table.close()
+    loop_time = time.perf_counter() - loop_start
+    window = accumulator.window
+    averages = []
+    for name, values in (("tawss", accumulator.tawss), ("osi", accumulator.osi)):
+        p1 = dx.function(shear.magnitude.function_space)
+        p1.x.array[:] = values
+        averages.append(dx.function(scalar_view, name))
+        dx.interpolate_into(averages[-1], p1)
+    avg = dx.FunctionSeriesWriter(comm, out, "tawss_osi", averages, ["xdmf"])
+    avg.write(ns.t)
+    avg.close()
+
+    loop_steps = ns.step_count
+    total_out = sum(ns.flows[o] for o in outlets)
+    split = {o: ns.flows[o] / total_out if abs(total_out) > 1e-12 else None for o in outlets}
+    summary = {
+        "status": status,
+        "name": cfg.name,
+        "physics": "flow",
+        "dofs": {"velocity": ns.n_velocity_dofs, "pressure": ns.n_pressure_dofs},
+        "ranks": comm.size,
+        "steps": loop_steps,
+        "dt_ms": cfg.time.dt,
+        "end_time_ms": ns.t,
+        "wall_time_s": round(time.perf_counter() - wall_start, 3),
+        "setup_time_s": round(setup_time, 3),
+        "time_per_step_s": round(loop_time / loop_steps, 4) if loop_steps else None,
+        "linear_iterations_per_step": {k: round(v / max(1, loop_steps), 2) for k, v in ns.iterations.items()},
+        "final": {
+            "inflow_mL_s": -ns.flows["inlet"],
+            "outflow_mL_s": {o: ns.flows[o] for o in outlets},
+            "flow_split": split,
+            "mean_pressure_kPa": last["pressures"] if last else None,
+            "forces_mN": {k: [float(x) for x in v] for k, v in (last["forces"] if last else {}).items()},
+            "max_wss_kPa": shear.max(),
+            "mean_wss_kPa": shear.mean(),
+        },
+        "max_mass_imbalance": max_imbalance,  # after the inlet ramp
+        "inlet_area_mm2": ns.inlet.cap.area,
+        "averaging_window_ms": [ns.t - window, ns.t],
+        "config_hash": config_hash(resolved),
+        "versions": stack_versions(),
+        "outputs": sorted({p.name for w in writers + [avg] for p in w.paths} | {"boundaries.csv", "forces.csv"}),
+    }
+    split_text = ", ".join(f"{o} {100 * s:.1f}%" for o, s in split.items() if s is not None)
+    summary["headline"] = (f"done in {summary['wall_time_s']:.1f} s: {loop_steps} steps to t = {ns.t:.4g} ms; "
+                           f"inflow {summary['final']['inflow_mL_s']:.4g} mL/s; split {split_text or 'n/a'}; "
+                           f"max mass imbalance {100 * max_imbalance:.2f}% (after the ramp)")
+    shear.destroy()
+    ns.destroy()
+
+    def finish() -> None:
+        write_json_atomic(out / "summary.json", summary)
+        write_status(out, status, t_ms=ns.t, step=ns.step_count)
+
+    on_root(comm, finish)
+    return summary
