@@ -211,3 +211,42 @@ class FunctionSeriesWriter:
             if writer is not None:
                 writer.close()
         self._vtx = self._xdmf = None
+
+
+# --------------------------------------------------------------------------------------------
+# EP tissue: leads, pseudo-ECG, operator export
+
+
+def points_in_mesh(mesh, points: np.ndarray) -> np.ndarray:
+    """For each point (n, 3), the local cell holding it on this rank, or -1 (collision on this rank only)."""
+    import dolfinx.geometry
+
+    pts = np.ascontiguousarray(np.asarray(points, dtype=np.float64).reshape(-1, 3))
+    tdim = mesh.topology.dim
+    tree = dolfinx.geometry.bb_tree(mesh, tdim)
+    candidates = dolfinx.geometry.compute_collisions_points(tree, pts)
+    colliding = dolfinx.geometry.compute_colliding_cells(mesh, candidates, pts)
+    out = np.full(len(pts), -1, dtype=np.int32)
+    for i in range(len(pts)):
+        cells = colliding.links(i)
+        if len(cells):
+            out[i] = cells[0]
+    return out
+
+
+def assemble_owned_vector(form) -> np.ndarray:
+    """Assembled linear form on the local dofs: owners hold the full sums, ghost entries are zero."""
+    import dolfinx.la
+
+    vec = dolfinx.fem.assemble_vector(dolfinx.fem.form(form))
+    vec.scatter_reverse(dolfinx.la.InsertMode.add)
+    values = vec.array.copy()
+    values[vec.index_map.size_local * vec.block_size:] = 0.0
+    return values
+
+
+def owned_rows_csr(matrix: PETSc.Mat) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
+    """(indptr, global column indices, values, (first, last) owned row range) of a PETSc AIJ matrix."""
+    indptr, indices, values = matrix.getValuesCSR()
+    return (np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.array(values),
+            matrix.getOwnershipRange())

@@ -37,6 +37,7 @@ from heartsim.config.circulation import CirculationConfig
 from heartsim.config.fibers import FibersConfig
 from heartsim.config.flow import FlowConfig
 from heartsim.config.mechanics import MechanicsConfig
+from heartsim.config.leads import ECGConfig, EPOutputs, Stimulus, resolve_timing  # noqa: F401
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,42 +154,6 @@ class Conductivity(Section):
     """Conductivity across the fiber (mS/mm)."""
 
 
-class Stimulus(Section):
-    """A volumetric stimulus current applied at the nodes of a region, once or as a train."""
-
-    name: Optional[str] = None
-    """Label used in logs."""
-    region: Region
-    """Where the current is applied."""
-    amplitude: Quantity("uA/mm^3", gt=0) = 50.0
-    """Volumetric current density (µA/mm³; Niederer 2011 uses 50 µA/mm³)."""
-    start: Quantity("ms", ge=0) = 0.0
-    """Onset of the first pulse (ms)."""
-    duration: Quantity("ms", gt=0) = 2.0
-    """Pulse width (ms)."""
-    period: Optional[Quantity("ms", gt=0)] = None
-    """Pacing period of a train (ms); none for a single pulse."""
-    count: int = Field(1, ge=1)
-    """Number of pulses of a train."""
-
-    @model_validator(mode="after")
-    def _train(self) -> "Stimulus":
-        if self.count > 1 and self.period is None:
-            raise ValueError("count > 1 needs a period")
-        if self.period is not None and self.period < self.duration:
-            raise ValueError("period must be at least the pulse duration")
-        return self
-
-    def active(self, t: float) -> bool:
-        """Whether a pulse is on at time t (ms): start + k*period <= t < ... + duration."""
-        if t < self.start:
-            return False
-        if self.period is None:
-            return t < self.start + self.duration
-        k = math.floor((t - self.start) / self.period)
-        return k < self.count and (t - self.start - k * self.period) < self.duration
-
-
 class EPNumerics(Section):
     """Time discretisation of the monodomain problem."""
 
@@ -225,6 +190,19 @@ class EPConfig(Section):
     """Potential whose first upward crossing defines the activation time (mV)."""
     numerics: EPNumerics = EPNumerics()
     """Splitting, theta and mass lumping."""
+    outputs: EPOutputs = EPOutputs()
+    """Derived outputs: repolarisation and APD maps, pseudo-ECG."""
+
+    @model_validator(mode="after")
+    def _leads(self) -> "EPConfig":
+        names = [s.name for s in self.stimuli if s.name]
+        if len(set(names)) != len(names):
+            raise ValueError("stimuli: lead names must be unique")
+        try:
+            resolve_timing(self.stimuli)
+        except ValueError as exc:
+            raise ValueError(f"{SUBKEY}{exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _fiber(self) -> "EPConfig":
@@ -373,7 +351,15 @@ class Config(Section):
             return self
         tags = {t.name for t in self.mesh.cell_tags} | {t.id for t in self.mesh.cell_tags}
         for i, stim in enumerate(self.physics.ep.stimuli):
-            where = f"physics.ep.stimuli[{i}].region"
+            where = f"physics.ep.stimuli[{i}]"
+            if stim.point is not None and self.mesh.generate is not None:
+                lo, hi = self.mesh.box_bounds()
+                if any(p < m_lo - 1e-9 or p > m_hi + 1e-9 for p, m_lo, m_hi in zip(stim.point, lo, hi)):
+                    raise ValueError(f"{where}.point: lead {stim.label(i)!r} lies outside the tissue "
+                                     f"(mesh spans {lo} to {hi} mm)")
+            if stim.region is None:
+                continue
+            where += ".region"
             if stim.region.tag is not None and self.mesh.generate is not None:
                 if stim.region.tag not in tags:
                     have = ", ".join(t.name for t in self.mesh.cell_tags) or "none"
