@@ -234,11 +234,22 @@ def points_in_mesh(mesh, points: np.ndarray) -> np.ndarray:
     return out
 
 
+def constant(mesh, value):
+    """A mesh constant (scalar or array) whose ``value`` can be changed without recompiling forms."""
+    return dolfinx.fem.Constant(mesh, np.asarray(value, dtype=dolfinx.default_scalar_type))
+
+
+def compile_form(form):
+    """A UFL form compiled once, to be assembled many times."""
+    return dolfinx.fem.form(form)
+
+
 def assemble_owned_vector(form) -> np.ndarray:
-    """Assembled linear form on the local dofs: owners hold the full sums, ghost entries are zero."""
+    """Assembled linear form (UFL or compiled) on the local dofs: owners hold the full sums, ghosts are zero."""
     import dolfinx.la
 
-    vec = dolfinx.fem.assemble_vector(dolfinx.fem.form(form))
+    compiled = form if isinstance(form, dolfinx.fem.Form) else dolfinx.fem.form(form)
+    vec = dolfinx.fem.assemble_vector(compiled)
     vec.scatter_reverse(dolfinx.la.InsertMode.add)
     values = vec.array.copy()
     values[vec.index_map.size_local * vec.block_size:] = 0.0

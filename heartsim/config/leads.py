@@ -27,7 +27,7 @@ class Stimulus(Section):
     point: Optional[Vec3] = None
     """Lead tip (mm): the current is applied within ``radius`` of it (must lie in the tissue)."""
     radius: Quantity("mm", gt=0) = 1.0
-    """Radius of the paced ball around ``point`` (mm); the nodes of the cell holding the point at least."""
+    """Radius of the paced ball around ``point`` (mm); a ball holding no node paces the cell holding the point."""
     amplitude: Quantity("uA/mm^3", gt=0) = 50.0
     """Volumetric current density (µA/mm³; Niederer 2011 uses 50 µA/mm³)."""
     start: Quantity("ms", ge=0) = 0.0

@@ -31,20 +31,23 @@ def ecg_weights(space, sigma: ufl.core.expr.Expr, cfg: ECGConfig, key: str) -> t
     comm = mesh.comm
     names = list(cfg.electrodes)
     points = np.array([cfg.electrodes[n] for n in names], dtype=float)
-    inside = dx.points_in_mesh(mesh, points) >= 0
-    inside = comm.allreduce(inside.astype(np.int32), op=MPI.MAX) if comm.size > 1 else inside
+    local = (dx.points_in_mesh(mesh, points) >= 0).astype(np.int32)
+    inside = np.zeros_like(local)
+    comm.Allreduce(local, inside, op=MPI.MAX)
     for name, hit in zip(names, np.asarray(inside)):
         if hit:
             raise ConfigError([f"{key}.electrodes.{name}: electrode lies inside the tissue (the pseudo-ECG needs "
                                "electrodes outside it)"])
     w = ufl.TestFunction(space)
     x = ufl.SpatialCoordinate(mesh)
+    electrode = dx.constant(mesh, np.zeros(3))  # one compiled form for every electrode
+    d = x - electrode
+    r = ufl.sqrt(ufl.dot(d, d))
+    grad_inv_r = -d / r ** 3
     measure = ufl.dx(metadata={"quadrature_degree": cfg.quadrature_degree})
+    form = dx.compile_form(ufl.dot(sigma * ufl.grad(w), grad_inv_r) * measure)
     rows = []
     for p in points:
-        d = x - ufl.as_vector([float(c) for c in p])
-        r = ufl.sqrt(ufl.dot(d, d))
-        grad_inv_r = -d / r ** 3
-        form = ufl.dot(sigma * ufl.grad(w), grad_inv_r) * measure
+        electrode.value[:] = p
         rows.append(dx.assemble_owned_vector(form) / (4.0 * math.pi * cfg.bath_conductivity))
     return names, np.vstack(rows)

@@ -176,8 +176,10 @@ class Monodomain:
         hit = ~np.isnan(owned)
         coords = self.space.tabulate_dof_coordinates()[: self.n_owned]
         lo = self.comm.allreduce(float(owned[hit].min()) if hit.any() else np.inf, op=MPI.MIN)
-        latest = (float(owned[hit].max()), coords[np.flatnonzero(hit)[np.argmax(owned[hit])]].tolist()) \
-            if hit.any() else (-np.inf, None)
+        latest = (-np.inf, None)
+        if hit.any():
+            at = np.flatnonzero(hit)[np.argmax(owned[hit])]
+            latest = (float(owned[at]), np.round(coords[at], 9).tolist())
         hi, where = max(self.comm.allgather(latest), key=lambda item: item[0])
         missing = self.comm.allreduce(int(owned.size - hit.sum()), op=MPI.SUM)
         return lo, hi, missing, where
@@ -193,8 +195,10 @@ class Monodomain:
 
     def ecg_trace(self) -> np.ndarray:
         """Electrode potentials (mV), shape (steps, electrodes), summed over ranks (collective)."""
-        partial = self.loop.ecg_partial()
-        return self.comm.allreduce(partial, op=MPI.SUM) if self.comm.size > 1 else partial
+        partial = np.ascontiguousarray(self.loop.ecg_partial(), dtype=np.float64)
+        total = np.empty_like(partial)
+        self.comm.Allreduce(partial, total, op=MPI.SUM)
+        return total
 
     def destroy(self) -> None:
         self.diffusion.destroy()

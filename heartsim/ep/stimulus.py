@@ -1,7 +1,7 @@
 """Pacing leads at the nodes of a region (box, sphere or cell tag) or around a point.
 
-A point lead drives the nodes within its radius of the point, and at least the vertices of the
-cell holding the point; a point in no cell of the mesh is a ConfigError naming the lead. Each lead
+A point lead drives the nodes within its radius of the point or, when that ball holds no node, the
+vertices of a cell holding the point; a point in no cell of the mesh is a ConfigError naming the lead. Each lead
 gets its pulse train (:class:`heartsim.kernels.pacing.PulseTrain`) with ``after``/``delay`` chains
 resolved.
 """
@@ -54,8 +54,12 @@ def point_nodes(space, stim: Stimulus, key: str, label: str) -> np.ndarray:
         raise ConfigError([f"{key}.point: lead {label!r} at {tuple(stim.point)} mm lies outside the tissue"])
     coords = space.tabulate_dof_coordinates()
     near = np.flatnonzero(np.sum((coords - point) ** 2, axis=1) <= stim.radius ** 2 + 1e-12)
-    if cell >= 0:
-        near = np.union1d(near, dx.dofs_of_cells(space, np.array([cell])))
+    if comm.allreduce(int(near.size), op=MPI.SUM) == 0:
+        # the ball holds no node: take the vertices of one cell holding the point (the lowest-rank one)
+        owner = comm.allreduce(comm.rank if cell >= 0 else comm.size, op=MPI.MIN)
+        vertices = coords[dx.dofs_of_cells(space, np.array([cell]))] if comm.rank == owner else None
+        vertices = comm.bcast(vertices, root=owner)
+        near = np.flatnonzero(np.any(np.all(np.isclose(coords[:, None, :], vertices[None]), axis=2), axis=1))
     return near.astype(np.int32)
 
 

@@ -40,18 +40,19 @@ class EPLoop:
 
     def __init__(self, model, params: Mapping[str, float], n_local: int, backend, leads: Sequence[NodalLead],
                  chi_cm: float, dt: float, splitting: str, threshold: float, apd_percent: float = 90.0,
-                 ecg_weights: np.ndarray | None = None, initial: np.ndarray | None = None):
+                 ecg_weights: np.ndarray | None = None, initial: np.ndarray | None = None,
+                 dtype=np.float64):
         self.model, self.params, self.backend = model, dict(params), backend
         self.xp = xp = backend.xp
         self.dt, self.splitting, self.chi_cm = dt, splitting, chi_cm
         if initial is None:
             init = np.asarray(model.initial_state(self.params), dtype=np.float64)
             initial = np.repeat(init[:, None], n_local, axis=1)
-        self.states = backend.from_host(np.ascontiguousarray(initial, dtype=np.float64))
+        self.states = backend.from_host(np.array(initial, dtype=dtype, order="C", copy=True))
         self.leads = list(leads)
         self.activation = ActivationTimes(n_local, threshold, xp)
         self.repolarisation = Repolarisation(self.states[0], apd_percent, xp)
-        self.ecg_weights = None if ecg_weights is None else backend.from_host(np.ascontiguousarray(ecg_weights))
+        self.ecg_weights = None if ecg_weights is None else backend.from_host(np.ascontiguousarray(ecg_weights, dtype=dtype))
         self._ecg: list = []
         self.t = 0.0
         self.step_count = 0
