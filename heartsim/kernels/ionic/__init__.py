@@ -11,12 +11,20 @@ from heartsim.kernels.ionic.generated_model import METHODS, GeneratedModel
 from heartsim.kernels.ionic.mitchell_schaeffer import MitchellSchaeffer
 
 #: generated physiological models (module names under ``generated/``)
-PHYSIOLOGICAL = ("tentusscher_panfilov_2006",)
+PHYSIOLOGICAL = ("tentusscher_panfilov_2006", "ohara_rudy_2011")
+
+
+def _generated(names):
+    """Models whose generated module exists (a missing one is reported by the codegen check)."""
+    from importlib.util import find_spec
+
+    return [GeneratedModel(n) for n in names if find_spec(f"heartsim.kernels.ionic.generated.{n}")]
+
 
 MODELS: dict[str, IonicModel] = {m.name: m for m in (
-    AlievPanfilov(), MitchellSchaeffer(), *(GeneratedModel(name) for name in PHYSIOLOGICAL))}
+    AlievPanfilov(), MitchellSchaeffer(), *_generated(PHYSIOLOGICAL))}
 
 #: short names accepted by the command line (``heartsim cell tt06``)
-ALIASES = {"tt06": "tentusscher_panfilov_2006", "ap": "aliev_panfilov", "ms": "mitchell_schaeffer"}
+ALIASES = {"tt06": "tentusscher_panfilov_2006", "ord": "ohara_rudy_2011", "ap": "aliev_panfilov", "ms": "mitchell_schaeffer"}
 
 __all__ = ["ALIASES", "METHODS", "MODELS", "PHYSIOLOGICAL", "GeneratedModel", "IonicModel", "resolve_parameters"]

@@ -16,7 +16,7 @@ MODELS_DIR = HERE.parent / "models"
 GENERATED_DIR = HERE.parent / "generated"
 
 
-def render(model_file: Path) -> tuple[Path, str]:
+def render_file(model_file: Path) -> tuple[Path, str]:
     """(target path, text) of the generated module of one model file."""
     from heartsim.kernels.ionic.codegen.parse import parse_model
     from heartsim.kernels.ionic.codegen.render import render_module
@@ -31,7 +31,7 @@ def outdated() -> list[Path]:
     """Generated files that differ from what the model files render to now."""
     stale = []
     for model_file in sorted(MODELS_DIR.glob("*.model")):
-        target, text = render(model_file)
+        target, text = render_file(model_file)
         if not target.is_file() or target.read_text() != text:
             stale.append(target)
     return stale

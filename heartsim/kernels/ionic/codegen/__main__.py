@@ -2,7 +2,7 @@
 
 import sys
 
-from heartsim.kernels.ionic.codegen import MODELS_DIR, outdated, render
+from heartsim.kernels.ionic.codegen import MODELS_DIR, outdated, render_file
 
 if "--check" in sys.argv[1:]:
     stale = outdated()
@@ -10,6 +10,6 @@ if "--check" in sys.argv[1:]:
         print(f"out of date: {path}")
     sys.exit(1 if stale else 0)
 for model_file in sorted(MODELS_DIR.glob("*.model")):
-    target, text = render(model_file)
+    target, text = render_file(model_file)
     target.write_text(text)
     print(f"wrote {target}")

@@ -32,7 +32,7 @@ from heartsim.kernels.ionic.codegen.printers import ArrayPrinter, CudaPrinter
 METHODS = ("forward_euler", "rush_larsen", "generalised_rush_larsen")
 #: names the generated code itself uses
 RESERVED = {"y", "p", "xp", "dt", "method", "stim_rate", "stim_mask", "ptab", "region",
-            "substeps", "want", "real", "a", "new", "name", "value"}
+            "substeps", "want", "real"}
 from heartsim.kernels.ionic.generated_model import SMALL_JACOBIAN as SMALL
 
 
@@ -151,17 +151,30 @@ def render_cuda(spec: ModelSpec, jac: dict) -> str:
     states = [s.name for s in spec.states]
     gates = set(spec.gates)
     pr = CudaPrinter()
-    out = ["#ifndef REAL", "#define REAL double", "#endif", "typedef REAL real;",
-           "__device__ __forceinline__ real sq_(real x) { return x * x; }",
-           "__device__ __forceinline__ real cube_(real x) { return x * x * x; }",
-           "__device__ __forceinline__ real quart_(real x) { real s = x * x; return s * s; }",
+    args = ("real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, "
+            "const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, "
+            "const int substeps, const long long n_")
+    out = ["// One source for the GPU (NVRTC through CuPy: one thread per node) and the host (a C",
+           "// compiler: a loop over the nodes); only the head of the function differs.",
+           "#ifndef REAL", "#define REAL double", "#endif", "typedef REAL real;",
+           "#ifdef __CUDACC__",
+           f'#define KERNEL_BEGIN extern "C" __global__ void {spec.name}_step({args}) {{ \\',
+           "  const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x; if (i_ >= n_) return;",
+           "#define KERNEL_END }",
+           "#else",
+           "#include <math.h>",
+           "#define __device__",
+           "#define __forceinline__ inline",
+           "#define __restrict__ restrict",
+           f"#define KERNEL_BEGIN void {spec.name}_step({args}) {{ \\",
+           "  for (long long i_ = 0; i_ < n_; ++i_) {",
+           "#define KERNEL_END } }",
+           "#endif",
+           "__device__ static __forceinline__ real sq_(real x) { return x * x; }",
+           "__device__ static __forceinline__ real cube_(real x) { return x * x * x; }",
+           "__device__ static __forceinline__ real quart_(real x) { real s = x * x; return s * s; }",
            f"// states: {', '.join(states)}",
-           f'extern "C" __global__ void {spec.name}_step(real* __restrict__ y, const double* __restrict__ ptab,',
-           "    const int* __restrict__ region, const double dt, const double stim_rate,",
-           "    const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_)",
-           "{",
-           "  const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x;",
-           "  if (i_ >= n_) return;",
+           "KERNEL_BEGIN",
            f"  const double* pp_ = ptab + (region ? region[i_] : 0) * {len(spec.parameters)};"]
     out += [f"  const real {prm.name} = (real)pp_[{k}];" for k, prm in enumerate(spec.parameters)]
     out += [f"  real {s} = y[{k} * n_ + i_];" for k, s in enumerate(states)]
@@ -188,5 +201,5 @@ def render_cuda(spec: ModelSpec, jac: dict) -> str:
     body += ["  } else {"] + [f"    new_{s} = {s} + h_ * rate_{s};" for s in states if s not in gates]
     body += ["  }", "}"] + [f"{s} = new_{s};" for s in states]
     out += ["    " + b for b in body]
-    out += ["  }"] + [f"  y[{k} * n_ + i_] = {s};" for k, s in enumerate(states)] + ["}"]
+    out += ["  }"] + [f"  y[{k} * n_ + i_] = {s};" for k, s in enumerate(states)] + ["KERNEL_END"]
     return "\n".join(out)

@@ -1,4 +1,4 @@
-"""tentusscher_panfilov_2006: generated from heartsim/kernels/ionic/models/tentusscher_panfilov_2006.model (sha256 48bf334354aa9718).
+"""tentusscher_panfilov_2006: generated from heartsim/kernels/ionic/models/tentusscher_panfilov_2006.model (sha256 03bc0ce66ed83451).
 
 Do not edit: run ``python -m heartsim.kernels.ionic.codegen`` after changing the model file.
 ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088; CellML tentusscher_panfilov_2006
@@ -8,7 +8,7 @@ ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088;
 
 NAME = 'tentusscher_panfilov_2006'
 CITE = 'ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088; CellML tentusscher_panfilov_2006'
-SOURCE_SHA256 = '48bf334354aa97181a590c79a56e097295e65c923d02886ab9ad4d5b7bdc9bdc'
+SOURCE_SHA256 = '03bc0ce66ed83451c008844e5b006d33f4fcd9c31ac7a0c6287501c6c2690f27'
 STATES = ('V', 'Xr1', 'Xr2', 'Xs', 'm', 'h', 'j', 'd', 'f', 'f2', 'fCass', 's', 'r', 'R_prime', 'Ca_i', 'Ca_SR', 'Ca_ss', 'Na_i', 'K_i')
 STATE_UNITS = {'V': 'mV', 'Xr1': '-', 'Xr2': '-', 'Xs': '-', 'm': '-', 'h': '-', 'j': '-', 'd': '-', 'f': '-', 'f2': '-', 'fCass': '-', 's': '-', 'r': '-', 'R_prime': '-', 'Ca_i': 'mM', 'Ca_SR': 'mM', 'Ca_ss': 'mM', 'Na_i': 'mM', 'K_i': 'mM'}
 GATES = ('Xr1', 'Xr2', 'Xs', 'm', 'h', 'j', 'd', 'f', 'f2', 'fCass', 's', 'r', 'R_prime')
@@ -185,7 +185,8 @@ def evaluate(y, p, xp, stim=0.0, want=0):
     xK1_inf = (alpha_K1 / ((alpha_K1 + beta_K1)))
     I_K1 = (0.4303314829119352 * g_K1 * xK1_inf * xp.sqrt(K_o) * (V + (-E_K)))
     VF = (F * ((-15.0) + V) / (R * T))
-    I_CaL = (4.0 * F * VF * d * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * xp.exp((2.0 * VF)))) / (((-1.0) + xp.exp((2.0 * VF)))))
+    ghk2 = xp.where((xp.abs(VF) < 1e-06), (1.0 + (-VF)), (2.0 * VF / (((-1.0) + xp.exp((2.0 * VF))))))
+    I_CaL = (2.0 * F * d * f * f2 * fCass * g_CaL * ghk2 * ((-Ca_o) + (0.25 * Ca_ss * xp.exp((2.0 * VF)))))
     d_inf = (1.0 / (1.0 + (0.34415378686541237 * xp.exp(((-0.13333333333333333) * V)))))
     alpha_d = (0.25 + (1.4 / ((1.0 + xp.exp(((-2.6923076923076925) + ((-0.07692307692307693) * V)))))))
     beta_d = (1.4 / ((1.0 + xp.exp((1.0 + (0.2 * V))))))
@@ -262,7 +263,8 @@ def evaluate(y, p, xp, stim=0.0, want=0):
     djac_V__xK1_inf = ((djac_V__alpha_K1 * ((1.0 / (alpha_K1 + beta_K1)) + (-alpha_K1 / (((alpha_K1 + beta_K1) ** 2))))) + (-alpha_K1 * djac_V__beta_K1 / (((alpha_K1 + beta_K1) ** 2))))
     djac_V__I_K1 = ((0.4303314829119352 * g_K1 * xK1_inf * xp.sqrt(K_o)) + (0.4303314829119352 * djac_V__xK1_inf * g_K1 * xp.sqrt(K_o) * (V + (-E_K))))
     djac_V__VF = (F / (R * T))
-    djac_V__I_CaL = (djac_V__VF * ((4.0 * F * d * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * xp.exp((2.0 * VF)))) / (((-1.0) + xp.exp((2.0 * VF))))) + ((-8.0) * F * VF * d * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * xp.exp((2.0 * VF)))) * xp.exp((2.0 * VF)) / ((((-1.0) + xp.exp((2.0 * VF))) ** 2))) + (2.0 * Ca_ss * F * VF * d * f * f2 * fCass * g_CaL * xp.exp((2.0 * VF)) / (((-1.0) + xp.exp((2.0 * VF)))))))
+    djac_V__ghk2 = (djac_V__VF * xp.where((xp.abs(VF) < 1e-06), (-1.0), ((2.0 / (((-1.0) + xp.exp((2.0 * VF))))) + ((-4.0) * VF * xp.exp((2.0 * VF)) / ((((-1.0) + xp.exp((2.0 * VF))) ** 2))))))
+    djac_V__I_CaL = ((2.0 * F * d * djac_V__ghk2 * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * xp.exp((2.0 * VF))))) + (1.0 * Ca_ss * F * d * djac_V__VF * f * f2 * fCass * g_CaL * ghk2 * xp.exp((2.0 * VF))))
     djac_V__I_NaK = (K_o * Na_i * P_NaK * ((0.0353 * xp.exp((-V / (RTF))) / (RTF)) + (0.012450000000000001 * xp.exp(((-0.1) * V / (RTF))) / (RTF))) / ((K_mK + K_o) * (K_mNa + Na_i) * ((1.0 + (0.0353 * xp.exp((-V / (RTF)))) + (0.1245 * xp.exp(((-0.1) * V / (RTF))))) ** 2)))
     djac_V__I_NaCa = ((k_NaCa * ((Ca_o * gamma_NaCa * (Na_i ** 3) * xp.exp((V * gamma_NaCa / (RTF))) / (RTF)) + (-Ca_i * alpha_NaCa * (Na_o ** 3) * ((-1.0) + gamma_NaCa) * xp.exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / (RTF))) / ((1.0 + (k_sat * xp.exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * (Ca_o + K_mCa) * ((K_mNai ** 3) + (Na_o ** 3)))) + (-k_NaCa * k_sat * ((-1.0) + gamma_NaCa) * ((Ca_o * (Na_i ** 3) * xp.exp((V * gamma_NaCa / (RTF)))) + (-Ca_i * alpha_NaCa * (Na_o ** 3) * xp.exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * xp.exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / (RTF * ((1.0 + (k_sat * xp.exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) ** 2) * (Ca_o + K_mCa) * ((K_mNai ** 3) + (Na_o ** 3)))))
     djac_V__I_pK = ((g_pK / ((1.0 + (65.40521574193832 * xp.exp(((-0.16722408026755853) * V)))))) + (0.0025567392198101594 * g_pK * (V + (-E_K)) * xp.exp(((-0.16722408026755853) * V)) / (((0.015289300534464752 + xp.exp(((-0.16722408026755853) * V))) ** 2))))
@@ -286,7 +288,7 @@ def evaluate(y, p, xp, stim=0.0, want=0):
     djac_Ca_SR__I_leak = V_leak
     djac_Ca_SR__Ca_sr_buf = (2.0 * Buf_sr * K_bufsr / (((1.0 + (Buf_sr * K_bufsr / (((Ca_SR + K_bufsr) ** 2)))) ** 2) * ((Ca_SR + K_bufsr) ** 3)))
     jac_['Ca_SR'] = ((djac_Ca_SR__Ca_sr_buf * (I_up + (-I_leak) + (-I_rel))) + (-Ca_sr_buf * djac_Ca_SR__I_leak) + (-Ca_sr_buf * djac_Ca_SR__I_rel))
-    djac_Ca_ss__I_CaL = (1.0 * F * VF * d * f * f2 * fCass * g_CaL * xp.exp((2.0 * VF)) / (((-1.0) + xp.exp((2.0 * VF)))))
+    djac_Ca_ss__I_CaL = (0.5 * F * d * f * f2 * fCass * g_CaL * ghk2 * xp.exp((2.0 * VF)))
     djac_Ca_ss__O = (((-2.0) * R_prime * (Ca_ss ** 3) * (k1 ** 2) / (((k3 + (k1 * (Ca_ss ** 2))) ** 2))) + (2.0 * Ca_ss * R_prime * k1 / ((k3 + (k1 * (Ca_ss ** 2))))))
     djac_Ca_ss__I_rel = ((-O * V_rel) + (V_rel * djac_Ca_ss__O * (Ca_SR + (-Ca_ss))))
     djac_Ca_ss__I_xfer = V_xfer
@@ -313,20 +315,30 @@ def evaluate(y, p, xp, stim=0.0, want=0):
 
 
 CUDA_SOURCE = r"""
+// One source for the GPU (NVRTC through CuPy: one thread per node) and the host (a C
+// compiler: a loop over the nodes); only the head of the function differs.
 #ifndef REAL
 #define REAL double
 #endif
 typedef REAL real;
-__device__ __forceinline__ real sq_(real x) { return x * x; }
-__device__ __forceinline__ real cube_(real x) { return x * x * x; }
-__device__ __forceinline__ real quart_(real x) { real s = x * x; return s * s; }
+#ifdef __CUDACC__
+#define KERNEL_BEGIN extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
+  const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x; if (i_ >= n_) return;
+#define KERNEL_END }
+#else
+#include <math.h>
+#define __device__
+#define __forceinline__ inline
+#define __restrict__ restrict
+#define KERNEL_BEGIN void tentusscher_panfilov_2006_step(real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
+  for (long long i_ = 0; i_ < n_; ++i_) {
+#define KERNEL_END } }
+#endif
+__device__ static __forceinline__ real sq_(real x) { return x * x; }
+__device__ static __forceinline__ real cube_(real x) { return x * x * x; }
+__device__ static __forceinline__ real quart_(real x) { real s = x * x; return s * s; }
 // states: V, Xr1, Xr2, Xs, m, h, j, d, f, f2, fCass, s, r, R_prime, Ca_i, Ca_SR, Ca_ss, Na_i, K_i
-extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, const double* __restrict__ ptab,
-    const int* __restrict__ region, const double dt, const double stim_rate,
-    const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_)
-{
-  const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i_ >= n_) return;
+KERNEL_BEGIN
   const double* pp_ = ptab + (region ? region[i_] : 0) * 50;
   const real R = (real)pp_[0];
   const real T = (real)pp_[1];
@@ -442,7 +454,8 @@ extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, 
     const real xK1_inf = (alpha_K1 / ((alpha_K1 + beta_K1)));
     const real I_K1 = (0.4303314829119352 * g_K1 * xK1_inf * sqrt(K_o) * (V + (-E_K)));
     const real VF = (F * ((-15.0) + V) / (R * T));
-    const real I_CaL = (4.0 * F * VF * d * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF)))) / (((-1.0) + exp((2.0 * VF)))));
+    const real ghk2 = ((fabs(VF) < 1e-06) ? (1.0 + (-VF)) : (2.0 * VF / (((-1.0) + exp((2.0 * VF))))));
+    const real I_CaL = (2.0 * F * d * f * f2 * fCass * g_CaL * ghk2 * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF)))));
     const real d_inf = (1.0 / (1.0 + (0.34415378686541237 * exp(((-0.13333333333333333) * V)))));
     const real alpha_d = (0.25 + (1.4 / ((1.0 + exp(((-2.6923076923076925) + ((-0.07692307692307693) * V)))))));
     const real beta_d = (1.4 / ((1.0 + exp((1.0 + (0.2 * V))))));
@@ -567,7 +580,8 @@ extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, 
         const real djac_V__xK1_inf = ((djac_V__alpha_K1 * ((1.0 / (alpha_K1 + beta_K1)) + (-alpha_K1 / (sq_((alpha_K1 + beta_K1)))))) + (-alpha_K1 * djac_V__beta_K1 / (sq_((alpha_K1 + beta_K1)))));
         const real djac_V__I_K1 = ((0.4303314829119352 * g_K1 * xK1_inf * sqrt(K_o)) + (0.4303314829119352 * djac_V__xK1_inf * g_K1 * sqrt(K_o) * (V + (-E_K))));
         const real djac_V__VF = (F / (R * T));
-        const real djac_V__I_CaL = (djac_V__VF * ((4.0 * F * d * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF)))) / (((-1.0) + exp((2.0 * VF))))) + ((-8.0) * F * VF * d * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF)))) * exp((2.0 * VF)) / (sq_(((-1.0) + exp((2.0 * VF)))))) + (2.0 * Ca_ss * F * VF * d * f * f2 * fCass * g_CaL * exp((2.0 * VF)) / (((-1.0) + exp((2.0 * VF)))))));
+        const real djac_V__ghk2 = (djac_V__VF * ((fabs(VF) < 1e-06) ? (-1.0) : ((2.0 / (((-1.0) + exp((2.0 * VF))))) + ((-4.0) * VF * exp((2.0 * VF)) / (sq_(((-1.0) + exp((2.0 * VF)))))))));
+        const real djac_V__I_CaL = ((2.0 * F * d * djac_V__ghk2 * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF))))) + (1.0 * Ca_ss * F * d * djac_V__VF * f * f2 * fCass * g_CaL * ghk2 * exp((2.0 * VF))));
         const real djac_V__I_NaK = (K_o * Na_i * P_NaK * ((0.0353 * exp((-V / (RTF))) / (RTF)) + (0.012450000000000001 * exp(((-0.1) * V / (RTF))) / (RTF))) / ((K_mK + K_o) * (K_mNa + Na_i) * sq_((1.0 + (0.0353 * exp((-V / (RTF)))) + (0.1245 * exp(((-0.1) * V / (RTF))))))));
         const real djac_V__I_NaCa = ((k_NaCa * ((Ca_o * gamma_NaCa * cube_(Na_i) * exp((V * gamma_NaCa / (RTF))) / (RTF)) + (-Ca_i * alpha_NaCa * cube_(Na_o) * ((-1.0) + gamma_NaCa) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / (RTF))) / ((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o)))) + (-k_NaCa * k_sat * ((-1.0) + gamma_NaCa) * ((Ca_o * cube_(Na_i) * exp((V * gamma_NaCa / (RTF)))) + (-Ca_i * alpha_NaCa * cube_(Na_o) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / (RTF * sq_((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF)))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o)))));
         const real djac_V__I_pK = ((g_pK / ((1.0 + (65.40521574193832 * exp(((-0.16722408026755853) * V)))))) + (0.0025567392198101594 * g_pK * (V + (-E_K)) * exp(((-0.16722408026755853) * V)) / (sq_((0.015289300534464752 + exp(((-0.16722408026755853) * V)))))));
@@ -594,7 +608,7 @@ extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, 
         const real djac_Ca_SR__Ca_sr_buf = (2.0 * Buf_sr * K_bufsr / (sq_((1.0 + (Buf_sr * K_bufsr / (sq_((Ca_SR + K_bufsr)))))) * cube_((Ca_SR + K_bufsr))));
         const real jac_Ca_SR = ((djac_Ca_SR__Ca_sr_buf * (I_up + (-I_leak) + (-I_rel))) + (-Ca_sr_buf * djac_Ca_SR__I_leak) + (-Ca_sr_buf * djac_Ca_SR__I_rel));
         new_Ca_SR = fabs(jac_Ca_SR) < 1e-12 ? Ca_SR + h_ * rate_Ca_SR : Ca_SR + rate_Ca_SR * expm1(jac_Ca_SR * h_) / jac_Ca_SR;
-        const real djac_Ca_ss__I_CaL = (1.0 * F * VF * d * f * f2 * fCass * g_CaL * exp((2.0 * VF)) / (((-1.0) + exp((2.0 * VF)))));
+        const real djac_Ca_ss__I_CaL = (0.5 * F * d * f * f2 * fCass * g_CaL * ghk2 * exp((2.0 * VF)));
         const real djac_Ca_ss__O = (((-2.0) * R_prime * cube_(Ca_ss) * sq_(k1) / (sq_((k3 + (k1 * sq_(Ca_ss)))))) + (2.0 * Ca_ss * R_prime * k1 / ((k3 + (k1 * sq_(Ca_ss))))));
         const real djac_Ca_ss__I_rel = ((-O * V_rel) + (V_rel * djac_Ca_ss__O * (Ca_SR + (-Ca_ss))));
         const real djac_Ca_ss__I_xfer = V_xfer;
@@ -668,5 +682,5 @@ extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, 
   y[16 * n_ + i_] = Ca_ss;
   y[17 * n_ + i_] = Na_i;
   y[18 * n_ + i_] = K_i;
-}
+KERNEL_END
 """
