@@ -122,22 +122,53 @@ class MeshConfig(Section):
 
 
 class IonicConfig(Section):
-    """Ionic model at every node."""
+    """Ionic model at every node: parameters, variant per region, drug block, integrator.
+
+    A parameter's value in a region is the model default, then the region's variant (``variant``,
+    or ``regions`` by cell tag), then ``parameters``, then multiplied by ``scale``.
+    """
 
     model: Literal[tuple(MODELS)] = "aliev_panfilov"  # type: ignore[valid-type]
     """Name of the ionic model."""
     parameters: dict[str, float] = {}
     """Overrides of the model's parameters, by name, in the model's own units (see docs)."""
+    scale: dict[str, float] = {}
+    """Factors on conductances (drug block, e.g. ``{g_Kr: 0.5}``); names from the model's scalable list."""
+    variant: Optional[str] = None
+    """Cell type everywhere outside ``regions``: endo, epi or M (physiological models; default: the model's own, TT06 epi, ORd endo)."""
+    regions: dict[str, str] = {}
+    """Cell type per cell tag: tag name (or number) -> endo, epi or M; a node takes the last listed region it touches."""
+    method: Literal["rush_larsen", "generalised_rush_larsen", "forward_euler"] = "rush_larsen"
+    """ODE integrator: Rush-Larsen for gates and forward Euler for the rest, generalised Rush-Larsen (GRL1) for all, or forward Euler for all."""
+    substeps: int = Field(1, ge=1, le=1000)
+    """ODE sub-steps per reaction step (each advances the ionic model by step / substeps)."""
+    cpu_kernel: Literal["numpy", "native"] = "numpy"
+    """CPU code of physiological models: the generated NumPy code, or the same kernel source compiled with the host C compiler (faster; needs cc)."""
 
     @model_validator(mode="after")
     def _known(self) -> "IonicConfig":
-        known = MODELS[self.model].parameters
+        from heartsim.config.errors import suggest
+
+        model = MODELS[self.model]
+        known = model.parameters
         for name in self.parameters:
             if name not in known:
-                from heartsim.config.errors import suggest
-
                 raise ValueError(f"{SUBKEY}parameters.{name}: unknown parameter of {self.model}"
                                  f"{suggest(name, known)}")
+        scalable = getattr(model, "scalable", ())
+        for name, factor in self.scale.items():
+            if name not in scalable:
+                raise ValueError(f"{SUBKEY}scale.{name}: not a scalable conductance of {self.model}"
+                                 f"{suggest(name, scalable)}")
+            if not (factor >= 0 and math.isfinite(factor)):
+                raise ValueError(f"{SUBKEY}scale.{name}: factor must be a finite number >= 0")
+        variants = getattr(model, "variants", {})
+        chosen = ([("variant", self.variant)] if self.variant is not None else []) + \
+            [(f"regions.{tag}", v) for tag, v in self.regions.items()]
+        for key, variant in chosen:
+            if variant not in variants:
+                listed = ", ".join(variants) if variants else f"none: {self.model} has no cell-type variants"
+                raise ValueError(f"{SUBKEY}{key}: unknown variant {variant!r} (known: {listed})")
         return self
 
 

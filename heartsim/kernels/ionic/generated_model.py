@@ -12,6 +12,12 @@ entry serves every configuration:
 
 each over ``substeps`` equal sub-steps of the step handed in (ODE sub-stepping inside one PDE
 step). Parameters may be scalars or per-node arrays (regions with their own variant).
+
+Where the step runs: with CuPy arrays and parameters uniform over the nodes, the fused CUDA kernel
+(:mod:`cuda`; one thread per node, all states in one pass, sub-steps inside the kernel); with
+``cpu_kernel="native"`` and NumPy arrays, the same source compiled for the host (:mod:`native`);
+otherwise the generated array code, operation by operation (the reference). ``fused=False``
+forces the array code on the GPU too (for the agreement tests).
 """
 
 from __future__ import annotations
@@ -30,11 +36,17 @@ SMALL_JACOBIAN = 1e-12
 class GeneratedModel:
     """IonicModel protocol over a generated module."""
 
-    def __init__(self, module_name: str, method: str = "rush_larsen", substeps: int = 1):
+    def __init__(self, module_name: str, method: str = "rush_larsen", substeps: int = 1,
+                 cpu_kernel: str = "numpy", fused: bool = True):
         if method not in METHODS:
             raise ValueError(f"unknown integration method {method!r} (one of {', '.join(METHODS)})")
         if substeps < 1:
             raise ValueError("substeps must be at least 1")
+        if cpu_kernel not in ("numpy", "native"):
+            raise ValueError(f"unknown cpu_kernel {cpu_kernel!r} (numpy or native)")
+        self.cpu_kernel = cpu_kernel
+        self.fused = fused
+        self._kernels: dict = {}
         self.module_name = module_name
         self.code: ModuleType = importlib.import_module(f"heartsim.kernels.ionic.generated.{module_name}")
         self.name = self.code.NAME
@@ -51,9 +63,44 @@ class GeneratedModel:
         self.parameters = {name: ((self.variant_values(self.default_variant).get(name, spec[0])), *spec[1:])
                            for name, spec in self.code.PARAMETERS.items()}
 
-    def with_integrator(self, method: str, substeps: int = 1) -> "GeneratedModel":
-        """The same model with another integration method / number of sub-steps."""
-        return GeneratedModel(self.module_name, method, substeps)
+    def with_integrator(self, method: str = "rush_larsen", substeps: int = 1, cpu_kernel: str = "numpy",
+                        fused: bool = True) -> "GeneratedModel":
+        """The same model with another integration method, number of sub-steps or kernel choice."""
+        return GeneratedModel(self.module_name, method, substeps, cpu_kernel, fused)
+
+    def kernel(self, where: str, single: bool = False, cupy=None):
+        """The fused kernel for ``where`` in {"native", "cuda"} (compiled once per instance)."""
+        key = (where, single)
+        if key not in self._kernels:
+            if where == "cuda":
+                from heartsim.kernels.ionic.cuda import CudaKernel
+
+                self._kernels[key] = CudaKernel(self, cupy, single)
+            else:
+                from heartsim.kernels.ionic.native import NativeKernel
+
+                self._kernels[key] = NativeKernel(self, single)
+        return self._kernels[key]
+
+    def _fused_step(self, y: Any, dt: float, p: Mapping[str, Any], xp: ModuleType, stim: Any) -> bool:
+        """Run the fused kernel if this call allows it; False when the array code must run."""
+        on_gpu = xp.__name__ == "cupy"
+        if not ((on_gpu and self.fused) or (not on_gpu and self.cpu_kernel == "native")):
+            return False
+        values = [p[name] for name in self.parameters]
+        if not all(isinstance(v, (int, float)) for v in values) or not isinstance(stim, (int, float)):
+            return False  # per-node parameters or stimulus: array code
+        if getattr(y, "ndim", 0) != 2 or not y.flags.c_contiguous or y.dtype.itemsize not in (4, 8):
+            return False
+        import numpy as np
+
+        table = np.array([values], dtype=np.float64)
+        single = y.dtype.itemsize == 4
+        if on_gpu:
+            self.kernel("cuda", single, xp).step(y, dt, xp.asarray(table), None, float(stim))
+        else:
+            self.kernel("native", single).step(y, dt, table, None, float(stim))
+        return True
 
     def variant_values(self, variant: str) -> dict[str, float]:
         """Parameter values that define ``variant`` (KeyError naming the known ones if unknown)."""
@@ -70,6 +117,8 @@ class GeneratedModel:
 
     def step(self, y: Any, dt: float, p: Mapping[str, Any], xp: ModuleType, stim: Any = 0.0) -> None:
         """Advance y (n_states, n) by dt (ms) in place; ``stim`` is a depolarising rate (mV/ms)."""
+        if self._fused_step(y, dt, p, xp, stim):
+            return
         h = dt / self.substeps
         if xp.__name__ == "numpy":
             import numpy as np

@@ -75,12 +75,13 @@ class NativeKernel:
                              ctypes.c_double, ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_longlong]
 
     def step(self, y: np.ndarray, dt: float, ptab: np.ndarray, region: np.ndarray | None = None,
-             stim: float = 0.0, stim_mask: np.ndarray | None = None) -> None:
-        """Advance y (n_states, n), C-contiguous of this kernel's dtype, in place by dt (ms)."""
+             stim: float = 0.0, stim_mask: np.ndarray | None = None, substeps: int | None = None) -> None:
+        """Advance y (n_states, n), C-contiguous of this kernel's dtype, in place by dt (ms) in
+        ``substeps`` equal steps (default: the model's)."""
         assert y.dtype == self.dtype and y.flags.c_contiguous and y.shape[0] == len(self.model.state_names)
         assert ptab.dtype == np.float64 and ptab.flags.c_contiguous
         assert region is None or (region.dtype == np.int32 and region.size == y.shape[1])
         assert stim_mask is None or (stim_mask.dtype == self.dtype and stim_mask.size == y.shape[1])
         self._fn(y.ctypes.data, ptab.ctypes.data, None if region is None else region.ctypes.data,
                  float(dt), float(stim), None if stim_mask is None else stim_mask.ctypes.data,
-                 METHODS_WANT[self.model.method], int(self.model.substeps), int(y.shape[1]))
+                 METHODS_WANT[self.model.method], int(substeps or self.model.substeps), int(y.shape[1]))
