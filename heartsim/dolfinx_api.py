@@ -261,3 +261,21 @@ def owned_rows_csr(matrix: PETSc.Mat) -> tuple[np.ndarray, np.ndarray, np.ndarra
     indptr, indices, values = matrix.getValuesCSR()
     return (np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.array(values),
             matrix.getOwnershipRange())
+
+
+# --------------------------------------------------------------------------------------------
+# ionic models: nodes of cell-type regions
+
+
+def dofs_touching_tag(space, cell_tags, value: int) -> np.ndarray:
+    """Boolean mask over the local dofs (owned and ghost) of a P1 space: True where the dof is a
+    vertex of a cell tagged ``value`` on any rank (summed to the owner, then sent to the ghosts, so
+    that every rank agrees)."""
+    f = dolfinx.fem.Function(space)
+    f.x.array[:] = 0.0
+    cells = cell_tags.find(int(value))
+    if len(cells):
+        f.x.array[dofs_of_cells(space, cells)] = 1.0
+    f.x.scatter_reverse(dolfinx.la.InsertMode.add)
+    f.x.scatter_forward()
+    return f.x.array > 0.5

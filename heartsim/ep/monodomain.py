@@ -29,8 +29,22 @@ from heartsim.ep.stimulus import build_stimuli
 from heartsim.kernels.array_diffusion import ArrayDiffusion
 from heartsim.kernels.backend import Backend
 from heartsim.kernels.ep_loop import EPLoop, NodalLead
-from heartsim.kernels.ionic import MODELS, resolve_parameters
+from heartsim.kernels.ionic.setup import ionic_from_config, region_index
 from heartsim.mesh import TaggedMesh
+
+
+def _ionic_regions(space, tagged: TaggedMesh, regions: dict, key: str) -> list[np.ndarray]:
+    """Local nodes of every cell tag listed in ``ionic.regions`` (ConfigError naming an unknown tag)."""
+    from heartsim.config.errors import ConfigError
+
+    nodes = []
+    for tag in regions:
+        value = tagged.tag_value(int(tag) if tag.isdigit() else tag)
+        if value is None or tagged.cell_tags is None:
+            known = ", ".join(tagged.tag_names) or "none"
+            raise ConfigError([f"{key}.regions.{tag}: no cell tag {tag!r} in the mesh (named tags: {known})"])
+        nodes.append(np.nonzero(dx.dofs_touching_tag(space, tagged.cell_tags, value))[0])
+    return nodes
 
 
 def _csr_on(backend: Backend, matrix):
@@ -47,6 +61,12 @@ def _csr_on(backend: Backend, matrix):
 class Monodomain:
     """The monodomain problem on a mesh, advanced step by step with :meth:`advance`."""
 
+    def _ionic(self, tagged: TaggedMesh, cfg: EPConfig, backend: Backend, key: str):
+        """Ionic model (integrator, sub-steps) and per-node parameters (variant by region, scale)."""
+        nodes = _ionic_regions(self.space, tagged, cfg.ionic.regions, key)
+        region = region_index(self.n_local, nodes) if nodes else None
+        return ionic_from_config(cfg.ionic, region, backend.xp)
+
     def __init__(self, tagged: TaggedMesh, cfg: EPConfig, dt: float, petsc_options: dict,
                  backend: Backend, config_key: str = "physics.ep"):
         self.cfg = cfg
@@ -59,8 +79,7 @@ class Monodomain:
         self.n_local = index_map.size_local + index_map.num_ghosts
         self.n_global = index_map.size_global
 
-        self.model = MODELS[cfg.ionic.model]
-        self.params = resolve_parameters(self.model, cfg.ionic.parameters)
+        self.model, self.params = self._ionic(tagged, cfg, backend, f"{config_key}.ionic")
         self.stimuli = build_stimuli(self.space, tagged, cfg.stimuli, f"{config_key}.stimuli")
         self._chi_cm = cfg.surface_to_volume * cfg.capacitance
         sigma = as_ufl(conductivity_tensor(cfg.fiber, cfg.conductivity.longitudinal, cfg.conductivity.transverse))

@@ -63,15 +63,17 @@ def ap_metrics(beat: Beat, percent: float = 90.0) -> dict[str, float]:
 
 def pace(model, variant: str | None = None, bcl: float = 1000.0, beats: int = 10, dt: float = 0.01,
          overrides: dict | None = None, scale: dict | None = None, stimulus: tuple[float, float] | None = None,
-         record_every: int = 1, kernel: str = "auto", progress=None) -> tuple[Beat, np.ndarray]:
+         record_every: int = 1, kernel: str = "auto", progress=None,
+         initial: np.ndarray | None = None) -> tuple[Beat, np.ndarray]:
     """Pace one cell; returns the last beat and the final state vector.
 
     ``kernel``: "native" (host-compiled fused kernel), "numpy" (generated array code), or "auto"
-    (native for generated models when a C compiler exists). ``progress(beat)`` is called after each beat.
+    (native for generated models when a C compiler exists). ``progress(beat)`` is called after each beat;
+    ``initial`` (a state vector, e.g. the one returned by an earlier call) replaces the model's initial state.
     """
     p = region_values(model, variant if isinstance(model, GeneratedModel) else None, overrides, scale)
     rate, width = stimulus or STIMULUS.get(model.name, DEFAULT_STIMULUS)
-    y = np.array(model.initial_state(p), dtype=np.float64)[:, None].copy()
+    y = np.array(model.initial_state(p) if initial is None else initial, dtype=np.float64)[:, None].copy()
     steps = int(round(bcl / dt))
     on_steps = int(round(width / dt))
     step = _stepper(model, p, kernel)
