@@ -263,6 +263,24 @@ def owned_rows_csr(matrix: PETSc.Mat) -> tuple[np.ndarray, np.ndarray, np.ndarra
             matrix.getOwnershipRange())
 
 
+def evaluate_at_points(function, points: np.ndarray) -> np.ndarray:
+    """Values of a scalar Function at global points (n, 3), on every rank (NaN outside the mesh). Collective."""
+    mesh = function.function_space.mesh
+    pts = np.ascontiguousarray(np.asarray(points, dtype=np.float64).reshape(-1, 3))
+    cells = points_in_mesh(mesh, pts)
+    owned = cells >= 0
+    cells_owned = cells < local_cell_count(mesh)
+    mine = owned & cells_owned
+    local = np.full(len(pts), np.nan)
+    if mine.any():
+        local[mine] = function.eval(pts[mine], cells[mine]).ravel()
+    gathered = mesh.comm.allgather(local)
+    out = np.full(len(pts), np.nan)
+    for values in gathered:
+        out = np.where(np.isnan(out), values, out)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # ionic models: nodes of cell-type regions
 

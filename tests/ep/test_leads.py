@@ -87,3 +87,16 @@ def test_lead_outside_the_mesh_is_caught_at_set_up_too():
 def test_lead_config_errors(bad, message):
     with pytest.raises(Exception, match=message):
         validate_data(_case([bad]), None)
+
+
+@pytest.mark.mpi
+def test_crt_leads_same_activation_on_two_ranks():
+    from heartsim.verification.activation_map import activation_map
+
+    stimuli = [{"name": "RV", "point": [0.5, 1, 0.5], "radius": 0.6},
+               {"name": "LV", "point": [7.31, 1.13, 0.37], "radius": 0.01, "after": "RV", "delay": 6}]
+    case = _case(stimuli, end=20.0)
+    x2, t2 = activation_map(case, MPI.COMM_WORLD)
+    x1, t1 = activation_map(case, MPI.COMM_SELF)
+    assert np.allclose(x1, x2) and np.array_equal(np.isnan(t1), np.isnan(t2))
+    assert np.nanmax(np.abs(t1 - t2)) <= 0.1
