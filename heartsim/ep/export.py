@@ -4,7 +4,8 @@ The arrays are gathered on rank 0 in PETSc's global dof numbering (owned rows of
 rank 1, ...): the P1 mass matrix M and stiffness matrix K (CSR), node coordinates (mm), the
 initial ionic states, one boolean node mask, onset list, pulse width and amplitude per lead, the
 pseudo-ECG weights when configured, and the scalars of the time loop (dt, end, chi C_m, theta,
-lumping, splitting, thresholds, ionic model name and parameters). No file I/O here: the CLI
+lumping, splitting, thresholds, ionic model name, integrator and the parameter table per region
+with each node's region). No file I/O here: the CLI
 (``heartsim ep export``) writes the mapping with ``numpy.savez``.
 """
 
@@ -37,6 +38,16 @@ def _gather_columns(comm, array: np.ndarray) -> np.ndarray | None:
     return None if comm.rank != 0 else np.concatenate(parts, axis=-1)
 
 
+def _parameters(params, n_owned: int) -> tuple[np.ndarray, np.ndarray]:
+    """(table (regions, parameters), region index of the owned nodes) of the run's ionic parameters."""
+    table = getattr(params, "table", None)
+    if table is None:  # a plain mapping: one region
+        return np.array([[float(params[k]) for k in params]]), np.zeros(n_owned, dtype=np.int32)
+    region = getattr(params, "region", None)
+    region = np.zeros(n_owned, dtype=np.int32) if region is None else np.asarray(region[:n_owned], dtype=np.int32)
+    return np.asarray(table, dtype=np.float64), region
+
+
 def export_problem(problem: Monodomain, end: float, rtol: float) -> dict[str, np.ndarray] | None:
     """The arrays of ``problem`` (at its initial state) on rank 0; None on the other ranks. Collective."""
     comm, cfg, n = problem.comm, problem.cfg, problem.n_owned
@@ -53,6 +64,8 @@ def export_problem(problem: Monodomain, end: float, rtol: float) -> dict[str, np
     states = _gather_columns(comm, state["ionic"][:, :n])
     masks = _gather_columns(comm, masks)
     weights = _gather_columns(comm, problem.loop.ecg_weights[:, :n]) if problem.electrodes else None
+    table, region = _parameters(problem.params, n)
+    region = _gather_columns(comm, region)
     if comm.rank != 0:
         return None
     longest = max(len(s.pulses.onsets) for s in problem.stimuli)
@@ -74,8 +87,11 @@ def export_problem(problem: Monodomain, end: float, rtol: float) -> dict[str, np
         "splitting": np.array(cfg.numerics.splitting), "activation_threshold": np.array(cfg.activation_threshold),
         "apd_percent": np.array(cfg.outputs.apd_percent), "rtol": np.array(rtol),
         "ionic_model": np.array(problem.model.name),
+        "ionic_method": np.array(getattr(problem.model, "method", "")),
+        "ionic_substeps": np.array(getattr(problem.model, "substeps", 1)),
+        "ionic_cpu_kernel": np.array(getattr(problem.model, "cpu_kernel", "numpy")),
         "parameter_names": np.array(list(problem.params)),
-        "parameter_values": np.array(list(problem.params.values()), dtype=float),
+        "parameter_table": table, "parameter_region": region,
     }
     if weights is not None:
         out["ecg_weights"] = weights

@@ -29,10 +29,25 @@ from heartsim.kernels.ionic import MODELS
 from heartsim.kernels.pacing import PulseTrain
 
 
+def exported_ionic(data, xp, cpu_kernel: str | None = None):
+    """(model with the exported integrator, per-node parameters) of an exported case."""
+    from heartsim.kernels.ionic.generated_model import GeneratedModel
+    from heartsim.kernels.ionic.parameters import NodeParameters
+
+    model = MODELS[str(data["ionic_model"])]
+    if isinstance(model, GeneratedModel) and str(data["ionic_method"]):
+        kernel = cpu_kernel or str(data.get("ionic_cpu_kernel", "numpy"))
+        model = model.with_integrator(str(data["ionic_method"]), int(data["ionic_substeps"]), kernel)
+    table = np.asarray(data["parameter_table"])
+    region = np.asarray(data["parameter_region"]) if table.shape[0] > 1 else None
+    return model, NodeParameters(model, table, region, xp)
+
+
 class BenchCase:
     """An exported case on an array backend: the loop, its diffusion step and the clock."""
 
-    def __init__(self, data, backend, precision: str = "fp64", rtol: float | None = None):
+    def __init__(self, data, backend, precision: str = "fp64", rtol: float | None = None,
+                 cpu_kernel: str | None = None):
         xp = backend.xp
         self.backend = backend
         dtype = np.float32 if precision == "fp32" else np.float64
@@ -52,8 +67,7 @@ class BenchCase:
         if rtol is None:
             rtol = float(data["rtol"]) if precision == "fp64" else 1e-6
         self.diffusion = ArrayDiffusion(A, B, xp, rtol=rtol)
-        model = MODELS[str(data["ionic_model"])]
-        params = dict(zip((str(p) for p in data["parameter_names"]), (float(v) for v in data["parameter_values"])))
+        model, params = exported_ionic(data, xp, cpu_kernel)
         leads = []
         for mask, onsets, width, amp in zip(data["lead_masks"], data["lead_onsets"], data["lead_duration"],
                                             data["lead_amplitude"]):
@@ -90,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("case", type=Path, help=".npz written by heartsim ep export")
     parser.add_argument("--backend", choices=["numpy", "cupy"], default="numpy")
     parser.add_argument("--precision", choices=["fp64", "fp32"], default="fp64")
+    parser.add_argument("--cpu-kernel", choices=["numpy", "native"],
+                        help="CPU code of physiological ionic models (default: as exported)")
     parser.add_argument("--steps", type=int, help="number of steps (default: to the exported end time)")
     parser.add_argument("--out", type=Path, help="write maps to this .npz (default: CASE.<backend>.maps.npz)")
     args = parser.parse_args(argv)
@@ -107,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: error: {args.case}: ionic model {data['ionic_model']} is not in this build", file=sys.stderr)
         return 2
     setup = time.perf_counter()
-    case = BenchCase(data, backend, args.precision)
+    case = BenchCase(data, backend, args.precision, cpu_kernel=args.cpu_kernel)
     setup = time.perf_counter() - setup
     last = [time.perf_counter()]
 

@@ -42,7 +42,7 @@ class EPLoop:
                  chi_cm: float, dt: float, splitting: str, threshold: float, apd_percent: float = 90.0,
                  ecg_weights: np.ndarray | None = None, initial: np.ndarray | None = None,
                  dtype=np.float64):
-        self.model, self.params, self.backend = model, dict(params), backend
+        self.model, self.params, self.backend = model, params, backend
         self.xp = xp = backend.xp
         self.dt, self.splitting, self.chi_cm = dt, splitting, chi_cm
         if initial is None:

@@ -10,6 +10,7 @@ from mpi4py import MPI
 
 from heartsim.cli.main import main
 from heartsim.kernels.backend import probe_gpu, select_backend
+from heartsim.kernels.ionic import MODELS
 from heartsim.verification.activation_map import activation_map, sort_by_position as _sorted
 
 CASE = {
@@ -65,6 +66,28 @@ def test_runner_matches_fe_run_within_one_step(exported, tmp_path):
     assert np.allclose(xb, xf)
     assert np.array_equal(np.isnan(tb), np.isnan(tf)) and np.isnan(tf).sum() < tf.size // 4
     assert np.nanmax(np.abs(tb - tf)) <= CASE["time"]["dt"]
+
+
+@pytest.mark.skipif("tentusscher_panfilov_2006" not in MODELS,
+                    reason="needs the ten Tusscher-Panfilov 2006 model")
+def test_runner_matches_fe_run_with_tt06_variant_and_drug_block(write_config, tmp_path):
+    from heartsim.kernels.bench import BenchCase
+
+    case = {**CASE, "time": {"dt": 0.05, "end": 12}}
+    case["physics"] = {"ep": {**CASE["physics"]["ep"], "ionic": {
+        "model": "tentusscher_panfilov_2006", "variant": "epi", "scale": {"g_Kr": 0.5}}}}
+    path = tmp_path / "tt06.npz"
+    assert main(["-q", "ep", "export", str(write_config(case)), str(path)]) == 0
+    with np.load(path) as npz:
+        data = {k: npz[k] for k in npz.files}
+    names = [str(n) for n in data["parameter_names"]]
+    assert data["parameter_table"][0, names.index("g_to")] == 0.294  # the epicardial variant
+    bench = BenchCase(data, select_backend("numpy"))
+    bench.run()
+    xb, tb = _sorted(data["coordinates"], bench.maps()["activation_time"])
+    xf, tf = activation_map(case)
+    assert np.allclose(xb, xf) and np.array_equal(np.isnan(tb), np.isnan(tf)) and np.isnan(tf).sum() < tf.size // 2
+    assert np.nanmax(np.abs(tb - tf)) <= 0.05
 
 
 def test_runner_fp32_activation_error_is_small(exported, tmp_path):
