@@ -26,8 +26,9 @@ from heartsim.kernels.ionic.cell import ap_metrics, pace  # noqa: E402
 TT06, ORD = "tentusscher_panfilov_2006", "ohara_rudy_2011"
 CASES = [(TT06, "epi"), (TT06, "endo"), (TT06, "M"), (ORD, "endo"), (ORD, "epi"), (ORD, "M")]
 
-#: Published single-cell values at 1 Hz (approximate: read from the papers' figures and text;
-#: None where the paper gives no number). Rest / peak in mV, dV/dt in mV/ms, APD90 in ms.
+#: Published single-cell values at 1 Hz: approximate values recalled from the papers, NOT yet
+#: re-checked against their tables and figures (see docs/ionic.md); None where we have no number.
+#: Rest / peak in mV, dV/dt in mV/ms, APD90 in ms.
 PUBLISHED = {
     (TT06, "epi"): {"rest": -86.0, "peak": None, "dvdt": None, "apd90": 300.0},
     (TT06, "endo"): {"rest": -86.0, "peak": None, "dvdt": None, "apd90": 300.0},
@@ -71,7 +72,7 @@ def main() -> int:
         w.writeheader()
         w.writerows(rows)
     fmt = lambda v: "-" if v is None else f"{v:g}"  # noqa: E731
-    print(f"1 Hz, {args.beats} beats, dt = {args.dt} ms, Rush-Larsen; published values approximate\n")
+    print(f"1 Hz, {args.beats} beats, dt = {args.dt} ms, Rush-Larsen; published values approximate (unchecked)\n")
     print("| model | cell | rest (mV) | pub. | peak (mV) | max dV/dt (mV/ms) | APD90 (ms) | pub. | dAPD90/beat (ms) | Ca_i dia/peak (uM) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
@@ -79,6 +80,30 @@ def main() -> int:
               f"{r['dvdt_max']} | {r['apd90_ms']} | {fmt(r['apd90_published'])} | {r['apd90_change_per_beat_ms']} | "
               f"{r['ca_diastolic_uM']} / {r['ca_peak_uM']} |")
     print("\nsources: " + "; ".join(SOURCES.values()))
+    print("\nFP32 kernel (same source, -DREAL=float) against FP64, one beat from the FP64 steady state:\n")
+    print("| model | cell | upstroke time diff (ms) | APD90 diff (ms) | max abs v diff (mV) |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, variant in ((TT06, "epi"), (ORD, "endo")):
+        _, y = pace(MODELS[name], variant, 1000.0, 20, args.dt, kernel="native")
+        b64, _ = pace(MODELS[name], variant, 1000.0, 1, args.dt, kernel="native", initial=y)
+        b32, _ = pace(MODELS[name], variant, 1000.0, 1, args.dt, initial=y, single=True)
+        m64, m32 = ap_metrics(b64), ap_metrics(b32)
+        print(f"| {name} | {variant} | {m32['t_upstroke_ms'] - m64['t_upstroke_ms']:.4f} | "
+              f"{m32['apd90_ms'] - m64['apd90_ms']:.3f} | {abs(b32.v - b64.v).max():.3g} |")
+    print("\nTime-step convergence, first ORd endo beat (400 ms, v sampled every 0.08 ms), max |v - v_ref| "
+          "against dt = 0.0025 ms:\n")
+    print("| method | dt = 0.04 | 0.02 | 0.01 | observed order |")
+    print("| --- | --- | --- | --- | --- |")
+    for method in ("rush_larsen", "generalised_rush_larsen"):
+        model = MODELS[ORD].with_integrator(method)
+
+        def trace(dt):
+            return pace(model, "endo", 400.0, 1, dt, kernel="native", record_every=int(round(0.08 / dt)))[0].v
+
+        ref = trace(0.0025)
+        errors = [float(abs(trace(dt) - ref).max()) for dt in (0.04, 0.02, 0.01)]
+        order = __import__("math").log2(errors[1] / errors[2])
+        print(f"| {method} | {errors[0]:.3g} mV | {errors[1]:.3g} mV | {errors[2]:.3g} mV | {order:.2f} |")
     return 0
 
 

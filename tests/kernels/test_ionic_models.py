@@ -79,7 +79,7 @@ def test_parameter_overrides_and_unknown_names():
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("name", PHENOMENOLOGICAL)  # physiological: test_ionic_physiological.py
 def test_cupy_matches_numpy(name):
     from heartsim.kernels.backend import probe_gpu
 

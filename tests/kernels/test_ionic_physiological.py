@@ -132,7 +132,7 @@ def test_parameter_errors_name_the_key():
 @pytest.mark.parametrize("name", PHYSIOLOGICAL)
 @pytest.mark.parametrize("single", [False, True])
 def test_cuda_kernel_matches_numpy(name, single):
-    """Fused CUDA kernel against the NumPy array code after 1000 steps of 0.01 ms (FP64: 1e-9
+    """Fused CUDA kernel against the NumPy array code after 1000 steps of 0.01 ms (FP64: 1e-8
     relative; FP32: 1 mV on v and 1% elsewhere)."""
     from heartsim.kernels.backend import probe_gpu
 
@@ -156,7 +156,7 @@ def test_cuda_kernel_matches_numpy(name, single):
         assert np.abs(got[0] - y[0]).max() < 1.0
         assert np.allclose(got[1:], y[1:], rtol=1e-2, atol=1e-6)
     else:
-        assert np.allclose(got, y, rtol=1e-9, atol=1e-12)
+        assert np.allclose(got, y, rtol=1e-8, atol=1e-11)
 
 
 @pytest.mark.parametrize("name", PHYSIOLOGICAL)

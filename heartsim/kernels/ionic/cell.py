@@ -55,7 +55,7 @@ def ap_metrics(beat: Beat, percent: float = 90.0) -> dict[str, float]:
         t_cross = t[k - 1] + (level - v[k - 1]) * (t[k] - t[k - 1]) / (v[k] - v[k - 1])
         apd = float(t_cross - t_up)
     out = {"v_rest_mV": float(rest), "v_peak_mV": peak, "dvdt_max_mV_per_ms": float(dvdt.max()),
-           f"apd{int(percent)}_ms": apd}
+           f"apd{int(percent)}_ms": apd, "t_upstroke_ms": float(t_up)}
     if beat.ca is not None:
         out.update(ca_diastolic_uM=float(beat.ca.min() * 1e3), ca_peak_uM=float(beat.ca.max() * 1e3))
     return out
@@ -64,19 +64,21 @@ def ap_metrics(beat: Beat, percent: float = 90.0) -> dict[str, float]:
 def pace(model, variant: str | None = None, bcl: float = 1000.0, beats: int = 10, dt: float = 0.01,
          overrides: dict | None = None, scale: dict | None = None, stimulus: tuple[float, float] | None = None,
          record_every: int = 1, kernel: str = "auto", progress=None,
-         initial: np.ndarray | None = None) -> tuple[Beat, np.ndarray]:
+         initial: np.ndarray | None = None, single: bool = False) -> tuple[Beat, np.ndarray]:
     """Pace one cell; returns the last beat and the final state vector.
 
     ``kernel``: "native" (host-compiled fused kernel), "numpy" (generated array code), or "auto"
     (native for generated models when a C compiler exists). ``progress(beat)`` is called after each beat;
-    ``initial`` (a state vector, e.g. the one returned by an earlier call) replaces the model's initial state.
+    ``initial`` (a state vector, e.g. the one returned by an earlier call) replaces the model's initial state;
+    ``single`` runs the native kernel in FP32 (to measure what single precision changes).
     """
     p = region_values(model, variant if isinstance(model, GeneratedModel) else None, overrides, scale)
     rate, width = stimulus or STIMULUS.get(model.name, DEFAULT_STIMULUS)
-    y = np.array(model.initial_state(p) if initial is None else initial, dtype=np.float64)[:, None].copy()
+    dtype = np.float32 if single else np.float64
+    y = np.array(model.initial_state(p) if initial is None else initial, dtype=dtype)[:, None].copy()
     steps = int(round(bcl / dt))
     on_steps = int(round(width / dt))
-    step = _stepper(model, p, kernel)
+    step = _stepper(model, p, "native" if single else kernel, single)
     ca_row = model.state_names.index(model.calcium) if getattr(model, "calcium", "") else None
     for b in range(beats):
         last = b == beats - 1
@@ -100,17 +102,18 @@ def pace(model, variant: str | None = None, bcl: float = 1000.0, beats: int = 10
                         ca_rec.append(y[ca_row, 0])
         if progress is not None:
             progress(b + 1)
-    beat = Beat(np.array(t_rec), np.array(v_rec), np.array(ca_rec) if ca_row is not None else None, v_before, dt)
+    f64 = lambda a: np.array(a, dtype=np.float64)  # noqa: E731
+    beat = Beat(f64(t_rec), f64(v_rec), f64(ca_rec) if ca_row is not None else None, v_before, dt)
     return beat, y[:, 0].copy()
 
 
-def _stepper(model, p: dict, kernel: str):
+def _stepper(model, p: dict, kernel: str, single: bool = False):
     """A function (y, dt, stim, n) advancing one cell in place by n steps of dt."""
     from heartsim.kernels.ionic import native
 
     use_native = isinstance(model, GeneratedModel) and (kernel == "native" or (kernel == "auto" and native.available()))
     if use_native:
-        fused = model.kernel("native")
+        fused = model.kernel("native", single)
         table = np.array([[p[n] for n in model.parameters]], dtype=np.float64)
         return lambda y, dt, stim, n: fused.step(y, n * dt, table, None, stim, substeps=n * model.substeps)
 

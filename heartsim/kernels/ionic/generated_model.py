@@ -47,6 +47,7 @@ class GeneratedModel:
         self.cpu_kernel = cpu_kernel
         self.fused = fused
         self._kernels: dict = {}
+        self._table = None  # (parameter values, array module, table on that module) of the last fused call
         self.module_name = module_name
         self.code: ModuleType = importlib.import_module(f"heartsim.kernels.ionic.generated.{module_name}")
         self.name = self.code.NAME
@@ -94,12 +95,13 @@ class GeneratedModel:
             return False
         import numpy as np
 
-        table = np.array([values], dtype=np.float64)
+        key = tuple(float(v) for v in values)
+        if self._table is None or self._table[0] != key or self._table[1] is not xp:
+            table = np.array([key], dtype=np.float64)
+            self._table = (key, xp, xp.asarray(table) if on_gpu else table)  # one upload per parameter set
         single = y.dtype.itemsize == 4
-        if on_gpu:
-            self.kernel("cuda", single, xp).step(y, dt, xp.asarray(table), None, float(stim))
-        else:
-            self.kernel("native", single).step(y, dt, table, None, float(stim))
+        kernel = self.kernel("cuda", single, xp) if on_gpu else self.kernel("native", single)
+        kernel.step(y, dt, self._table[2], None, float(stim))
         return True
 
     def variant_values(self, variant: str) -> dict[str, float]:
