@@ -66,3 +66,20 @@ def test_cell_writes_traces_metrics_and_plot(tmp_path):
     assert trace.shape[1] == 3 and trace[-1, 0] == pytest.approx(1000.0)
     r = _cell("tt06", "--beats", "1", "--out", str(out))
     assert r.returncode == 2 and "not empty" in r.stderr
+
+
+@pytest.mark.skipif(not native.available(), reason="no C compiler for the native kernel")
+def test_native_kernel_runs_regions_like_the_array_code():
+    region = region_index(6, [np.array([0, 1]), np.array([4])])
+    runs = []
+    for kernel in ("numpy", "native"):
+        cfg = IonicConfig(model="tentusscher_panfilov_2006", regions={"a": "endo", "b": "M"}, scale={"g_Ks": 0.7},
+                          cpu_kernel=kernel)
+        model, p = ionic_from_config(cfg, region)
+        y = np.repeat(np.array(model.initial_state(p))[:, None], 6, axis=1)
+        y[0] += np.linspace(0, 60, 6)
+        for _ in range(200):
+            model.step(y, 0.02, dict(p), np)  # dict(): as the EP loop passes them
+        runs.append(y)
+    assert model.regions is not None
+    assert np.allclose(runs[0], runs[1], rtol=1e-9, atol=1e-12)

@@ -48,6 +48,9 @@ class GeneratedModel:
         self.fused = fused
         self._kernels: dict = {}
         self._table = None  # (parameter values, array module, table on that module) of the last fused call
+        #: (table (n_regions, n_params) float64, int32 region per node) set by ionic_from_config, so
+        #: the fused kernels can run per-region parameters; None for uniform parameters
+        self.regions = None
         self.module_name = module_name
         self.code: ModuleType = importlib.import_module(f"heartsim.kernels.ionic.generated.{module_name}")
         self.name = self.code.NAME
@@ -88,20 +91,29 @@ class GeneratedModel:
         on_gpu = xp.__name__ == "cupy"
         if not ((on_gpu and self.fused) or (not on_gpu and self.cpu_kernel == "native")):
             return False
-        values = [p[name] for name in self.parameters]
-        if not all(isinstance(v, (int, float)) for v in values) or not isinstance(stim, (int, float)):
-            return False  # per-node parameters or stimulus: array code
+        if not isinstance(stim, (int, float)):
+            return False  # per-node stimulus: array code
         if getattr(y, "ndim", 0) != 2 or not y.flags.c_contiguous or y.dtype.itemsize not in (4, 8):
             return False
         import numpy as np
 
-        key = tuple(float(v) for v in values)
-        if self._table is None or self._table[0] != key or self._table[1] is not xp:
-            table = np.array([key], dtype=np.float64)
-            self._table = (key, xp, xp.asarray(table) if on_gpu else table)  # one upload per parameter set
+        values = [p[name] for name in self.parameters]
+        region = None
+        if all(isinstance(v, (int, float)) for v in values):
+            key = tuple(float(v) for v in values)
+            if self._table is None or self._table[0] != key or self._table[1] is not xp:
+                table = np.array([key], dtype=np.float64)
+                self._table = (key, xp, xp.asarray(table) if on_gpu else table)  # one upload per set
+            table = self._table[2]
+        elif self.regions is not None and self.regions[1].size == y.shape[1]:
+            if self._table is None or self._table[0] != "regions" or self._table[1] is not xp:
+                self._table = ("regions", xp, xp.asarray(self.regions[0]), xp.asarray(self.regions[1]))
+            table, region = self._table[2], self._table[3]
+        else:
+            return False  # per-node parameters without a region table: array code
         single = y.dtype.itemsize == 4
         kernel = self.kernel("cuda", single, xp) if on_gpu else self.kernel("native", single)
-        kernel.step(y, dt, self._table[2], None, float(stim))
+        kernel.step(y, dt, table, region, float(stim))
         return True
 
     def variant_values(self, variant: str) -> dict[str, float]:

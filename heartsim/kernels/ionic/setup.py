@@ -36,4 +36,7 @@ def ionic_from_config(cfg, region: np.ndarray | None = None, xp: Any = np):
     rows += [region_values(model, variant, cfg.parameters, cfg.scale) for variant in cfg.regions.values()]
     if region is None and len(rows) > 1:
         raise ValueError("ionic.regions given but no region index per node")
-    return model, NodeParameters(model, parameter_table(model, rows), region if len(rows) > 1 else None, xp)
+    params = NodeParameters(model, parameter_table(model, rows), region if len(rows) > 1 else None, xp)
+    if isinstance(model, GeneratedModel) and params.region is not None:
+        model.regions = (params.table, params.region)  # a fresh instance: the fused kernels take the table
+    return model, params
