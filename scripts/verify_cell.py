@@ -47,9 +47,12 @@ def main() -> int:
     ap.add_argument("--dt", type=float, default=0.01)
     ap.add_argument("--kernel", default="auto", choices=("auto", "native", "numpy"))
     ap.add_argument("--csv", type=Path, default=Path("results/verify_cell.csv"))
+    ap.add_argument("--cases", default="all", help="comma-separated MODEL:VARIANT (e.g. tentusscher_panfilov_2006:epi)")
+    ap.add_argument("--no-extras", action="store_true", help="skip the FP32 and convergence tables")
     args = ap.parse_args()
     rows = []
-    for name, variant in CASES:
+    cases = CASES if args.cases == "all" else [tuple(c.split(":")) for c in args.cases.split(",")]
+    for name, variant in cases:
         start = time.perf_counter()
         model = MODELS[name]
         beat, y = pace(model, variant, 1000.0, args.beats, args.dt, kernel=args.kernel)
@@ -64,6 +67,7 @@ def main() -> int:
                      "apd90_ms": round(m["apd90_ms"], 1), "apd90_published": pub["apd90"],
                      "apd90_change_per_beat_ms": round(drift, 3),
                      "ca_diastolic_uM": round(m["ca_diastolic_uM"], 4), "ca_peak_uM": round(m["ca_peak_uM"], 4),
+                     "na_i_mM": round(float(y[[s.lower() for s in model.state_names].index("na_i" if name == TT06 else "nai")]), 3),
                      "wall_s": round(time.perf_counter() - start, 1)})
         print(f"{name} {variant}: done in {rows[-1]['wall_s']} s", file=sys.stderr, flush=True)
     args.csv.parent.mkdir(parents=True, exist_ok=True)
@@ -73,13 +77,15 @@ def main() -> int:
         w.writerows(rows)
     fmt = lambda v: "-" if v is None else f"{v:g}"  # noqa: E731
     print(f"1 Hz, {args.beats} beats, dt = {args.dt} ms, Rush-Larsen; published values approximate (unchecked)\n")
-    print("| model | cell | rest (mV) | pub. | peak (mV) | max dV/dt (mV/ms) | APD90 (ms) | pub. | dAPD90/beat (ms) | Ca_i dia/peak (uM) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| model | cell | rest (mV) | pub. | peak (mV) | max dV/dt (mV/ms) | APD90 (ms) | pub. | dAPD90/beat (ms) | Ca_i dia/peak (uM) | Na_i (mM) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(f"| {r['model']} | {r['variant']} | {r['rest_mV']} | {fmt(r['rest_published'])} | {r['peak_mV']} | "
               f"{r['dvdt_max']} | {r['apd90_ms']} | {fmt(r['apd90_published'])} | {r['apd90_change_per_beat_ms']} | "
-              f"{r['ca_diastolic_uM']} / {r['ca_peak_uM']} |")
+              f"{r['ca_diastolic_uM']} / {r['ca_peak_uM']} | {r['na_i_mM']} |")
     print("\nsources: " + "; ".join(SOURCES.values()))
+    if args.no_extras:
+        return 0
     print("\nFP32 kernel (same source, -DREAL=float) against FP64, one beat from the FP64 steady state:\n")
     print("| model | cell | upstroke time diff (ms) | APD90 diff (ms) | max abs v diff (mV) |")
     print("| --- | --- | --- | --- | --- |")

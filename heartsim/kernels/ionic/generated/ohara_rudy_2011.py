@@ -1,14 +1,14 @@
-"""ohara_rudy_2011: generated from heartsim/kernels/ionic/models/ohara_rudy_2011.model (sha256 3a5380dbb85537b3).
+"""ohara_rudy_2011: generated from heartsim/kernels/ionic/models/ohara_rudy_2011.model (sha256 2c8e72f1056e356c).
 
 Do not edit: run ``python -m heartsim.kernels.ionic.codegen`` after changing the model file.
-O'Hara T, Virag L, Varro A, Rudy Y (2011) PLoS Comput Biol 7:e1002061; CellML ohara_rudy_2011
+O'Hara T, Virag L, Varro A, Rudy Y (2011) PLoS Comput Biol 7:e1002061
 """
 # fmt: off
 # flake8: noqa
 
 NAME = 'ohara_rudy_2011'
-CITE = "O'Hara T, Virag L, Varro A, Rudy Y (2011) PLoS Comput Biol 7:e1002061; CellML ohara_rudy_2011"
-SOURCE_SHA256 = '3a5380dbb85537b3269261cd8b664b8bff579df73d50f0b0d88826cc2a5d39b3'
+CITE = "O'Hara T, Virag L, Varro A, Rudy Y (2011) PLoS Comput Biol 7:e1002061"
+SOURCE_SHA256 = '2c8e72f1056e356cb59d49925e46695ba1277cdee9b6bf7b6e51081bab563aea'
 STATES = ('v', 'nai', 'nass', 'ki', 'kss', 'cai', 'cass', 'cansr', 'cajsr', 'm', 'hf', 'hs', 'j', 'hsp', 'jp', 'mL', 'hL', 'hLp', 'a', 'iF', 'iS', 'ap', 'iFp', 'iSp', 'd', 'ff', 'fs', 'fcaf', 'fcas', 'jca', 'nca', 'ffp', 'fcafp', 'xrf', 'xrs', 'xs1', 'xs2', 'xk1', 'Jrelnp', 'Jrelp', 'CaMKt')
 STATE_UNITS = {'v': 'mV', 'nai': 'mM', 'nass': 'mM', 'ki': 'mM', 'kss': 'mM', 'cai': 'mM', 'cass': 'mM', 'cansr': 'mM', 'cajsr': 'mM', 'm': '-', 'hf': '-', 'hs': '-', 'j': '-', 'hsp': '-', 'jp': '-', 'mL': '-', 'hL': '-', 'hLp': '-', 'a': '-', 'iF': '-', 'iS': '-', 'ap': '-', 'iFp': '-', 'iSp': '-', 'd': '-', 'ff': '-', 'fs': '-', 'fcaf': '-', 'fcas': '-', 'jca': '-', 'nca': '-', 'ffp': '-', 'fcafp': '-', 'xrf': '-', 'xrs': '-', 'xs1': '-', 'xs2': '-', 'xk1': '-', 'Jrelnp': 'mM/ms', 'Jrelp': 'mM/ms', 'CaMKt': 'mM'}
 GATES = ('m', 'hf', 'hs', 'j', 'hsp', 'jp', 'mL', 'hL', 'hLp', 'a', 'iF', 'iS', 'ap', 'iFp', 'iSp', 'd', 'ff', 'fs', 'fcaf', 'fcas', 'jca', 'nca', 'ffp', 'fcafp', 'xrf', 'xrs', 'xs1', 'xs2', 'xk1', 'Jrelnp', 'Jrelp')

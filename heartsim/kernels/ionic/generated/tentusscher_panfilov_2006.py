@@ -1,14 +1,14 @@
-"""tentusscher_panfilov_2006: generated from heartsim/kernels/ionic/models/tentusscher_panfilov_2006.model (sha256 03bc0ce66ed83451).
+"""tentusscher_panfilov_2006: generated from heartsim/kernels/ionic/models/tentusscher_panfilov_2006.model (sha256 5dd27f6528e05dc2).
 
 Do not edit: run ``python -m heartsim.kernels.ionic.codegen`` after changing the model file.
-ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088; CellML tentusscher_panfilov_2006
+ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088
 """
 # fmt: off
 # flake8: noqa
 
 NAME = 'tentusscher_panfilov_2006'
-CITE = 'ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088; CellML tentusscher_panfilov_2006'
-SOURCE_SHA256 = '03bc0ce66ed83451c008844e5b006d33f4fcd9c31ac7a0c6287501c6c2690f27'
+CITE = 'ten Tusscher KHWJ, Panfilov AV (2006) Am J Physiol Heart Circ Physiol 291:H1088'
+SOURCE_SHA256 = '5dd27f6528e05dc27fd0700aa091fb56c32bcd0439e9001e7d2f7174abec5527'
 STATES = ('V', 'Xr1', 'Xr2', 'Xs', 'm', 'h', 'j', 'd', 'f', 'f2', 'fCass', 's', 'r', 'R_prime', 'Ca_i', 'Ca_SR', 'Ca_ss', 'Na_i', 'K_i')
 STATE_UNITS = {'V': 'mV', 'Xr1': '-', 'Xr2': '-', 'Xs': '-', 'm': '-', 'h': '-', 'j': '-', 'd': '-', 'f': '-', 'f2': '-', 'fCass': '-', 's': '-', 'r': '-', 'R_prime': '-', 'Ca_i': 'mM', 'Ca_SR': 'mM', 'Ca_ss': 'mM', 'Na_i': 'mM', 'K_i': 'mM'}
 GATES = ('Xr1', 'Xr2', 'Xs', 'm', 'h', 'j', 'd', 'f', 'f2', 'fCass', 's', 'r', 'R_prime')
