@@ -80,7 +80,8 @@ def beat_niederer(dx: float, dt: float, end: float) -> dict:
     import dolfinx
     import gotranx
 
-    ode_file = Path(beat.__file__).parent / "cli/templates/external_operator_gotranx/tentusscher_panfilov_2006_epi_cell.ode"
+    templates = Path(beat.__file__).parent / "cli" / "templates"
+    ode_file = templates / "external_operator_gotranx" / "tentusscher_panfilov_2006_epi_cell.ode"
     module_dir = Path(tempfile.mkdtemp(prefix="beat-tt06-"))
     code = gotranx.cli.gotran2py.get_code(gotranx.load_ode(ode_file),
                                           scheme=[gotranx.schemes.Scheme.generalized_rush_larsen])

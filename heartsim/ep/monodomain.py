@@ -68,7 +68,9 @@ class Monodomain:
         return ionic_from_config(cfg.ionic, region, backend.xp)
 
     def __init__(self, tagged: TaggedMesh, cfg: EPConfig, dt: float, petsc_options: dict,
-                 backend: Backend, config_key: str = "physics.ep"):
+                 backend: Backend, config_key: str = "physics.ep", array_pde: bool | None = None):
+        """``array_pde``: solve the diffusion with the array backend's CG (None: on one GPU rank only;
+        True also runs it on NumPy/SciPy, which is how the GPU path is tested without a GPU)."""
         self.cfg = cfg
         self.dt = dt
         self.backend = backend
@@ -96,8 +98,10 @@ class Monodomain:
 
         self.diffusion = DiffusionStep(self.space, sigma, self._chi_cm, dt, cfg.numerics.theta,
                                        cfg.numerics.lumped_mass, petsc_options)
-        self.on_device = backend.name == "cupy" and self.comm.size == 1
-        if self.on_device:  # the PDE step on the GPU too: CuPy CSR + Jacobi-PCG
+        if array_pde is None:
+            array_pde = backend.name == "cupy"
+        self.on_device = bool(array_pde) and self.comm.size == 1
+        if self.on_device:  # the PDE step on the GPU too: CuPy CSR + Jacobi-PCG (no host round trips)
             rtol = float(petsc_options.get("ksp_rtol", 1e-10))
             self._array_diffusion = ArrayDiffusion(_csr_on(backend, self.diffusion.A),
                                                    _csr_on(backend, self.diffusion.B), backend.xp, rtol=rtol)

@@ -52,7 +52,9 @@ class EPLoop:
         self.leads = list(leads)
         self.activation = ActivationTimes(n_local, threshold, xp)
         self.repolarisation = Repolarisation(self.states[0], apd_percent, xp)
-        self.ecg_weights = None if ecg_weights is None else backend.from_host(np.ascontiguousarray(ecg_weights, dtype=dtype))
+        self.ecg_weights = None
+        if ecg_weights is not None:
+            self.ecg_weights = backend.from_host(np.ascontiguousarray(ecg_weights, dtype=dtype))
         self._ecg: list = []
         self.t = 0.0
         self.step_count = 0

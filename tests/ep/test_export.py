@@ -142,3 +142,25 @@ def test_export_on_two_ranks_runs_like_one(tmp_path_factory, write_config):
     xf, tf = activation_map(CASE)
     if comm.rank == 0:
         assert np.allclose(xb, xf) and np.nanmax(np.abs(tb - tf)) <= CASE["time"]["dt"]
+
+
+def test_fe_run_with_array_pde_matches_petsc():
+    """The one-GPU-rank code path (PDE by CG on the array backend's CSR matrices), run on NumPy/SciPy."""
+    from heartsim.config.loader import validate_data
+    from heartsim.ep.monodomain import Monodomain
+    from heartsim.mesh import build_mesh
+
+    cfg = validate_data(CASE, None)
+    times = []
+    for array_pde in (False, True):
+        problem = Monodomain(build_mesh(cfg.mesh, MPI.COMM_SELF), cfg.physics.ep, cfg.time.dt,
+                             cfg.solver.ep_options(), select_backend("numpy"), array_pde=array_pde)
+        assert problem.on_device == array_pde
+        for _ in range(cfg.time.steps()):
+            problem.advance()
+        assert problem.linear_iterations[1] == cfg.time.steps()
+        times.append(np.array(problem.activation.times))
+        np.testing.assert_allclose(problem.sync().x.array, problem.loop.v)
+        problem.destroy()
+    assert np.array_equal(np.isnan(times[0]), np.isnan(times[1]))
+    assert np.nanmax(np.abs(times[0] - times[1])) <= CASE["time"]["dt"]
