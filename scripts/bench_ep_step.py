@@ -47,9 +47,9 @@ def slab_for_nodes(target: float) -> tuple[list[str], int]:
     return [f"mesh.size=[{size[0]}, {size[1]}, {size[2]}]"], nodes
 
 
-def throughput(target: float, steps: int, backend: str) -> list[str]:
+def throughput(target: float, steps: int, backend: str, kernel: str) -> list[str]:
     extra, _ = slab_for_nodes(target)
-    cfg = niederer_config(0.2, 0.05, 100.0, tuple(extra))
+    cfg = niederer_config(0.2, 0.05, 100.0, (*extra, f"physics.ep.ionic.cpu_kernel={kernel}"))
     chosen = select_backend(backend)
     problem = Monodomain(build_mesh(cfg.mesh, MPI.COMM_WORLD), cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(),
                          chosen)
@@ -61,7 +61,7 @@ def throughput(target: float, steps: int, backend: str) -> list[str]:
     fe = (time.perf_counter() - start) / steps
     n = problem.n_global
     problem.destroy()
-    rows = [f"| FE run ({'CuPy PCG' if problem.on_device else 'PETSc CG+AMG'}, {chosen.name}) | {n} | "
+    rows = [f"| FE run ({'CuPy PCG' if problem.on_device else 'PETSc CG+AMG'}, {chosen.name}, {kernel}) | {n} | "
             f"{MPI.COMM_WORLD.size} | {fe * 1e3:.1f} | {n / fe:.3g} |"]
     if arrays is not None:  # rank 0: the DOLFINx-free runner on the same arrays
         case = BenchCase(arrays, chosen)
@@ -70,7 +70,7 @@ def throughput(target: float, steps: int, backend: str) -> list[str]:
         memory = ""
         if chosen.name == "cupy":
             memory = f" ({chosen.xp.get_default_memory_pool().used_bytes() / n:.0f} B/node on the GPU)"
-        rows.append(f"| kernels.bench ({chosen.name}){memory} | {n} | 1 | {wall * 1e3:.1f} | {n / wall:.3g} |")
+        rows.append(f"| kernels.bench ({chosen.name}, {kernel}){memory} | {n} | 1 | {wall * 1e3:.1f} | {n / wall:.3g} |")
     return rows
 
 
@@ -139,19 +139,22 @@ def main() -> None:
     parser.add_argument("--backend", default="auto", choices=["auto", "numpy", "gpu"])
     parser.add_argument("--beat-dx", type=float, nargs="*", default=[0.5])
     parser.add_argument("--dt", type=float, default=0.05, help="time step of the side-by-side runs (ms)")
+    parser.add_argument("--cpu-kernel", choices=["numpy", "native"], default="numpy",
+                        help="CPU code of the TT06 model in heartsim's runs")
     args = parser.parse_args()
     say = print if MPI.COMM_WORLD.rank == 0 else (lambda *a, **k: None)
     if args.nodes:
         say("| code | nodes | ranks | ms per step | node-steps/s |\n|---|---|---|---|---|")
         for target in args.nodes:
-            for row in throughput(target, args.steps, args.backend):
+            for row in throughput(target, args.steps, args.backend, args.cpu_kernel):
                 say(row, flush=True)
     if args.beat_dx:
         say("\n| dx mm | dt ms | end ms | heartsim loop s | beat loop s | beat / heartsim | heartsim P8 | beat P8 | "
             "P8 difference |\n|---|---|---|---|---|---|---|---|---|")
         for dx in args.beat_dx:
             end = {0.5: 65.0, 0.2: 45.0, 0.1: 45.0}.get(dx, 65.0)
-            ours = run_niederer(dx, args.dt, MPI.COMM_WORLD, "numpy", end=end, stop_when_activated=False)
+            ours = run_niederer(dx, args.dt, MPI.COMM_WORLD, "numpy", end=end, stop_when_activated=False,
+                                extra=(f"physics.ep.ionic.cpu_kernel={args.cpu_kernel}",))
             ours_loop = ours["loop_s"]
             theirs = beat_niederer(dx, args.dt, end)
             p8, q8 = ours["times"]["P8"], theirs["times"]["P8"]

@@ -24,6 +24,8 @@ def main() -> None:
     parser.add_argument("--dt", type=float, nargs="+", default=[0.05, 0.01, 0.005])
     parser.add_argument("--backend", default="numpy", choices=["numpy", "auto", "gpu"])
     parser.add_argument("--max-nodes", type=int, default=2_000_000, help="skip larger cases")
+    parser.add_argument("--cpu-kernel", choices=["numpy", "native"], default="numpy",
+                        help="CPU code of the TT06 model (native: compiled from the same kernel source)")
     parser.add_argument("--end", type=float, default=100.0, help="end time (ms); runs stop once all is activated")
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
@@ -37,7 +39,8 @@ def main() -> None:
             if nodes > args.max_nodes:
                 say(f"| {dx} | {dt} | skipped: {nodes} nodes > --max-nodes {args.max_nodes} |")
                 continue
-            r = run_niederer(dx, dt, comm, args.backend, args.end)
+            r = run_niederer(dx, dt, comm, args.backend, args.end,
+                             extra=(f"physics.ep.ionic.cpu_kernel={args.cpu_kernel}",))
             beat = FENICSX_BEAT.get((dx, dt))
             p8 = r["times"]["P8"]
             cells = [f"{r['times'][p]:.2f}" for p in POINTS]

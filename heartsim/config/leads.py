@@ -100,10 +100,11 @@ def resolve_timing(stimuli: tuple[Stimulus, ...]) -> list[tuple[float, Optional[
 class ECGConfig(Section):
     """Pseudo-ECG in a homogeneous infinite volume conductor of conductivity ``bath_conductivity``:
 
-        phi(x_e) = 1/(4 pi sigma_b) * integral over the tissue of (sigma grad v) . grad(1/r) dV,
+        phi(x_e) = 1/(4 pi sigma_b) * integral over the tissue of (sigma grad v) . grad_e(1/r) dV,
         r = |x - x_e|
 
-    with sigma the monodomain conductivity tensor. With electrodes named RA, LA, LL and V1-V6 the
+    with sigma the monodomain conductivity tensor and grad_e the gradient with respect to the electrode
+    position (a front travelling towards an electrode gives a positive deflection). With electrodes named RA, LA, LL and V1-V6 the
     standard 12 leads are derived (Einthoven I, II, III; Goldberger aVR, aVL, aVF; V1-V6 against
     Wilson's central terminal).
     """

@@ -3,13 +3,15 @@
 In a homogeneous infinite volume conductor of conductivity sigma_b the extracellular potential at
 an electrode x_e is (Plonsey & Barr, Bioelectricity; Gima & Rudy 2002, Circ Res 90:889)
 
-    phi(x_e) = 1/(4 pi sigma_b) * integral_Omega (sigma grad v) . grad(1/r) dV,   r = |x - x_e|,
-    grad(1/r) = -(x - x_e) / r^3
+    phi(x_e) = 1/(4 pi sigma_b) * integral_Omega (sigma grad v) . grad_e(1/r) dV,   r = |x - x_e|,
+    grad_e(1/r) = (x - x_e) / r^3      (the gradient with respect to the electrode position)
 
-For P1 v = sum_j v_j w_j this is phi = sum_j W_j v_j with W_j the assembled functional of w_j.
-The weights are assembled once (one row per electrode; owned dofs only, ghosts zero, so that the
-rank-local sums W v add up over ranks), after which every ECG sample is one small mat-vec.
-Units: sigma mS/mm, v mV, lengths mm -> phi in mV.
+equivalently -1/(4 pi sigma_b) * integral (sigma grad v) . grad_x(1/r) dV: the field of the current
+dipole density -sigma grad v. With this sign a depolarisation front travelling towards an electrode
+gives a positive deflection (the clinical convention). For P1 v = sum_j v_j w_j this is
+phi = sum_j W_j v_j with W_j the assembled functional of w_j. The weights are assembled once (one
+row per electrode; owned dofs only, ghosts zero, so that the rank-local sums W v add up over ranks),
+after which every ECG sample is one small mat-vec. Units: sigma mS/mm, v mV, lengths mm -> phi in mV.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def ecg_weights(space, sigma: ufl.core.expr.Expr, cfg: ECGConfig, key: str) -> t
     electrode = dx.constant(mesh, np.zeros(3))  # one compiled form for every electrode
     d = x - electrode
     r = ufl.sqrt(ufl.dot(d, d))
-    grad_inv_r = -d / r ** 3
+    grad_inv_r = d / r ** 3  # gradient of 1/r with respect to the electrode position
     measure = ufl.dx(metadata={"quadrature_degree": cfg.quadrature_degree})
     form = dx.compile_form(ufl.dot(sigma * ufl.grad(w), grad_inv_r) * measure)
     rows = []

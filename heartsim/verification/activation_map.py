@@ -21,13 +21,20 @@ def sort_by_position(coords: np.ndarray, values: np.ndarray) -> tuple[np.ndarray
     return coords[order], values[order]
 
 
-def activation_map(case: dict, comm: MPI.Comm = MPI.COMM_SELF) -> tuple[np.ndarray, np.ndarray]:
-    """(coordinates, activation times) of every node after running the config mapping ``case`` to its end."""
+def run_case(case: dict, comm: MPI.Comm = MPI.COMM_SELF, end: float | None = None) -> Monodomain:
+    """The problem of the config mapping ``case`` (NumPy backend) advanced to ``end`` (default: its end time)."""
     cfg = validate_data(case, None)
     problem = Monodomain(build_mesh(cfg.mesh, comm), cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(),
                          select_backend("numpy"))
-    for _ in range(cfg.time.steps()):
+    steps = cfg.time.steps() if end is None else round(end / cfg.time.dt)
+    for _ in range(steps):
         problem.advance()
+    return problem
+
+
+def activation_map(case: dict, comm: MPI.Comm = MPI.COMM_SELF) -> tuple[np.ndarray, np.ndarray]:
+    """(coordinates, activation times) of every node after running the config mapping ``case`` to its end."""
+    problem = run_case(case, comm)
     n = problem.n_owned
     coords, times = problem.space.tabulate_dof_coordinates()[:n], np.array(problem.activation.times[:n])
     problem.destroy()

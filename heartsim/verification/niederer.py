@@ -46,9 +46,12 @@ def niederer_config(dx: float, dt: float, end: float = 100.0, extra: tuple[str, 
 
 
 def run_niederer(dx: float, dt: float, comm: MPI.Comm = MPI.COMM_WORLD, backend: str = "numpy",
-                 end: float = 100.0, log=None, stop_when_activated: bool = True) -> dict:
-    """Run the benchmark until every node is activated (or ``end``); activation times at P1-P9 and timings."""
-    cfg = niederer_config(dx, dt, end)
+                 end: float = 100.0, log=None, stop_when_activated: bool = True,
+                 extra: tuple[str, ...] = ()) -> dict:
+    """Run the benchmark until every node is activated (or ``end``); activation times at P1-P9 and timings.
+
+    ``extra``: further ``--set``-style overrides (e.g. ``physics.ep.ionic.cpu_kernel=native``)."""
+    cfg = niederer_config(dx, dt, end, extra)
     start = time.perf_counter()
     problem = Monodomain(build_mesh(cfg.mesh, comm), cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(),
                          select_backend(backend))

@@ -21,13 +21,14 @@ SIGMA, SIGMA_B = 0.1, 0.2
 
 def _exact_linear_x() -> float:
     """phi for v = x (mV, x in mm) on the box [0,A]x[0,B]x[0,C] with sigma = SIGMA I:
-    phi = SIGMA/(4 pi SIGMA_B) * int d/dx(1/r) dV = SIGMA/(4 pi SIGMA_B) * int [1/r]_{x=0}^{x=A} dy dz."""
+    phi = -SIGMA/(4 pi SIGMA_B) * int d/dx(1/r) dV = -SIGMA/(4 pi SIGMA_B) * int [1/r]_{x=0}^{x=A} dy dz
+    (the gradient of 1/r with respect to the electrode is minus the one with respect to x)."""
     e = np.asarray(ELECTRODE)
 
     def f(z, y):
         return 1 / np.linalg.norm([A - e[0], y - e[1], z - e[2]]) - 1 / np.linalg.norm([-e[0], y - e[1], z - e[2]])
 
-    return SIGMA / (4 * np.pi * SIGMA_B) * dblquad(f, 0, B, 0, C, epsabs=1e-14, epsrel=1e-12)[0]
+    return -SIGMA / (4 * np.pi * SIGMA_B) * dblquad(f, 0, B, 0, C, epsabs=1e-14, epsrel=1e-12)[0]
 
 
 def _fe_linear_x(n: int, degree: int, comm=MPI.COMM_SELF) -> float:
@@ -86,6 +87,16 @@ def test_run_writes_twelve_lead_csv_and_png(write_config, tmp_path):
     lead_i = table[:, header.index("lead_I")]
     assert np.all(np.isfinite(table)) and np.ptp(lead_i) > 1e-3  # the wave travelling along x shows in lead I
     assert (out / "ecg.png").stat().st_size > 10_000
+
+
+def test_front_towards_an_electrode_is_a_positive_deflection():
+    from heartsim.verification.activation_map import run_case
+
+    problem = run_case(_ecg_case({"ahead": [20, 1.5, 0.5], "behind": [-20, 1.5, 0.5]}), end=6.0)
+    trace = problem.ecg_trace()
+    problem.destroy()
+    ahead, behind = trace[-1]  # at 6 ms the front runs along +x, towards "ahead"
+    assert ahead > 0 > behind, (ahead, behind)
 
 
 def test_electrode_inside_tissue_is_one_line_error(write_config, tmp_path, capsys):
