@@ -2,9 +2,10 @@
 
 The same text that NVRTC compiles for the GPU (``CUDA_SOURCE`` of the generated module) compiles
 with a C compiler into a loop over the nodes (see ``codegen.render``). It is built on first use
-with ``cc -O2 -shared -fPIC`` into ``$XDG_CACHE_HOME/heartsim/ionic/`` (keyed by the source's
-hash) and called through ctypes. Used by single-cell runs and benchmarks; the NumPy step remains
-the reference and needs no compiler. ``available()`` says whether a compiler exists.
+with ``cc -O3 -fno-math-errno`` (IEEE semantics kept: no -ffast-math, no FP contraction in ISO C)
+into ``$XDG_CACHE_HOME/heartsim/ionic/`` (keyed by the source's hash) and called through ctypes.
+Used by single-cell runs, benchmarks and ``ionic.cpu_kernel: native``; the NumPy step remains the
+reference and needs no compiler. ``available()`` says whether a compiler exists.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 
 from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel
 
-CFLAGS = ("-O2", "-shared", "-fPIC", "-std=c99", "-x", "c")
+CFLAGS = ("-O3", "-fno-math-errno", "-shared", "-fPIC", "-std=c99", "-x", "c")  # ISO C: no FP contraction
 
 
 def compiler() -> str | None:
@@ -51,14 +52,19 @@ def _library(source: str, single: bool) -> ctypes.CDLL:
     key = hashlib.sha256((source + " ".join(flags) + cc).encode()).hexdigest()[:24]
     target = cache_dir() / f"{key}.so"
     if not target.is_file():
+        import fcntl
+
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-            src = Path(tmp) / "kernel.c"
-            src.write_text(source)
-            built = Path(tmp) / "kernel.so"
-            subprocess.run([cc, *flags, "-o", str(built), str(src), "-lm"], check=True,
-                           capture_output=True, text=True)
-            os.replace(built, target)  # atomic: concurrent ranks may race to build
+        with open(target.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one builder at a time (MPI ranks, parallel tests)
+            if not target.is_file():
+                with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+                    src = Path(tmp) / "kernel.c"
+                    src.write_text(source)
+                    built = Path(tmp) / "kernel.so"
+                    subprocess.run([cc, *flags, "-o", str(built), str(src), "-lm"], check=True,
+                                   capture_output=True, text=True)
+                    os.replace(built, target)  # atomic: a reader never sees a partial file
     return ctypes.CDLL(str(target))
 
 
