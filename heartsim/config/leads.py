@@ -55,11 +55,15 @@ class Stimulus(Section):
             raise ValueError("period must be at least the pulse duration")
         if any(c < self.duration for c in self.couplings):
             raise ValueError("couplings must be at least the pulse duration")
+        # checks by value, not by which keys were given, so that a resolved config (every default written
+        # out, as in config.resolved.json or a sweep's case files) validates again
         if self.after is not None:
-            own = {"start", "period", "count", "couplings"} & self.model_fields_set
+            own = [name for name, value, default in (("start", self.start, 0.0), ("period", self.period, None),
+                                                     ("count", self.count, 1), ("couplings", self.couplings, ()))
+                   if value != default]
             if own:
-                raise ValueError(f"a lead with after takes its timing from that lead: remove {', '.join(sorted(own))}")
-        elif "delay" in self.model_fields_set:
+                raise ValueError(f"a lead with after takes its timing from that lead: remove {', '.join(own)}")
+        elif self.delay != 0.0:
             raise ValueError("delay needs after (the lead it follows)")
         return self
 

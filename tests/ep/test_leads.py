@@ -100,3 +100,12 @@ def test_crt_leads_same_activation_on_two_ranks():
     x1, t1 = activation_map(case, MPI.COMM_SELF)
     assert np.allclose(x1, x2) and np.array_equal(np.isnan(t1), np.isnan(t2))
     assert np.nanmax(np.abs(t1 - t2)) <= 0.1
+
+
+def test_resolved_config_with_leads_validates_again():
+    """config.resolved.json and sweep case files write every default out; they must load again."""
+    stimuli = [{"name": "RV", "point": [0.5, 1, 0.5]}, {"name": "LV", "point": [7.5, 1, 0.5], "after": "RV",
+                                                         "delay": 10}]
+    cfg = validate_data(_case(stimuli), None)
+    again = validate_data(cfg.model_dump(mode="json"), None)
+    assert again == cfg
