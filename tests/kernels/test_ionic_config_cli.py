@@ -78,8 +78,8 @@ def test_native_kernel_runs_regions_like_the_array_code():
         model, p = ionic_from_config(cfg, region)
         y = np.repeat(np.array(model.initial_state(p))[:, None], 6, axis=1)
         y[0] += np.linspace(0, 60, 6)
-        for _ in range(200):
-            model.step(y, 0.02, dict(p), np)  # dict(): as the EP loop passes them
+        for k in range(200):  # the NodeParameters object itself, and a plain dict of its values
+            model.step(y, 0.02, p if k % 2 else dict(p), np)
         runs.append(y)
     assert model.regions is not None
     assert np.allclose(runs[0], runs[1], rtol=1e-9, atol=1e-12)

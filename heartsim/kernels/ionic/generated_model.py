@@ -105,9 +105,10 @@ class GeneratedModel:
                 table = np.array([key], dtype=np.float64)
                 self._table = (key, xp, xp.asarray(table) if on_gpu else table)  # one upload per set
             table = self._table[2]
-        elif self.regions is not None and self.regions[1].size == y.shape[1]:
-            if self._table is None or self._table[0] != "regions" or self._table[1] is not xp:
-                self._table = ("regions", xp, xp.asarray(self.regions[0]), xp.asarray(self.regions[1]))
+        elif self._region_table(p) is not None and self._region_table(p)[1].size == y.shape[1]:
+            host_table, host_region = self._region_table(p)
+            if self._table is None or self._table[0] != ("regions", id(host_region)) or self._table[1] is not xp:
+                self._table = (("regions", id(host_region)), xp, xp.asarray(host_table), xp.asarray(host_region))
             table, region = self._table[2], self._table[3]
         else:
             return False  # per-node parameters without a region table: array code
@@ -128,6 +129,14 @@ class GeneratedModel:
     def rates(self, y: Any, p: Mapping[str, Any], xp: ModuleType, stim: Any = 0.0) -> list:
         """Time derivatives of every state (model units per ms)."""
         return self.code.evaluate(y, p, xp, stim, 0)[0]
+
+    def _region_table(self, p: Mapping[str, Any]):
+        """(table, int32 region per node) of per-region parameters: from ``p`` when it is a
+        NodeParameters (it carries both), else the ones ionic_from_config attached; or None."""
+        table, region = getattr(p, "table", None), getattr(p, "region", None)
+        if table is not None and region is not None:
+            return table, region
+        return self.regions
 
     def step(self, y: Any, dt: float, p: Mapping[str, Any], xp: ModuleType, stim: Any = 0.0) -> None:
         """Advance y (n_states, n) by dt (ms) in place; ``stim`` is a depolarising rate (mV/ms)."""
