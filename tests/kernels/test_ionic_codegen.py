@@ -54,6 +54,8 @@ def test_cuda_source_is_syntactically_sane(name):
     assert "xp." not in src and "where(" not in src
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # unused where() branches at v = 0
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
 @pytest.mark.parametrize("name", PHYSIOLOGICAL)
 def test_jacobian_diagonal_matches_finite_differences(name):
     """The chain-rule Jacobian diagonal (used by GRL) against central differences of the rates."""
@@ -72,3 +74,48 @@ def test_jacobian_diagonal_matches_finite_differences(name):
         ym[k] -= step
         fd = (np.array(model.rates(yp, p, np))[k] - np.array(model.rates(ym, p, np))[k]) / (2 * step)
         assert np.allclose(jac[state], fd, rtol=1e-4, atol=1e-8 * (1 + np.abs(fd).max())), state
+
+
+TINY = """[model]
+name = tiny
+[parameters]
+k = 2.0   # 1/ms | rate
+[states]
+V = -80.0 # mV | potential
+g = 0.5   # - | a gate | gate
+[equations]
+g_inf = 1 / (1 + exp(-(V + 40) / 5))
+d/dt V = -k * (V + 80) + stim
+d/dt g = GATE_RATE
+"""
+
+
+def _tiny(tmp_path, gate_rate="(g_inf - g) / 3"):
+    from heartsim.kernels.ionic.codegen.parse import parse_model
+
+    path = tmp_path / "tiny.model"
+    path.write_text(TINY.replace("GATE_RATE", gate_rate))
+    return parse_model(path)
+
+
+def test_parser_reads_a_small_model_and_derives_the_gate_jacobian(tmp_path):
+    import sympy as sp
+
+    from heartsim.kernels.ionic.codegen.render import jacobian_diagonal
+
+    spec = _tiny(tmp_path)
+    assert spec.gates == ["g"] and [p.name for p in spec.parameters] == ["k"]
+    _, d = jacobian_diagonal(spec, "g")
+    assert sp.simplify(d + sp.Rational(1, 3)) == 0
+    _, dv = jacobian_diagonal(spec, "V")
+    assert sp.simplify(dv + spec.symbols["k"]) == 0
+
+
+@pytest.mark.parametrize("rate, message", [
+    ("g * g - g", "not linear"),
+    ("(h_inf - g) / 3", "unknown name 'h_inf'"),
+    ("lambda x: x", "unsupported expression"),
+])
+def test_parser_errors_name_the_file_and_problem(tmp_path, rate, message):
+    with pytest.raises((ValueError, SyntaxError), match=message):
+        _tiny(tmp_path, rate)
