@@ -356,3 +356,89 @@ def evaluate_at(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
 def geometry_degree(mesh) -> int:
     """Degree of the mesh's coordinate element (1: straight-sided, 2: 10-node tetrahedra)."""
     return int(mesh.geometry.cmap.degree)
+
+
+# --------------------------------------------------------------------------------------------
+# EP tissue: leads, pseudo-ECG, operator export
+
+
+def points_in_mesh(mesh, points: np.ndarray) -> np.ndarray:
+    """For each point (n, 3), the local cell holding it on this rank, or -1 (collision on this rank only)."""
+    import dolfinx.geometry
+
+    pts = np.ascontiguousarray(np.asarray(points, dtype=np.float64).reshape(-1, 3))
+    tdim = mesh.topology.dim
+    tree = dolfinx.geometry.bb_tree(mesh, tdim)
+    candidates = dolfinx.geometry.compute_collisions_points(tree, pts)
+    colliding = dolfinx.geometry.compute_colliding_cells(mesh, candidates, pts)
+    out = np.full(len(pts), -1, dtype=np.int32)
+    for i in range(len(pts)):
+        cells = colliding.links(i)
+        if len(cells):
+            out[i] = cells[0]
+    return out
+
+
+def constant(mesh, value):
+    """A mesh constant (scalar or array) whose ``value`` can be changed without recompiling forms."""
+    return dolfinx.fem.Constant(mesh, np.asarray(value, dtype=dolfinx.default_scalar_type))
+
+
+def compile_form(form):
+    """A UFL form compiled once, to be assembled many times."""
+    return dolfinx.fem.form(form)
+
+
+def assemble_owned_vector(form) -> np.ndarray:
+    """Assembled linear form (UFL or compiled) on the local dofs: owners hold the full sums, ghosts are zero."""
+    import dolfinx.la
+
+    compiled = form if isinstance(form, dolfinx.fem.Form) else dolfinx.fem.form(form)
+    vec = dolfinx.fem.assemble_vector(compiled)
+    vec.scatter_reverse(dolfinx.la.InsertMode.add)
+    values = vec.array.copy()
+    values[vec.index_map.size_local * vec.block_size:] = 0.0
+    return values
+
+
+def owned_rows_csr(matrix: PETSc.Mat) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
+    """(indptr, global column indices, values, (first, last) owned row range) of a PETSc AIJ matrix."""
+    indptr, indices, values = matrix.getValuesCSR()
+    return (np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.array(values),
+            matrix.getOwnershipRange())
+
+
+def evaluate_at_points(function, points: np.ndarray) -> np.ndarray:
+    """Values of a scalar Function at global points (n, 3), on every rank (NaN outside the mesh). Collective."""
+    mesh = function.function_space.mesh
+    pts = np.ascontiguousarray(np.asarray(points, dtype=np.float64).reshape(-1, 3))
+    cells = points_in_mesh(mesh, pts)
+    owned = cells >= 0
+    cells_owned = cells < local_cell_count(mesh)
+    mine = owned & cells_owned
+    local = np.full(len(pts), np.nan)
+    if mine.any():
+        local[mine] = function.eval(pts[mine], cells[mine]).ravel()
+    gathered = mesh.comm.allgather(local)
+    out = np.full(len(pts), np.nan)
+    for values in gathered:
+        out = np.where(np.isnan(out), values, out)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# ionic models: nodes of cell-type regions
+
+
+def dofs_touching_tag(space, cell_tags, value: int) -> np.ndarray:
+    """Boolean mask over the local dofs (owned and ghost) of a P1 space: True where the dof is a
+    vertex of a cell tagged ``value`` on any rank (summed to the owner, then sent to the ghosts, so
+    that every rank agrees)."""
+    f = dolfinx.fem.Function(space)
+    f.x.array[:] = 0.0
+    cells = cell_tags.find(int(value))
+    if len(cells):
+        f.x.array[dofs_of_cells(space, cells)] = 1.0
+    f.x.scatter_reverse(dolfinx.la.InsertMode.add)
+    f.x.scatter_forward()
+    return f.x.array > 0.5

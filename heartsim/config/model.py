@@ -37,6 +37,7 @@ from heartsim.config.circulation import CirculationConfig
 from heartsim.config.fibers import FibersConfig
 from heartsim.config.flow import FlowConfig
 from heartsim.config.mechanics import MechanicsConfig
+from heartsim.config.leads import ECGConfig, EPOutputs, Stimulus, resolve_timing  # noqa: F401
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,22 +122,53 @@ class MeshConfig(Section):
 
 
 class IonicConfig(Section):
-    """Ionic model at every node."""
+    """Ionic model at every node: parameters, variant per region, drug block, integrator.
+
+    A parameter's value in a region is the model default, then the region's variant (``variant``,
+    or ``regions`` by cell tag), then ``parameters``, then multiplied by ``scale``.
+    """
 
     model: Literal[tuple(MODELS)] = "aliev_panfilov"  # type: ignore[valid-type]
     """Name of the ionic model."""
     parameters: dict[str, float] = {}
     """Overrides of the model's parameters, by name, in the model's own units (see docs)."""
+    scale: dict[str, float] = {}
+    """Factors on conductances (drug block, e.g. ``{g_Kr: 0.5}``); names from the model's scalable list."""
+    variant: Optional[str] = None
+    """Cell type everywhere outside ``regions``: endo, epi or M (physiological models; default: the model's own, TT06 epi, ORd endo)."""
+    regions: dict[str, str] = {}
+    """Cell type per cell tag: tag name (or number) -> endo, epi or M; a node takes the last listed region it touches."""
+    method: Literal["rush_larsen", "generalised_rush_larsen", "forward_euler"] = "rush_larsen"
+    """ODE integrator: Rush-Larsen for gates and forward Euler for the rest, generalised Rush-Larsen (GRL1) for all, or forward Euler for all."""
+    substeps: int = Field(1, ge=1, le=1000)
+    """ODE sub-steps per reaction step (each advances the ionic model by step / substeps)."""
+    cpu_kernel: Literal["numpy", "native"] = "numpy"
+    """CPU code of physiological models: the generated NumPy code, or the same kernel source compiled with the host C compiler (faster; needs cc)."""
 
     @model_validator(mode="after")
     def _known(self) -> "IonicConfig":
-        known = MODELS[self.model].parameters
+        from heartsim.config.errors import suggest
+
+        model = MODELS[self.model]
+        known = model.parameters
         for name in self.parameters:
             if name not in known:
-                from heartsim.config.errors import suggest
-
                 raise ValueError(f"{SUBKEY}parameters.{name}: unknown parameter of {self.model}"
                                  f"{suggest(name, known)}")
+        scalable = getattr(model, "scalable", ())
+        for name, factor in self.scale.items():
+            if name not in scalable:
+                raise ValueError(f"{SUBKEY}scale.{name}: not a scalable conductance of {self.model}"
+                                 f"{suggest(name, scalable)}")
+            if not (factor >= 0 and math.isfinite(factor)):
+                raise ValueError(f"{SUBKEY}scale.{name}: factor must be a finite number >= 0")
+        variants = getattr(model, "variants", {})
+        chosen = ([("variant", self.variant)] if self.variant is not None else []) + \
+            [(f"regions.{tag}", v) for tag, v in self.regions.items()]
+        for key, variant in chosen:
+            if variant not in variants:
+                listed = ", ".join(variants) if variants else f"none: {self.model} has no cell-type variants"
+                raise ValueError(f"{SUBKEY}{key}: unknown variant {variant!r} (known: {listed})")
         return self
 
 
@@ -151,42 +183,6 @@ class Conductivity(Section):
     """Conductivity along the fiber (mS/mm)."""
     transverse: Quantity("mS/mm", gt=0) = 0.0176
     """Conductivity across the fiber (mS/mm)."""
-
-
-class Stimulus(Section):
-    """A volumetric stimulus current applied at the nodes of a region, once or as a train."""
-
-    name: Optional[str] = None
-    """Label used in logs."""
-    region: Region
-    """Where the current is applied."""
-    amplitude: Quantity("uA/mm^3", gt=0) = 50.0
-    """Volumetric current density (µA/mm³; Niederer 2011 uses 50 µA/mm³)."""
-    start: Quantity("ms", ge=0) = 0.0
-    """Onset of the first pulse (ms)."""
-    duration: Quantity("ms", gt=0) = 2.0
-    """Pulse width (ms)."""
-    period: Optional[Quantity("ms", gt=0)] = None
-    """Pacing period of a train (ms); none for a single pulse."""
-    count: int = Field(1, ge=1)
-    """Number of pulses of a train."""
-
-    @model_validator(mode="after")
-    def _train(self) -> "Stimulus":
-        if self.count > 1 and self.period is None:
-            raise ValueError("count > 1 needs a period")
-        if self.period is not None and self.period < self.duration:
-            raise ValueError("period must be at least the pulse duration")
-        return self
-
-    def active(self, t: float) -> bool:
-        """Whether a pulse is on at time t (ms): start + k*period <= t < ... + duration."""
-        if t < self.start:
-            return False
-        if self.period is None:
-            return t < self.start + self.duration
-        k = math.floor((t - self.start) / self.period)
-        return k < self.count and (t - self.start - k * self.period) < self.duration
 
 
 class EPNumerics(Section):
@@ -225,6 +221,19 @@ class EPConfig(Section):
     """Potential whose first upward crossing defines the activation time (mV)."""
     numerics: EPNumerics = EPNumerics()
     """Splitting, theta and mass lumping."""
+    outputs: EPOutputs = EPOutputs()
+    """Derived outputs: repolarisation and APD maps, pseudo-ECG."""
+
+    @model_validator(mode="after")
+    def _leads(self) -> "EPConfig":
+        names = [s.name for s in self.stimuli if s.name]
+        if len(set(names)) != len(names):
+            raise ValueError("stimuli: lead names must be unique")
+        try:
+            resolve_timing(self.stimuli)
+        except ValueError as exc:
+            raise ValueError(f"{SUBKEY}{exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _fiber(self) -> "EPConfig":
@@ -373,7 +382,15 @@ class Config(Section):
             return self
         tags = {t.name for t in self.mesh.cell_tags} | {t.id for t in self.mesh.cell_tags}
         for i, stim in enumerate(self.physics.ep.stimuli):
-            where = f"physics.ep.stimuli[{i}].region"
+            where = f"physics.ep.stimuli[{i}]"
+            if stim.point is not None and self.mesh.generate is not None:
+                lo, hi = self.mesh.box_bounds()
+                if any(p < m_lo - 1e-9 or p > m_hi + 1e-9 for p, m_lo, m_hi in zip(stim.point, lo, hi)):
+                    raise ValueError(f"{where}.point: lead {stim.label(i)!r} lies outside the tissue "
+                                     f"(mesh spans {lo} to {hi} mm)")
+            if stim.region is None:
+                continue
+            where += ".region"
             if stim.region.tag is not None and self.mesh.generate is not None:
                 if stim.region.tag not in tags:
                     have = ", ".join(t.name for t in self.mesh.cell_tags) or "none"

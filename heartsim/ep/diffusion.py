@@ -23,14 +23,19 @@ from heartsim import dolfinx_api as dx
 _prefixes = iter(range(1_000_000))
 
 
+def mass_and_stiffness(space, sigma: ufl.core.expr.Expr) -> tuple[PETSc.Mat, PETSc.Mat]:
+    """Assembled P1 mass matrix M_ij = (w_j, w_i) and stiffness K_ij = (sigma grad w_j, grad w_i)."""
+    u, w = ufl.TrialFunction(space), ufl.TestFunction(space)
+    return (dx.assemble_matrix(u * w * ufl.dx),
+            dx.assemble_matrix(ufl.inner(sigma * ufl.grad(u), ufl.grad(w)) * ufl.dx))
+
+
 class DiffusionStep:
     """Advance a P1 Function ``v`` by one theta-step of the diffusion equation, in place."""
 
     def __init__(self, space, sigma: ufl.core.expr.Expr, c: float, dt: float, theta: float,
                  lumped: bool, petsc_options: Mapping[str, object]):
-        u, w = ufl.TrialFunction(space), ufl.TestFunction(space)
-        mass = dx.assemble_matrix(u * w * ufl.dx)
-        stiffness = dx.assemble_matrix(ufl.inner(sigma * ufl.grad(u), ufl.grad(w)) * ufl.dx)
+        mass, stiffness = mass_and_stiffness(space, sigma)
         self.dt, self.theta = dt, theta
         self.A = self._combine(mass, stiffness, c, theta * dt, lumped)
         self.B = self._combine(mass, stiffness, c, -(1.0 - theta) * dt, lumped)

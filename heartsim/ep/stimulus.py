@@ -1,4 +1,10 @@
-"""Stimulus currents at the nodes of a region (box, sphere or cell tag)."""
+"""Pacing leads at the nodes of a region (box, sphere or cell tag) or around a point.
+
+A point lead drives the nodes within its radius of the point or, when that ball holds no node, the
+vertices of a cell holding the point; a point in no cell of the mesh is a ConfigError naming the lead. Each lead
+gets its pulse train (:class:`heartsim.kernels.pacing.PulseTrain`) with ``after``/``delay`` chains
+resolved.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +15,20 @@ from mpi4py import MPI
 
 from heartsim import dolfinx_api as dx
 from heartsim.config.errors import ConfigError
-from heartsim.config.model import Stimulus
+from heartsim.config.model import Stimulus, resolve_timing
+from heartsim.kernels.pacing import PulseTrain, train_onsets
 from heartsim.mesh import TaggedMesh
 from heartsim.mesh.regions import points_in_region
 
 
 @dataclass
 class NodalStimulus:
-    """A configured stimulus and the local node indices (owned and ghost) it acts on."""
+    """A configured lead, its pulse train and the local node indices (owned and ghost) it acts on."""
 
     config: Stimulus
     nodes: np.ndarray
     global_count: int
+    pulses: PulseTrain
 
 
 def region_nodes(space, tagged: TaggedMesh, stim: Stimulus, key: str) -> np.ndarray:
@@ -37,16 +45,42 @@ def region_nodes(space, tagged: TaggedMesh, stim: Stimulus, key: str) -> np.ndar
     return np.flatnonzero(points_in_region(coords, region)).astype(np.int32)
 
 
+def point_nodes(space, stim: Stimulus, key: str, label: str) -> np.ndarray:
+    """Local dofs within ``stim.radius`` of ``stim.point`` plus those of the cell holding it."""
+    comm = space.mesh.comm
+    point = np.asarray(stim.point, dtype=float)
+    cell = dx.points_in_mesh(space.mesh, point[None, :])[0]
+    if not comm.allreduce(bool(cell >= 0), op=MPI.LOR):
+        raise ConfigError([f"{key}.point: lead {label!r} at {tuple(stim.point)} mm lies outside the tissue"])
+    coords = space.tabulate_dof_coordinates()
+    near = np.flatnonzero(np.sum((coords - point) ** 2, axis=1) <= stim.radius ** 2 + 1e-12)
+    if comm.allreduce(int(near.size), op=MPI.SUM) == 0:
+        # the ball holds no node: take the vertices of one cell holding the point (the lowest-rank one)
+        owner = comm.allreduce(comm.rank if cell >= 0 else comm.size, op=MPI.MIN)
+        vertices = coords[dx.dofs_of_cells(space, np.array([cell]))] if comm.rank == owner else None
+        vertices = comm.bcast(vertices, root=owner)
+        near = np.flatnonzero(np.any(np.all(np.isclose(coords[:, None, :], vertices[None]), axis=2), axis=1))
+    return near.astype(np.int32)
+
+
 def build_stimuli(space, tagged: TaggedMesh, stimuli: tuple[Stimulus, ...], prefix: str) -> list[NodalStimulus]:
-    """Node sets of every stimulus; a region holding no node is a ConfigError naming it."""
+    """Node sets and pulse trains of every lead; a lead holding no node is a ConfigError naming it."""
     comm = space.mesh.comm
     owned = space.dofmap.index_map.size_local
+    timing = resolve_timing(stimuli)
     out = []
     for i, stim in enumerate(stimuli):
-        key = f"{prefix}[{i}].region"
-        nodes = region_nodes(space, tagged, stim, key)
+        if stim.point is not None:
+            nodes = point_nodes(space, stim, f"{prefix}[{i}]", stim.label(i))
+            key = f"{prefix}[{i}].point"
+        else:
+            key = f"{prefix}[{i}].region"
+            nodes = region_nodes(space, tagged, stim, key)
         count = comm.allreduce(int(np.count_nonzero(nodes < owned)), op=MPI.SUM)
         if count == 0:
-            raise ConfigError([f"{key}: contains no mesh node (region outside the mesh or smaller than its cells)"])
-        out.append(NodalStimulus(stim, nodes, count))
+            raise ConfigError([f"{key}: contains no mesh node (lead {stim.label(i)!r} lies outside the tissue "
+                               "or is smaller than its cells)"])
+        start, period, n, couplings = timing[i]
+        pulses = PulseTrain(train_onsets(start, period, n, couplings), stim.duration, stim.amplitude)
+        out.append(NodalStimulus(stim, nodes, count, pulses))
     return out

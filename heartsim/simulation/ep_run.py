@@ -12,6 +12,8 @@ import logging
 import time
 from pathlib import Path
 
+import numpy as np
+
 from mpi4py import MPI
 
 from heartsim import dolfinx_api as dx
@@ -102,7 +104,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         return write_checkpoint(out, comm, keys, problem.n_owned, problem.state(), meta, cfg.checkpoint.keep)
 
     stem = "v" if segment == 0 else f"v.restart{segment}"
-    writer = dx.FunctionSeriesWriter(comm, out, stem, [problem.v], cfg.output.formats)
+    writer = dx.FunctionSeriesWriter(comm, out, stem, [problem.sync()], cfg.output.formats)
     writer.write(problem.t)
     progress = Progress(steps - problem.step_count, steps * cfg.time.dt, log)
     first_step = problem.step_count
@@ -112,6 +114,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         while problem.step_count < steps:
             problem.advance()
             if problem.step_count % every == 0 or problem.step_count == steps:
+                problem.sync()
                 writer.write(problem.t)
             if ckpt_every and problem.step_count % ckpt_every == 0 and problem.step_count < steps:
                 checkpoint("interval")
@@ -142,12 +145,23 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         writer.close()
     loop_time = time.perf_counter() - loop_start
 
-    activation = problem.activation_function()
-    act_writer = dx.FunctionSeriesWriter(comm, out, "activation", [activation], cfg.output.formats)
+    maps = problem.map_functions()  # activation time, repolarisation time, APD_X
+    act_writer = dx.FunctionSeriesWriter(comm, out, "activation", maps, cfg.output.formats)
     act_writer.write(0.0)
     act_writer.close()
-    lo, hi, missing = problem.activation_range()
+    lo, hi, missing, latest_at = problem.activation_extent()
+    apd_lo, apd_hi = problem.apd_range()
     loop_steps = steps - first_step
+    extra_outputs: list[Path] = []
+    if problem.electrodes:
+        trace = problem.ecg_trace()
+        times = cfg.time.dt * np.arange(steps - trace.shape[0] + 1, steps + 1)
+        if comm.rank == 0:
+            from heartsim.io.ecg import write_ecg
+
+            extra_outputs = write_ecg(out, times, problem.electrodes, trace)
+        extra_outputs = comm.bcast(extra_outputs, root=0)
+    iterations, solves = problem.linear_iterations
 
     summary = {
         "status": "completed",
@@ -162,16 +176,20 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         "wall_time_s": round(previous_wall + time.perf_counter() - wall_start, 3),
         "setup_time_s": round(setup_time, 3),
         "steps_per_second": round(loop_steps / loop_time, 2) if loop_time > 0 and loop_steps else None,
-        "linear_iterations_per_solve": round(problem.diffusion.iterations / max(1, problem.diffusion.solves), 2),
+        "linear_iterations_per_solve": round(iterations / max(1, solves), 2),
+        "pde_solver": "cupy-pcg" if problem.on_device else "petsc",
         "activation_time_ms": {
             "min": lo if missing < problem.n_global else None,
             "max": hi if missing < problem.n_global else None,
             "not_activated_nodes": missing,
+            "total": hi - lo if missing < problem.n_global else None,
+            "latest_at_mm": latest_at,
         },
+        f"apd{round(ep.outputs.apd_percent)}_ms": {"min": apd_lo, "max": apd_hi},
         "backend": {"name": backend.name, "reason": backend.reason},
         "config_hash": config_hash(resolved),
         "versions": stack_versions(),
-        "outputs": sorted(p.name for p in writer.paths + act_writer.paths),
+        "outputs": sorted(p.name for p in writer.paths + act_writer.paths + extra_outputs),
     }
     fmt = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
     act = summary["activation_time_ms"]
