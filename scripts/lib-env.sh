@@ -128,6 +128,9 @@ hs_export_runtime_vars() {
     # shared memory only on one node; on several (Slurm), let Open MPI choose its network transport
     [ "${SLURM_NNODES:-1}" -le 1 ] && export OMPI_MCA_btl=${OMPI_MCA_btl:-self,sm}
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    # shared-memory segments under /tmp (private to each run in the rootfs), not the host's /dev/shm,
+    # where concurrent runs from several rootfs instances were seen to collide and crash at start-up
+    export OMPI_MCA_btl_sm_backing_directory=${OMPI_MCA_btl_sm_backing_directory:-/tmp}
     export SCOTCH_PTHREAD_NUMBER=${SCOTCH_PTHREAD_NUMBER:-1}
     export ADIOS2_ALWAYS_USE_MPI=1
     export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
