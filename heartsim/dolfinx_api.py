@@ -261,13 +261,13 @@ def dirichlet(space, facets: np.ndarray, value=None, component: int | None = Non
     target = space.sub(sub) if sub is not None else space
     if component is not None:
         target = target.sub(component)
-    collapsed, _ = target.collapse()
+    whole = sub is None and component is None
+    collapsed = space if whole else target.collapse()[0]
     g = dolfinx.fem.Function(collapsed)
     if value is not None:
         g.interpolate(value)
-    if sub is None and component is None:
-        dofs = dolfinx.fem.locate_dofs_topological(space, fdim, facets)
-        return dolfinx.fem.dirichletbc(g, dofs), g
+    if whole:
+        return dolfinx.fem.dirichletbc(g, dolfinx.fem.locate_dofs_topological(space, fdim, facets)), g
     dofs = dolfinx.fem.locate_dofs_topological((target, collapsed), fdim, facets)
     return dolfinx.fem.dirichletbc(g, dofs, target), g
 

@@ -40,11 +40,11 @@ def material_fibers(cfg: Config, tagged):
     mech = cfg.physics.mechanics
     if cfg.fibers is not None:
         try:
-            from heartsim.fibers import fibers_for  # provided by the fibers module (issue 5, section 1)
+            from heartsim.fibers import compute_fibers  # the fibers module (issue 5, section 1)
         except ImportError as exc:
             raise ConfigError([f"fibers: the fiber module is not available in this build ({exc})"]) from None
-        f, s = fibers_for(cfg.fibers, tagged)[:2]
-        return basis(f, s)
+        field = compute_fibers(tagged, cfg.fibers, tagged.mesh.comm)
+        return basis(field.fiber, field.sheet)
     if mech.fiber_fields is not None:
         found = []
         for name in mech.fiber_fields:
@@ -212,7 +212,8 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
     except LoadStepFailure as exc:
         failure = exc
         problem.restore()
-        record(last[0])
+        if last[0] != rows[-1]["t_ms"]:  # the last converged state, unless already written
+            record(last[0])
         counts = None
     finally:
         outputs.close()
