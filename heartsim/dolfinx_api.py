@@ -382,3 +382,88 @@ def evaluate_at_points(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarr
     comm.Allreduce(found, best, op=MPI.MAX)
     best[np.isinf(best)] = np.nan
     return best
+
+
+# --------------------------------------------------------------------------------------------
+# fibers (issue 5): Laplace solves with Dirichlet data on facets, L2 projection, dof coordinates, XDMF
+
+
+def cellwise_space(mesh, shape: tuple[int, ...] | None = None):
+    """Cell-wise constant (DG0) space, scalar or of ``shape``."""
+    return dolfinx.fem.functionspace(mesh, ("DG", 0) if shape is None else ("DG", 0, shape))
+
+
+def is_cellwise(space) -> bool:
+    """Whether a space is discontinuous of degree 0 (one value per cell)."""
+    element = space.ufl_element()
+    return element.embedded_superdegree == 0
+
+
+def dof_coordinates(space) -> np.ndarray:
+    """Coordinates (n, 3) of the local (owned and ghost) dofs (nodes) of a Lagrange or DG space."""
+    return space.tabulate_dof_coordinates()
+
+
+def facet_dofs(space, facets: np.ndarray) -> np.ndarray:
+    """Local dofs of a scalar space on the given local facets."""
+    mesh = space.mesh
+    mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
+    return dolfinx.fem.locate_dofs_topological(space, mesh.topology.dim - 1, np.asarray(facets, np.int32))
+
+
+def dofs_near(space, point: Sequence[float], tol: float) -> np.ndarray:
+    """Local dofs of a scalar Lagrange space within ``tol`` of ``point``."""
+    p = np.asarray(point, float).reshape(3, 1)
+    return dolfinx.fem.locate_dofs_geometrical(space, lambda x: np.linalg.norm(x - p, axis=0) <= tol)
+
+
+def solve_laplace(space, dirichlet: Sequence[tuple[np.ndarray, float]], options: dict):
+    """phi in ``space`` with -div grad phi = 0, phi = value on each (dofs, value), zero flux elsewhere.
+
+    ``options``: PETSc KSP/PC options of the linear solve.
+    """
+    import ufl
+    from dolfinx.fem.petsc import LinearProblem
+
+    u, v = ufl.TrialFunction(space), ufl.TestFunction(space)
+    zero = dolfinx.fem.Constant(space.mesh, 0.0)
+    bcs = [dolfinx.fem.dirichletbc(dolfinx.fem.Constant(space.mesh, float(value)), np.asarray(dofs, np.int32), space)
+           for dofs, value in dirichlet]
+    problem = LinearProblem(ufl.inner(ufl.grad(u), ufl.grad(v)) * ufl.dx, zero * v * ufl.dx, bcs=bcs,
+                            petsc_options=options)
+    phi = problem.solve()
+    phi.x.scatter_forward()
+    return phi
+
+
+def l2_project(expr, space, options: dict):
+    """The L2 projection of a UFL expression onto ``space`` (mass-matrix solve with PETSc ``options``)."""
+    import ufl
+    from dolfinx.fem.petsc import LinearProblem
+
+    u, v = ufl.TrialFunction(space), ufl.TestFunction(space)
+    problem = LinearProblem(ufl.inner(u, v) * ufl.dx, ufl.inner(expr, v) * ufl.dx, bcs=[], petsc_options=options)
+    result = problem.solve()
+    result.x.scatter_forward()
+    return result
+
+
+def write_functions_xdmf(comm: MPI.Comm, path: Path, functions: Sequence) -> None:
+    """Write Functions of one mesh to XDMF (+ .h5) at t = 0: cell-wise ones as cell data, the others
+    as point data (a Lagrange field of another degree than the mesh geometry is interpolated to it)."""
+    import basix.ufl
+
+    mesh = functions[0].function_space.mesh
+    degree = mesh.geometry.cmap.degree
+    with dolfinx.io.XDMFFile(comm, str(path), "w") as xdmf:
+        xdmf.write_mesh(mesh)
+        for f in functions:
+            element = f.function_space.ufl_element()
+            if not is_cellwise(f.function_space) and element.embedded_superdegree != degree:
+                shape = f.ufl_shape or None
+                target = dolfinx.fem.functionspace(mesh, basix.ufl.element(
+                    "Lagrange", mesh.basix_cell(), degree, shape=shape))
+                g = dolfinx.fem.Function(target, name=f.name)
+                g.interpolate(f)
+                f = g
+            xdmf.write_function(f, 0.0)
