@@ -277,7 +277,7 @@ class MechanicsConfig(Section):
 #: PETSc options of the mechanics Newton solve; ``solver.mechanics`` is merged over them
 DEFAULT_MECHANICS_PETSC = {
     "snes_type": "newtonls",
-    "snes_linesearch_type": "basic",
+    "snes_linesearch_type": "cp",
     "snes_rtol": 1e-9,
     "snes_atol": 1e-10,
     "snes_stol": 0.0,

@@ -33,14 +33,14 @@ def tag_values(tagged, refs, key: str) -> list[int]:
 
 def follower_pressure(p, F, v, ds):
     """Virtual work of a follower pressure p (kPa) on the reference measure ``ds``."""
-    N = ufl.FacetNormal(F.ufl_domain())
+    N = ufl.FacetNormal(ufl.domain.extract_unique_domain(F))
     return p * ufl.inner(ufl.det(F) * ufl.inv(F).T * N, v) * ds
 
 
 def robin(k, u, v, ds, direction: str = "all"):
     """Virtual work of a linear spring of stiffness k (kPa/mm)."""
     if direction == "normal":
-        N = ufl.FacetNormal(u.ufl_domain())
+        N = ufl.FacetNormal(ufl.domain.extract_unique_domain(u))
         return k * ufl.inner(u, N) * ufl.inner(v, N) * ds
     return k * ufl.inner(u, v) * ds
 

@@ -14,7 +14,7 @@ import ufl
 
 def cavity_volume_form(u, x0, ds_endo):
     """UFL functional of the cavity volume (mm³); ``x0``: a point on the base plane (3 floats or a Constant)."""
-    mesh = u.ufl_domain()
+    mesh = ufl.domain.extract_unique_domain(u)
     X = ufl.SpatialCoordinate(mesh)
     F = ufl.Identity(3) + ufl.grad(u)
     N = ufl.FacetNormal(mesh)

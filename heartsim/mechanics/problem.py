@@ -175,7 +175,8 @@ class MechanicsProblem:
         ok, its, res, reason = self.solver.solve()
         self.solve_time += time.perf_counter() - start
         self.newton_iterations += its
-        if not np.isfinite(res) or not np.all(np.isfinite(self.w.x.array)):
+        finite = bool(np.isfinite(res)) and bool(np.all(np.isfinite(self.w.x.array)))
+        if not self.comm.allreduce(finite, op=MPI.LAND):  # collective: every rank takes the same branch
             ok = False
         return StepResult(ok, its, res, f"Newton: {reason}, |R| = {res:.3g} after {its} iterations")
 
