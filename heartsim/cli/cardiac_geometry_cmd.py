@@ -41,7 +41,7 @@ def cmd_geometry(args, log: logging.Logger) -> int:
         options["cell"] = args.cell
     comm = MPI.COMM_WORLD
     start = time.perf_counter()
-    data = on_root(comm, lambda: cardiac.GENERATORS[args.kind](**options))
+    data = on_root(comm, lambda: cardiac.generate(args.kind, **options))
     seconds = time.perf_counter() - start
     if comm.rank == 0:
         args.output.parent.mkdir(parents=True, exist_ok=True)

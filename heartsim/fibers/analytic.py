@@ -14,7 +14,7 @@ circumferential, dx/du points from apex to base, and e_t = (dx/dv x dx/du) norma
 normal of the surface t = const, so the frame (dx/dv, dx/du, e_t) is the LDRB frame of
 :mod:`heartsim.fibers.rotation` and the sheet angle beta(t), linear likewise, rotates (s, n) about f.
 At a point, t solves (x^2 + y^2) / r_s(t)^2 + z^2 / r_l(t)^2 = 1 (bisection; the left side decreases
-with t), then cos u = z / r_l(t) with u <= 0 and v = atan2(-y, -x). Points just outside [0, 1]
+with t), then cos u = z / r_l(t) with u <= 0 and v = atan2(-y, -x) (0 on the axis). Points just outside [0, 1]
 (curved facets) use the t found, with alpha evaluated at t clipped to [0, 1].
 """
 
@@ -48,7 +48,9 @@ def wall_coordinates(points: np.ndarray, short_radii, long_radii) -> tuple[np.nd
         hi = np.where(outside, hi, mid)
     t = 0.5 * (lo + hi)
     u = -np.arccos(np.clip(p[:, 2] / (l0 + t * (l1 - l0)), -1.0, 1.0))
-    v = np.arctan2(-p[:, 1], -p[:, 0])
+    # on the axis (the apex) v is arbitrary: take 0 there, whatever the signs of zero coordinates
+    on_axis = np.sqrt(rho2) <= 1e-9 * (l0 + t * (l1 - l0))
+    v = np.where(on_axis, 0.0, np.arctan2(-p[:, 1], -p[:, 0]))
     return t, u, v
 
 

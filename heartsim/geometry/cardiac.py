@@ -284,15 +284,65 @@ def biv_ellipsoid(size: float = 2.0, order: int = 1, z_base: float = LAND_BASE_Z
 GENERATORS = {"land-beam": land_beam, "land-ellipsoid": land_ellipsoid, "biv-ellipsoid": biv_ellipsoid}
 
 
-def tagged_mesh(kind: str, comm, **options):
-    """Generate ``kind`` on rank 0 and distribute it over ``comm``: a TaggedMesh with named facet tags.
+def generate(kind: str, **options) -> MeshData:
+    """Run generator ``kind`` in a separate Python process and return its MeshData (call on one rank).
 
-    ``options`` go to the generator (``size``, ``order``, and ``cell`` for the beam).
+    The Gmsh wheel carries its own MPI and PETSc libraries (MPICH-based); loaded into a process that
+    already uses DOLFINx's PETSc under Open MPI they can crash it (seen as segmentation faults and
+    hangs in later collective calls under ``mpirun``). A child process keeps them apart.
+    ``options``: ``size``, ``order`` (and ``cell`` for the beam). ConfigError on bad options.
+    """
+    import json
+    import pickle
+    import subprocess
+    import sys
+
+    if kind not in GENERATORS:
+        raise ConfigError([f"geometry: unknown kind {kind!r} (kinds: {', '.join(GENERATORS)})"])
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "mesh.pickle"
+        env = {k: v for k, v in __import__("os").environ.items()
+               if not k.startswith(("OMPI_", "PMIX_", "PMI_", "PRTE_"))}  # not an MPI rank of the parent's job
+        result = subprocess.run([sys.executable, "-m", "heartsim.geometry.cardiac", kind, json.dumps(options), str(out)],
+                                capture_output=True, text=True, env=env)
+        if result.returncode == 2:
+            raise ConfigError([line for line in result.stderr.splitlines() if line.strip()][-1:])
+        if result.returncode != 0 or not out.is_file():
+            tail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"{kind}: the Gmsh process failed (status {result.returncode}): {tail}")
+        with open(out, "rb") as fh:
+            return pickle.load(fh)
+
+
+def tagged_mesh(kind: str, comm, **options):
+    """Generate ``kind`` (rank 0, in a child process) and distribute it over ``comm``: a TaggedMesh
+    with named facet tags. ``options`` go to the generator (``size``, ``order``, ``cell`` for the beam).
     """
     from heartsim.mesh.build import distribute
     from heartsim.runtime.collective import on_root
 
-    if kind not in GENERATORS:
-        raise ConfigError([f"geometry: unknown kind {kind!r} (kinds: {', '.join(GENERATORS)})"])
-    data = on_root(comm, lambda: GENERATORS[kind](**options))
+    data = on_root(comm, lambda: generate(kind, **options))
     return distribute(data if comm.rank == 0 else None, comm)
+
+
+def _child(argv: list[str]) -> int:
+    """Entry of the generator process: KIND OPTIONS_JSON OUT.pickle."""
+    import json
+    import pickle
+    import sys
+
+    kind, options, out = argv
+    try:
+        data = GENERATORS[kind](**json.loads(options))
+    except ConfigError as exc:
+        print(exc.lines[0], file=sys.stderr)
+        return 2
+    with open(out, "wb") as fh:
+        pickle.dump(data, fh)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_child(sys.argv[1:]))
