@@ -96,3 +96,16 @@ def test_geometry_cli_bad_input(tmp_path, capsys, monkeypatch, argv, message):
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert not any(tmp_path.iterdir())
+
+
+def test_deformed_cavity_volume_of_a_dilation():
+    """u = (lam - 1)(x - x0) about a point of the base plane scales the cavity by lam^3."""
+    import ufl
+
+    tagged = cardiac.tagged_mesh("land-ellipsoid", COMM, size=2.5, order=2)
+    x0 = (0.0, 0.0, 5.0)
+    reference = cavity_volume(tagged, "endo", x0, COMM)
+    lam = 1.1
+    u = (lam - 1) * (ufl.SpatialCoordinate(tagged.mesh) - ufl.as_vector(x0))
+    deformed = cavity_volume(tagged, "endo", x0, COMM, u=u)
+    assert abs(deformed / (lam ** 3 * reference) - 1) < 1e-10
