@@ -6,7 +6,8 @@ side by side on the same mesh, elements (P2-P1), material, quadrature degree and
     scripts/in-env python3 scripts/bench_mechanics.py --sizes 5 3.5 2.5 --pulse
     scripts/in-env mpirun -n 2 python3 scripts/bench_mechanics.py --sizes 5 3.5 2.5 --pulse
 
-Both solvers take the same fixed load steps (``--steps`` equal pressure increments to 10 kPa).
+Both start from the same load step (``--steps`` equal pressure increments to 10 kPa); heartsim's adaptive
+stepping may then take larger steps, fenicsx-pulse takes them all.
 Prints a Markdown table (one row per size and solver) and writes a CSV.
 """
 
@@ -24,11 +25,11 @@ from mpi4py import MPI
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heartsim import dolfinx_api as dx  # noqa: E402
-from heartsim.verification.land2015 import APEX, GUCCIONE_2, ellipsoid_mesh, run_problem  # noqa: E402
+from heartsim.verification.land2015 import APEX, GUCCIONE_1_3, GUCCIONE_2, ellipsoid_mesh, run_problem  # noqa: E402
 
 
-def run_pulse(tagged, steps: int) -> dict:
-    """Land problem 2 with fenicsx-pulse 0.12.0 (mesh in mm, pressure in kPa, base fixed)."""
+def run_pulse(tagged, steps: int, problem: int = 2) -> dict:
+    """Land problem 2 (or 3) with fenicsx-pulse 0.12.0 (mesh in mm, kPa, base fixed, P2-P1, quadrature 4)."""
     import dolfinx.fem
     import pulse
 
@@ -38,31 +39,53 @@ def run_pulse(tagged, steps: int) -> dict:
     geo = pulse.Geometry(mesh=mesh, facet_tags=tagged.facet_tags, markers=markers,
                          metadata={"quadrature_degree": 4})
     const = lambda v: dolfinx.fem.Constant(mesh, v)  # noqa: E731
-    e = [dolfinx.fem.Constant(mesh, np.array(v, dtype=float)) for v in np.eye(3)]
-    material = pulse.Guccione(f0=e[0], s0=e[1], n0=e[2], C=pulse.Variable(const(GUCCIONE_2["C"]), "kPa"),
-                              bf=const(1.0), bt=const(1.0), bfs=const(1.0))
-    model = pulse.CardiacModel(material=material, active=pulse.active_model.Passive(),
-                               compressibility=pulse.Incompressible())
+    if problem == 3:
+        fibers = land_fiber_functions(tagged)
+        law, pressure, tension = GUCCIONE_1_3, 15.0, 60.0
+    else:
+        fibers = [dolfinx.fem.Constant(mesh, np.array(v, dtype=float)) for v in np.eye(3)]
+        law, pressure, tension = GUCCIONE_2, 10.0, 0.0
+    material = pulse.Guccione(f0=fibers[0], s0=fibers[1], n0=fibers[2], C=pulse.Variable(const(law["C"]), "kPa"),
+                              bf=const(law["b_f"]), bt=const(law["b_t"]), bfs=const(law["b_fs"]))
+    Ta = pulse.Variable(const(0.0), "kPa")
+    active = pulse.ActiveStress(fibers[0], activation=Ta) if problem == 3 else pulse.active_model.Passive()
+    model = pulse.CardiacModel(material=material, active=active, compressibility=pulse.Incompressible())
     traction = pulse.Variable(const(0.0), "kPa")
     bcs = pulse.BoundaryConditions(neumann=(pulse.NeumannBC(traction=traction, marker=markers["ENDO"][0]),))
-    problem = pulse.StaticProblem(model=model, geometry=geo, bcs=bcs,
-                                  parameters={"base_bc": pulse.BaseBC.fixed, "mesh_unit": "mm"})
+    solver = pulse.StaticProblem(model=model, geometry=geo, bcs=bcs,
+                                 parameters={"base_bc": pulse.BaseBC.fixed, "mesh_unit": "mm"})
     setup = time.perf_counter() - start
     solve_start = time.perf_counter()
     for k in range(1, steps + 1):
-        traction.assign(10.0 * k / steps)
-        if not problem.solve():
+        traction.assign(pressure * k / steps)
+        Ta.assign(tension * k / steps)
+        if not solver.solve():
             raise RuntimeError(f"fenicsx-pulse did not converge at step {k}")
     solve = time.perf_counter() - solve_start
-    u = problem.u if hasattr(problem, "u") else problem.state.sub(0).collapse()
-    apex = APEX + dx.evaluate_at_points(u, APEX, mesh.comm)
+    apex = APEX + dx.evaluate_at_points(solver.u, APEX, mesh.comm)
     return {"apex": apex[:, 2], "setup_s": setup, "solve_s": solve, "wall_s": time.perf_counter() - start}
+
+
+def land_fiber_functions(tagged):
+    """The Land problem-3 fibers (f, s, n) as P1 Functions (the fibers module's analytic rule)."""
+    import dolfinx.fem
+
+    from heartsim.fibers.analytic import land_frames
+
+    space = dx.lagrange_space(tagged.mesh, 1, (3,))
+    frames, _ = land_frames(space.tabulate_dof_coordinates(), (7.0, 10.0), (17.0, 20.0), (90.0, -90.0), (0.0, 0.0))
+    out = []
+    for column in range(3):
+        g = dolfinx.fem.Function(space)
+        g.x.array[:] = frames[:, :, column].ravel()
+        out.append(g)
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[5.0, 3.5, 2.5], help="ellipsoid edge sizes (mm)")
-    parser.add_argument("--steps", type=int, default=4, help="equal load steps to 10 kPa")
+    parser.add_argument("--steps", type=int, default=20, help="equal load steps to 10 kPa (fenicsx-pulse's undamped Newton needs about 20)")
     parser.add_argument("--pulse", action="store_true", help="also run fenicsx-pulse 0.12.0 on the same meshes")
     parser.add_argument("--csv", type=Path, default=None)
     args = parser.parse_args()

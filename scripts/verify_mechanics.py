@@ -24,16 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heartsim.verification.land2015 import beam_mesh, ellipsoid_mesh, run_problem  # noqa: E402
 
-#: published values (Land et al. 2015, figs. 4, 6 and 8: the range of the 11 groups' finest solutions,
-#: read off the figures; see docs/mechanics.md for how they were obtained)
+#: published values: problem 1, the deformed z of (10, 0.5, 1), about 4.17 mm (Land et al. 2015, fig. 4).
+#: The apex positions of problems 2 and 3 are compared in docs/mechanics.md; their exact published
+#: numbers were not available where this script was written (add them here as (problem, quantity): value).
 REFERENCE = {
     (1, "z_end"): 4.17,
-    (2, "z_apex_endo"): -28.0,
-    (2, "z_apex_epi"): -28.4,
-    (3, "z_apex_endo"): -14.9,
-    (3, "z_apex_epi"): -16.8,
 }
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

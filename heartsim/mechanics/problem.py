@@ -212,9 +212,15 @@ class MechanicsProblem:
             if not slope or not np.isfinite(slope):
                 break
             p1 = p0 - r0 / slope
-            self.cavity_pressure.value = p1
-            result = self._newton()
-            total += result.iterations
+            state = self.w.x.array.copy()
+            for _halving in range(8):  # a pressure update whose Newton solve fails is halved
+                self.cavity_pressure.value = p1
+                result = self._newton()
+                total += result.iterations
+                if result.converged:
+                    break
+                self.w.x.array[:] = state
+                p1 = p0 + 0.5 * (p1 - p0)
             if not result.converged:
                 return StepResult(False, total, result.residual, result.detail)
             r1 = self.volume() - target
