@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 _EPS = 1e-12
+#: |quaternion dot| differences below this count as ties in bislerp
+TIE = 1e-9
 
 
 def normalize(v: np.ndarray) -> np.ndarray:
@@ -128,12 +130,15 @@ def bislerp(qa_frames: np.ndarray, qb_frames: np.ndarray, t) -> np.ndarray:
     """Bayer's bidirectional slerp of frames (N, 3, 3) from Qa (t = 0) to Qb (t = 1).
 
     Of the frames equivalent to Qa under sign flips of two axes, the one nearest Qb (largest
-    |quaternion dot product|) is interpolated towards Qb.
+    |quaternion dot product|; the first of Qa, Qa i, Qa j, Qa k within ``TIE`` of the largest) is
+    interpolated towards Qb.
     """
     qa = to_quaternion(qa_frames)
     qb = to_quaternion(qb_frames)
     candidates = _times_unit(qa)
     dots = np.stack([np.abs(np.sum(c * qb, axis=1)) for c in candidates], axis=1)
-    best = np.argmax(dots, axis=1)
+    # exact ties (e.g. Qa and Qb 90 degrees apart about their transmural axis) are broken towards
+    # the first candidate, not by round-off, so that the answer does not depend on the partition
+    best = np.argmax(dots >= dots.max(axis=1, keepdims=True) - TIE, axis=1)
     start = np.choose(best[:, None], candidates)
     return from_quaternion(slerp(start, qb, t))
