@@ -48,7 +48,7 @@ def fe_inner_radius(size):
 def test_thick_sphere_inflation_converges_to_exact_radius():
     a = exact_inner_radius()
     assert 5.5 < a < 8  # a large deformation
-    coarse, fine = fe_inner_radius(2.5), fe_inner_radius(1.25)
+    coarse, fine = fe_inner_radius(3.0), fe_inner_radius(1.5)
     err_coarse, err_fine = np.max(np.abs(coarse - a)), np.max(np.abs(fine - a))
-    assert err_fine < 0.04 * (a - A), (a, coarse, fine)  # 2.3 % at h = 1.25 mm (flat facets)
+    assert err_fine < 0.04 * (a - A), (a, coarse, fine)  # 2.9 % at h = 1.5 mm (flat facets)
     assert err_fine < err_coarse
