@@ -106,6 +106,9 @@ class FormulationConfig(Section):
     """Displacement degree k (incompressible needs k >= 2; the pressure has degree k - 1)."""
     kappa: Quantity("kPa", gt=0) = 1000.0
     """Bulk modulus of the volumetric penalty (kPa; nearly_incompressible only)."""
+    isochoric: bool = False
+    """incompressible only: use the isochoric energy W(J^(-1/3) F) instead of W(F) (equal in the continuum,
+    where J = 1; different discrete solutions. fenicsx-pulse 0.12 uses the isochoric form)."""
     quadrature_degree: int = Field(4, ge=1, le=8)
     """Quadrature degree of the volume and surface integrals (the energies are not polynomial)."""
 

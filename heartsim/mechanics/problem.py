@@ -2,7 +2,8 @@
 
 Find u (and p, incompressible) with, for all v (and q),
   ∫ P(F) : Grad v dX + Σ ∫ p_endo J F^(-T) N · v dA + Σ ∫ k u · v dA = 0,   ∫ (J - 1) q dX = 0,
-where P = dW/dF - p J F^(-T) + F S_a (incompressible, Taylor-Hood P(k)-P(k-1)) or
+where P = dW/dF - p J F^(-T) + F S_a (incompressible, Taylor-Hood P(k)-P(k-1); W(F), or W(J^(-1/3) F)
+with ``formulation.isochoric``) or
 P = d/dF [W(J^(-1/3) F) + kappa/4 (J² - 1 - 2 ln J)] + F S_a (nearly incompressible).
 A cavity-volume constraint V(u) = V_target is met by a secant iteration on the cavity pressure
 (the Lagrange multiplier of the constraint), each iterate a converged Newton solve.
@@ -80,7 +81,7 @@ class MechanicsProblem:
         J = ufl.det(F)
         law = material_from_config(cfg.material)
         if self.mixed:
-            W = law.energy(F, fibers)
+            W = law.energy(kin.isochoric(F) if form.isochoric else F, fibers)
             P = ufl.diff(W, F) - p * J * ufl.inv(F).T
         else:
             kappa = form.kappa

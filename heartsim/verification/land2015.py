@@ -84,11 +84,13 @@ def land_fibers(tagged, helix=(90.0, -90.0)):
 
 
 def run_problem(problem: int, tagged, degree: int = 2, petsc: dict | None = None, fibers=None,
-                initial_step: float = 0.25, log=None) -> Result:
+                initial_step: float = 0.25, log=None, isochoric: bool = False) -> Result:
     """Solve Land problem 1, 2 or 3 on ``tagged``; returns the reported quantities."""
     start = time.perf_counter()
     comm = tagged.mesh.comm
-    cfg = MechanicsConfig.model_validate(_mech(problem, degree))
+    data = _mech(problem, degree)
+    data["formulation"]["isochoric"] = isochoric
+    cfg = MechanicsConfig.model_validate(data)
     if fibers is None:
         fibers = land_fibers(tagged) if problem == 3 else constant_basis((1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
     mech = MechanicsProblem(tagged, cfg, fibers, {**DEFAULT_MECHANICS_PETSC, **(petsc or {})})

@@ -80,3 +80,12 @@ def test_nearly_incompressible_neo_hookean_matches_closed_form():
     assert np.max(np.abs(sigma[:, 1, 1])) < 1e-6 * abs(expected)
     assert np.allclose(cell_values(problem, problem.J), J_expected, rtol=1e-10)
     problem.destroy()
+
+
+def test_isochoric_incompressible_form_gives_the_same_homogeneous_stress():
+    mech = {"material": {"model": "guccione"}, "formulation": {"kind": "incompressible", "isochoric": True}}
+    problem = solve(unit_cube(MPI.COMM_SELF), mech, uniaxial(STRETCH))
+    sigma = cell_values(problem, problem.cauchy(), (3, 3))
+    assert np.allclose(sigma[:, 0, 0], guccione_sigma_xx(STRETCH), rtol=1e-8)
+    assert np.max(np.abs(sigma[:, 1, 1])) < 1e-8
+    problem.destroy()
