@@ -11,6 +11,7 @@ from typing import Sequence
 
 import dolfinx
 import dolfinx.fem.petsc
+import dolfinx.geometry
 import dolfinx.io
 import numpy as np
 from mpi4py import MPI
@@ -442,3 +443,258 @@ def dofs_touching_tag(space, cell_tags, value: int) -> np.ndarray:
     f.x.scatter_reverse(dolfinx.la.InsertMode.add)
     f.x.scatter_forward()
     return f.x.array > 0.5
+
+
+# --------------------------------------------------------------------------------------------
+# mechanics (issue 5): mixed spaces, Dirichlet conditions on sub-spaces, SNES, point evaluation
+
+
+def mechanics_space(mesh, degree: int, mixed: bool):
+    """Vector Lagrange space of ``degree``, or the Taylor-Hood space P(degree)^3 x P(degree - 1)."""
+    import basix.ufl
+
+    cell = mesh.basix_cell()
+    vec = basix.ufl.element("Lagrange", cell, degree, shape=(mesh.geometry.dim,))
+    if not mixed:
+        return dolfinx.fem.functionspace(mesh, vec)
+    return dolfinx.fem.functionspace(mesh, basix.ufl.mixed_element([vec, basix.ufl.element("Lagrange", cell, degree - 1)]))
+
+
+def facets_with_tags(mesh, facet_tags, values) -> np.ndarray:
+    """Local facets carrying any of ``values``."""
+    if facet_tags is None:
+        return np.zeros(0, dtype=np.int32)
+    return np.sort(facet_tags.find(values[0]) if len(values) == 1 else
+                   np.unique(np.concatenate([facet_tags.find(v) for v in values]))).astype(np.int32)
+
+
+def boundary_facet_tags(mesh, markers: list[tuple[int, object]]):
+    """MeshTags of exterior facets: value v where ``marker(x)`` is true at all facet vertices."""
+    fdim = mesh.topology.dim - 1
+    mesh.topology.create_connectivity(fdim, mesh.topology.dim)
+    facets, values = [], []
+    for value, marker in markers:
+        found = dolfinx.mesh.locate_entities_boundary(mesh, fdim, marker)
+        facets.append(found)
+        values.append(np.full(found.size, value, dtype=np.int32))
+    facets, values = np.concatenate(facets), np.concatenate(values)
+    facets, first = np.unique(facets, return_index=True)
+    return dolfinx.mesh.meshtags(mesh, fdim, facets.astype(np.int32), values[first])
+
+
+def dirichlet(space, facets: np.ndarray, value=None, component: int | None = None, sub: int | None = None):
+    """Dirichlet condition on ``facets`` for the displacement (sub-space ``sub`` of a mixed space, or
+    the whole space), optionally one ``component``; ``value``: a callable x -> (3, n) array (or None: zero).
+
+    Returns (bc, function holding the values) so that the values can be rescaled during load stepping.
+    """
+    fdim = space.mesh.topology.dim - 1
+    target = space.sub(sub) if sub is not None else space
+    if component is not None:
+        target = target.sub(component)
+    whole = sub is None and component is None
+    collapsed = space if whole else target.collapse()[0]
+    g = dolfinx.fem.Function(collapsed)
+    if value is not None:
+        g.interpolate(value)
+    if whole:
+        return dolfinx.fem.dirichletbc(g, dolfinx.fem.locate_dofs_topological(space, fdim, facets)), g
+    dofs = dolfinx.fem.locate_dofs_topological((target, collapsed), fdim, facets)
+    return dolfinx.fem.dirichletbc(g, dofs, target), g
+
+
+def sub_function(function, i: int):
+    """Collapsed copy of sub-function ``i`` of a mixed Function."""
+    return function.sub(i).collapse()
+
+
+class SNESSolver:
+    """Newton for F(w) = 0 with PETSc SNES; ``options`` (without prefix) go to SNES, KSP and PC."""
+
+    def __init__(self, residual, jacobian, w, bcs, options: dict, prefix: str = "heartsim_mech_"):
+        import dolfinx.fem.petsc as fp
+
+        self.L = dolfinx.fem.form(residual)
+        self.a = dolfinx.fem.form(jacobian)
+        self.w, self.bcs = w, bcs
+        self.b = fp.create_vector(self.L)
+        self.A = fp.create_matrix(self.a)
+        self.x = w.x.petsc_vec.copy()
+        self.assemble_time = 0.0
+        comm = w.function_space.mesh.comm
+        self.snes = PETSc.SNES().create(comm)
+        self.snes.setFunction(self._F, self.b)
+        self.snes.setJacobian(self._J, self.A)
+        self.snes.setOptionsPrefix(prefix)
+        opts = PETSc.Options()
+        for key, value in options.items():
+            if value is None:
+                opts[prefix + key] = None
+            elif isinstance(value, bool):
+                opts[prefix + key] = "true" if value else "false"
+            else:
+                opts[prefix + key] = value
+        self.snes.setFromOptions()
+        for key in options:
+            del opts[prefix + key]
+
+    def _F(self, snes, x, b):
+        import time
+
+        import dolfinx.fem.petsc as fp
+
+        start = time.perf_counter()
+        x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+        x.copy(self.w.x.petsc_vec)
+        self.w.x.scatter_forward()
+        with b.localForm() as local:
+            local.set(0.0)
+        fp.assemble_vector(b, self.L)
+        fp.apply_lifting(b, [self.a], bcs=[self.bcs], x0=[x], alpha=-1.0)
+        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        fp.set_bc(b, self.bcs, x, -1.0)
+        self.assemble_time += time.perf_counter() - start
+
+    def _J(self, snes, x, A, P):
+        import time
+
+        import dolfinx.fem.petsc as fp
+
+        start = time.perf_counter()
+        A.zeroEntries()
+        fp.assemble_matrix(A, self.a, bcs=self.bcs)
+        A.assemble()
+        self.assemble_time += time.perf_counter() - start
+
+    def solve(self) -> tuple[bool, int, float, str]:
+        """Solve from the current ``w``; returns (converged, iterations, residual norm, reason)."""
+        self.w.x.petsc_vec.copy(self.x)
+        self.snes.solve(None, self.x)
+        reason = self.snes.getConvergedReason()
+        self.x.copy(self.w.x.petsc_vec)
+        self.w.x.scatter_forward()
+        names = {v: k for k, v in vars(PETSc.SNES.ConvergedReason).items() if isinstance(v, int)}
+        return reason > 0, self.snes.getIterationNumber(), float(self.snes.getFunctionNorm()), names.get(reason, str(reason))
+
+    def destroy(self) -> None:
+        for obj in (self.snes, self.A, self.b, self.x):
+            obj.destroy()
+
+
+def interpolate_expression(function, expr) -> None:
+    """function <- interpolation of the UFL expression ``expr`` at the function space's points."""
+    space = function.function_space
+    function.interpolate(dolfinx.fem.Expression(expr, space.element.interpolation_points()))
+
+
+def dg_space(mesh, degree: int = 0, shape: tuple[int, ...] | None = None):
+    """Discontinuous Lagrange space (degree 0: cell-wise constant), scalar or of ``shape``."""
+    return dolfinx.fem.functionspace(mesh, ("DG", degree) if shape is None else ("DG", degree, shape))
+
+
+def evaluate_at_points(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
+    """Values (n, value_size) of ``function`` at global ``points`` (n, 3), gathered on every rank
+    (NaN where no rank holds the point)."""
+    mesh = function.function_space.mesh
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    tree = dolfinx.geometry.bb_tree(mesh, mesh.topology.dim)
+    candidates = dolfinx.geometry.compute_collisions_points(tree, points)
+    colliding = dolfinx.geometry.compute_colliding_cells(mesh, candidates, points)
+    size = int(np.prod(function.ufl_shape)) if function.ufl_shape else 1
+    local = np.full((len(points), size), np.nan)
+    n_owned = mesh.topology.index_map(mesh.topology.dim).size_local
+    for i in range(len(points)):
+        cells = colliding.links(i)
+        cells = cells[cells < n_owned]
+        if len(cells):
+            local[i] = function.eval(points[i], cells[:1])
+    found = np.where(np.isnan(local), -np.inf, local)
+    best = np.empty_like(found)
+    comm.Allreduce(found, best, op=MPI.MAX)
+    best[np.isinf(best)] = np.nan
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# fibers (issue 5): Laplace solves with Dirichlet data on facets, L2 projection, dof coordinates, XDMF
+
+
+def cellwise_space(mesh, shape: tuple[int, ...] | None = None):
+    """Cell-wise constant (DG0) space, scalar or of ``shape``."""
+    return dolfinx.fem.functionspace(mesh, ("DG", 0) if shape is None else ("DG", 0, shape))
+
+
+def is_cellwise(space) -> bool:
+    """Whether a space is discontinuous of degree 0 (one value per cell)."""
+    element = space.ufl_element()
+    return element.embedded_superdegree == 0
+
+
+def dof_coordinates(space) -> np.ndarray:
+    """Coordinates (n, 3) of the local (owned and ghost) dofs (nodes) of a Lagrange or DG space."""
+    return space.tabulate_dof_coordinates()
+
+
+def facet_dofs(space, facets: np.ndarray) -> np.ndarray:
+    """Local dofs of a scalar space on the given local facets."""
+    mesh = space.mesh
+    mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
+    return dolfinx.fem.locate_dofs_topological(space, mesh.topology.dim - 1, np.asarray(facets, np.int32))
+
+
+def dofs_near(space, point: Sequence[float], tol: float) -> np.ndarray:
+    """Local dofs of a scalar Lagrange space within ``tol`` of ``point``."""
+    p = np.asarray(point, float).reshape(3, 1)
+    return dolfinx.fem.locate_dofs_geometrical(space, lambda x: np.linalg.norm(x - p, axis=0) <= tol)
+
+
+def solve_laplace(space, dirichlet: Sequence[tuple[np.ndarray, float]], options: dict):
+    """phi in ``space`` with -div grad phi = 0, phi = value on each (dofs, value), zero flux elsewhere.
+
+    ``options``: PETSc KSP/PC options of the linear solve.
+    """
+    import ufl
+    from dolfinx.fem.petsc import LinearProblem
+
+    u, v = ufl.TrialFunction(space), ufl.TestFunction(space)
+    zero = dolfinx.fem.Constant(space.mesh, 0.0)
+    bcs = [dolfinx.fem.dirichletbc(dolfinx.fem.Constant(space.mesh, float(value)), np.asarray(dofs, np.int32), space)
+           for dofs, value in dirichlet]
+    problem = LinearProblem(ufl.inner(ufl.grad(u), ufl.grad(v)) * ufl.dx, zero * v * ufl.dx, bcs=bcs,
+                            petsc_options=options)
+    phi = problem.solve()
+    phi.x.scatter_forward()
+    return phi
+
+
+def l2_project(expr, space, options: dict):
+    """The L2 projection of a UFL expression onto ``space`` (mass-matrix solve with PETSc ``options``)."""
+    import ufl
+    from dolfinx.fem.petsc import LinearProblem
+
+    u, v = ufl.TrialFunction(space), ufl.TestFunction(space)
+    problem = LinearProblem(ufl.inner(u, v) * ufl.dx, ufl.inner(expr, v) * ufl.dx, bcs=[], petsc_options=options)
+    result = problem.solve()
+    result.x.scatter_forward()
+    return result
+
+
+def write_functions_xdmf(comm: MPI.Comm, path: Path, functions: Sequence) -> None:
+    """Write Functions of one mesh to XDMF (+ .h5) at t = 0: cell-wise ones as cell data, the others
+    as point data (a Lagrange field of another degree than the mesh geometry is interpolated to it)."""
+    import basix.ufl
+
+    mesh = functions[0].function_space.mesh
+    degree = mesh.geometry.cmap.degree
+    with dolfinx.io.XDMFFile(comm, str(path), "w") as xdmf:
+        xdmf.write_mesh(mesh)
+        for f in functions:
+            element = f.function_space.ufl_element()
+            if not is_cellwise(f.function_space) and element.embedded_superdegree != degree:
+                shape = f.ufl_shape or None
+                target = dolfinx.fem.functionspace(mesh, basix.ufl.element(
+                    "Lagrange", mesh.basix_cell(), degree, shape=shape))
+                g = dolfinx.fem.Function(target, name=f.name)
+                g.interpolate(f)
+                f = g
+            xdmf.write_function(f, 0.0)
