@@ -214,7 +214,8 @@ class EPConfig(Section):
     conductivity: Conductivity = Conductivity()
     """Conductivity tensor (mS/mm)."""
     fiber: Direction = (1.0, 0.0, 0.0)
-    """Constant fiber direction (normalised on load)."""
+    """Constant fiber direction (normalised on load); not used when the run has a ``fibers:`` section,
+    whose fiber field then sets the conductivity's direction node by node."""
     stimuli: tuple[Stimulus, ...] = Field(min_length=1)
     """Stimuli (at least one)."""
     activation_threshold: Quantity("mV") = 0.0

@@ -22,7 +22,7 @@ from mpi4py import MPI
 
 from heartsim import dolfinx_api as dx
 from heartsim.config.model import EPConfig
-from heartsim.ep.conductivity import as_ufl, conductivity_tensor
+from heartsim.ep.conductivity import as_ufl, conductivity_field, conductivity_tensor
 from heartsim.ep.diffusion import DiffusionStep
 from heartsim.ep.ecg import ecg_weights
 from heartsim.ep.stimulus import build_stimuli
@@ -68,9 +68,11 @@ class Monodomain:
         return ionic_from_config(cfg.ionic, region, backend.xp)
 
     def __init__(self, tagged: TaggedMesh, cfg: EPConfig, dt: float, petsc_options: dict,
-                 backend: Backend, config_key: str = "physics.ep", array_pde: bool | None = None):
+                 backend: Backend, config_key: str = "physics.ep", array_pde: bool | None = None,
+                 fibers=None):
         """``array_pde``: solve the diffusion with the array backend's CG (None: on one GPU rank only;
-        True also runs it on NumPy/SciPy, which is how the GPU path is tested without a GPU)."""
+        True also runs it on NumPy/SciPy, which is how the GPU path is tested without a GPU).
+        ``fibers``: a FiberField (heartsim.fibers) whose fiber direction replaces ``cfg.fiber``."""
         self.cfg = cfg
         self.dt = dt
         self.backend = backend
@@ -84,7 +86,10 @@ class Monodomain:
         self.model, self.params = self._ionic(tagged, cfg, backend, f"{config_key}.ionic")
         self.stimuli = build_stimuli(self.space, tagged, cfg.stimuli, f"{config_key}.stimuli")
         self._chi_cm = cfg.surface_to_volume * cfg.capacitance
-        sigma = as_ufl(conductivity_tensor(cfg.fiber, cfg.conductivity.longitudinal, cfg.conductivity.transverse))
+        if fibers is not None:
+            sigma = conductivity_field(fibers.fiber, cfg.conductivity.longitudinal, cfg.conductivity.transverse)
+        else:
+            sigma = as_ufl(conductivity_tensor(cfg.fiber, cfg.conductivity.longitudinal, cfg.conductivity.transverse))
         self.electrodes: list[str] = []
         weights = None
         if cfg.outputs.ecg is not None:

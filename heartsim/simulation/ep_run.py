@@ -37,7 +37,7 @@ class Checkpointed(Exception):
 
 def state_hash(cfg: Config) -> str:
     """Hash of what a checkpoint's state depends on (not end time, outputs or checkpoint policy)."""
-    data = cfg.model_dump(mode="json", include={"mesh", "physics", "solver", "backend"})
+    data = cfg.model_dump(mode="json", include={"mesh", "physics", "solver", "backend", "fibers"})
     data["dt"] = cfg.time.dt
     return config_hash(data)
 
@@ -61,7 +61,12 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
     log.info("backend: %s (%s)", backend.name, backend.reason)
     tagged = build_mesh(cfg.mesh, comm)
     ep = cfg.physics.ep
-    problem = Monodomain(tagged, ep, cfg.time.dt, cfg.solver.ep_options(), backend)
+    fibers = None
+    if cfg.fibers is not None:
+        from heartsim.fibers import compute_fibers
+
+        fibers = compute_fibers(tagged, cfg.fibers, comm)
+    problem = Monodomain(tagged, ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=fibers)
     log.info("mesh: %d nodes on %d rank(s); ionic model %s; %s splitting, theta = %g%s",
              problem.n_global, comm.size, ep.ionic.model, ep.numerics.splitting, ep.numerics.theta,
              ", lumped mass" if ep.numerics.lumped_mass else "")
