@@ -170,9 +170,11 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         inward = 1 if vox[border_axis] == k.min() else -1
         depth_k = (k - vox[border_axis]) * inward  # voxels from the border
         step = max(1, int(round(width / spacing[border_axis])))
-        slices = [xyz[(depth_k >= a) & (depth_k < a + step)].mean(axis=0)
-                  for a in range(0, int(depth_k.max()) + 1, step)
-                  if np.count_nonzero((depth_k >= a) & (depth_k < a + step)) >= 3]
+        starts = range(0, int(depth_k.max()) + 1, step)
+        counts = np.array([np.count_nonzero((depth_k >= a) & (depth_k < a + step)) for a in starts])
+        typical = np.median(counts) if len(counts) else 0
+        slices = [xyz[(depth_k >= a) & (depth_k < a + step)].mean(axis=0) for a, n in zip(starts, counts)
+                  if n >= 3 and 0.8 * typical <= n <= 1.25 * typical]  # whole sections only
         if len(slices) >= 3:
             centroids = slices  # from the border inwards, like the geodesic bins from the end
     if len(centroids) >= 3:
