@@ -380,16 +380,6 @@ def points_in_mesh(mesh, points: np.ndarray) -> np.ndarray:
     return out
 
 
-def constant(mesh, value):
-    """A mesh constant (scalar or array) whose ``value`` can be changed without recompiling forms."""
-    return dolfinx.fem.Constant(mesh, np.asarray(value, dtype=dolfinx.default_scalar_type))
-
-
-def compile_form(form):
-    """A UFL form compiled once, to be assembled many times."""
-    return dolfinx.fem.form(form)
-
-
 def assemble_owned_vector(form) -> np.ndarray:
     """Assembled linear form (UFL or compiled) on the local dofs: owners hold the full sums, ghosts are zero."""
     import dolfinx.la
@@ -482,7 +472,7 @@ def boundary_facet_tags(mesh, markers: list[tuple[int, object]]):
     return dolfinx.mesh.meshtags(mesh, fdim, facets.astype(np.int32), values[first])
 
 
-def dirichlet(space, facets: np.ndarray, value=None, component: int | None = None, sub: int | None = None):
+def dirichlet_on_facets(space, facets: np.ndarray, value=None, component: int | None = None, sub: int | None = None):
     """Dirichlet condition on ``facets`` for the displacement (sub-space ``sub`` of a mixed space, or
     the whole space), optionally one ``component``; ``value``: a callable x -> (3, n) array (or None: zero).
 
@@ -592,7 +582,7 @@ def dg_space(mesh, degree: int = 0, shape: tuple[int, ...] | None = None):
     return dolfinx.fem.functionspace(mesh, ("DG", degree) if shape is None else ("DG", degree, shape))
 
 
-def evaluate_at_points(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
+def evaluate_vector_at_points(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
     """Values (n, value_size) of ``function`` at global ``points`` (n, 3), gathered on every rank
     (NaN where no rank holds the point)."""
     mesh = function.function_space.mesh

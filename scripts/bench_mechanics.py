@@ -63,7 +63,7 @@ def run_pulse(tagged, steps: int, problem: int = 2) -> dict:
         if not solver.solve():
             raise RuntimeError(f"fenicsx-pulse did not converge at step {k}")
     solve = time.perf_counter() - solve_start
-    apex = APEX + dx.evaluate_at_points(solver.u, APEX, mesh.comm)
+    apex = APEX + dx.evaluate_vector_at_points(solver.u, APEX, mesh.comm)
     return {"apex": apex[:, 2], "setup_s": setup, "solve_s": solve, "wall_s": time.perf_counter() - start}
 
 

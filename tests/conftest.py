@@ -61,3 +61,24 @@ def read_point_field(h5_path, name):
         values = group[sorted(group.keys(), key=float)[-1]][:].ravel()
     order = np.lexsort(np.round(xyz, 8).T[::-1])
     return xyz[order], values[order]
+
+
+# shared meshes of the fiber tests (generated once per session, on one rank)
+
+
+@pytest.fixture(scope="session")
+def land_lv():
+    from mpi4py import MPI
+
+    from heartsim.geometry.cardiac import tagged_mesh
+
+    return tagged_mesh("land-ellipsoid", MPI.COMM_SELF, size=1.5)
+
+
+@pytest.fixture(scope="session")
+def biv():
+    from mpi4py import MPI
+
+    from heartsim.geometry.cardiac import tagged_mesh
+
+    return tagged_mesh("biv-ellipsoid", MPI.COMM_SELF, size=2.5)

@@ -115,14 +115,14 @@ class MechanicsProblem:
             self.x0 = base_point(mesh, ds_base, self.comm)
             facets = dx.facets_with_tags(mesh, tagged.facet_tags, base_tags)
             if bnd.base_condition == "fixed":
-                self.bcs.append(dx.dirichlet(self.space, facets, sub=sub)[0])
+                self.bcs.append(dx.dirichlet_on_facets(self.space, facets, sub=sub)[0])
             elif bnd.base_condition == "sliding":
                 axis = sliding_component(plane_normal(mesh, ds_base, self.comm), "physics.mechanics.boundary.base")
-                self.bcs.append(dx.dirichlet(self.space, facets, sub=sub, component=axis)[0])
+                self.bcs.append(dx.dirichlet_on_facets(self.space, facets, sub=sub, component=axis)[0])
         for pres in prescribed:
             facets = dx.facets_with_tags(mesh, tagged.facet_tags, [tagged.facet_value(t) for t in pres.tags])
             value = pres.value
-            bc, g = dx.dirichlet(self.space, facets, value, component=pres.component, sub=sub)
+            bc, g = dx.dirichlet_on_facets(self.space, facets, value, component=pres.component, sub=sub)
             self.bcs.append(bc)
             self._scaled.append((g, g.x.array.copy()))
 

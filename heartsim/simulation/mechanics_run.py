@@ -165,7 +165,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
             row["cavity_pressure_kPa"] = (float(problem.cavity_pressure.value) if problem.cavity_pressure is not None
                                           else loads.pressures[0])
         if probes:
-            values = dx.evaluate_at_points(problem.displacement(), np.array(list(probes.values())), comm)
+            values = dx.evaluate_vector_at_points(problem.displacement(), np.array(list(probes.values())), comm)
             for (name, x), u in zip(probes.items(), values):
                 for c, axis in enumerate("xyz"):
                     row[f"{name}_{axis}_mm"] = float(x[c] + u[c])

@@ -109,7 +109,7 @@ def run_problem(problem: int, tagged, degree: int = 2, petsc: dict | None = None
 
     AdaptiveStepper(initial_step, 1e-3, 1.0).run(0.0, [1.0], attempt, lambda t: mech.save(), mech.restore, on_step)
     points = BEAM_POINT if problem == 1 else APEX
-    moved = points + dx.evaluate_at_points(mech.displacement(), points, comm)
+    moved = points + dx.evaluate_vector_at_points(mech.displacement(), points, comm)
     if problem == 1:
         values = {"z_end": float(moved[0, 2])}
     else:

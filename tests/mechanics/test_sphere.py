@@ -40,7 +40,7 @@ def fe_inner_radius(size):
     for k in (1, 2, 3, 4):
         problem.set_loads(Loads([P * k / 4]))
         assert problem.solve().converged
-    u = dx.evaluate_at_points(problem.displacement(), np.array([[A, 0, 0], [0, A, 0], [0, 0, A]]), MPI.COMM_SELF)
+    u = dx.evaluate_vector_at_points(problem.displacement(), np.array([[A, 0, 0], [0, A, 0], [0, 0, A]]), MPI.COMM_SELF)
     problem.destroy()
     return A + np.array([u[0, 0], u[1, 1], u[2, 2]])
 
