@@ -134,11 +134,11 @@ def _inspect_data(cfg):
                 values[tagged.cell_tags.indices] = tagged.cell_tags.values
             facets, facet_values = np.zeros((0, 3), np.int64), np.zeros(0, np.int32)
             ft = tagged.facet_tags
-            if ft is not None and kind == "tetra":
+            if ft is not None and kind in ("tetra", "tetra10"):  # corner nodes (areas: straight-sided)
                 mesh = tagged.mesh
                 mesh.topology.create_connectivity(2, 0)
                 f2v = mesh.topology.connectivity(2, 0)
-                # P1 tetrahedra: vertex i is geometry node node_of_vertex[i]
+                # vertex i is geometry node node_of_vertex[i] (the first four nodes of a cell are its corners)
                 node_of_vertex = np.empty(mesh.topology.index_map(0).size_local + mesh.topology.index_map(0).num_ghosts,
                                           dtype=np.int64)
                 mesh.topology.create_connectivity(3, 0)
