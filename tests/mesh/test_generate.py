@@ -104,3 +104,11 @@ def test_nrrd_label_map_with_direction_and_origin(tmp_path, capsys):
               for part in report.split("bounding box (mm): ")[1].splitlines()[0].split(" to "))
     expected = (origin + centre_ijk) * np.array([-1, -1, 1])  # LPS -> RAS
     assert np.allclose((lo + hi) / 2, expected, atol=0.5)
+
+
+def test_inspect_lists_tagged_facets_of_quadratic_xdmf(tmp_path, capsys):
+    out = tmp_path / "tube2.xdmf"
+    assert main(["mesh", "generate", "tube", str(out), "--order", "2"]) == 0
+    assert main(["mesh", "inspect", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert "tetra10" in report and "facet tag 3 (wall)" in report and "facet tag 1 (inlet)" in report, report
