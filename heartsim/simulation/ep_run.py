@@ -21,13 +21,14 @@ from heartsim.cli.progress import Progress
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import Config
 from heartsim.ep.monodomain import Monodomain
-from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
+from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.kernels.backend import select_backend
 from heartsim.mesh import build_mesh
 from heartsim.runtime.checkpoint import latest_checkpoint, read_checkpoint, write_checkpoint
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
+from heartsim.simulation.run_folder import start_run_folder
 from heartsim.versions import stack_versions
 
 
@@ -91,13 +92,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
 
     resolved = cfg.model_dump(mode="json")
 
-    def start_outputs() -> None:
-        if not restart:
-            prepare_output_folder(out)
-        write_json_atomic(out / "config.resolved.json", resolved)
-        write_status(out, "running", t_ms=problem.t, step=problem.step_count)
-
-    on_root(comm, start_outputs)
+    on_root(comm, lambda: start_run_folder(out, resolved, problem.t, problem.step_count, fresh=not restart))
 
     steps = cfg.time.steps()
     every = max(1, round(cfg.output.interval / cfg.time.dt))

@@ -32,11 +32,12 @@ from heartsim.config.errors import ConfigError
 from heartsim.config.model import Config
 from heartsim.flow.ns import NavierStokes
 from heartsim.flow import metrics
-from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
+from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.mesh import build_mesh
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
+from heartsim.simulation.run_folder import start_run_folder
 from heartsim.versions import stack_versions
 
 
@@ -99,12 +100,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
 
     resolved = cfg.model_dump(mode="json")
 
-    def start_outputs() -> None:
-        prepare_output_folder(out)
-        write_json_atomic(out / "config.resolved.json", resolved)
-        write_status(out, "running", t_ms=0.0, step=0)
-
-    on_root(comm, start_outputs)
+    on_root(comm, lambda: start_run_folder(out, resolved))
 
     steps = cfg.time.steps()
     field_every = max(1, round((flow.output.field_interval or cfg.output.interval) / cfg.time.dt))

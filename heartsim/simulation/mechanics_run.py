@@ -22,7 +22,7 @@ from heartsim import dolfinx_api as dx
 from heartsim.config.errors import ConfigError
 from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC
 from heartsim.config.model import Config
-from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
+from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.mechanics import kinematics as kin
 from heartsim.mechanics.boundary import tag_box_faces
 from heartsim.mechanics.fiber_basis import basis, check_nonzero, constant_basis
@@ -32,6 +32,7 @@ from heartsim.mechanics.problem import Loads, MechanicsProblem
 from heartsim.mesh import build_mesh
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.status import write_status
+from heartsim.simulation.run_folder import start_run_folder
 from heartsim.versions import stack_versions
 
 
@@ -142,12 +143,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
 
     resolved = cfg.model_dump(mode="json")
 
-    def start_outputs() -> None:
-        prepare_output_folder(out)
-        write_json_atomic(out / "config.resolved.json", resolved)
-        write_status(out, "running", t_ms=0.0, step=0)
-
-    on_root(comm, start_outputs)
+    on_root(comm, lambda: start_run_folder(out, resolved))
     outputs = Outputs(problem, fibers, out, cfg.output.formats)
     rows: list[dict] = []
     step_log: list[dict] = []
