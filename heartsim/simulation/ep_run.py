@@ -28,7 +28,7 @@ from heartsim.runtime.checkpoint import latest_checkpoint, read_checkpoint, writ
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
-from heartsim.simulation.run_folder import start_run_folder
+from heartsim.simulation.run_folder import record_failure, start_run_folder
 from heartsim.versions import stack_versions
 
 
@@ -131,13 +131,8 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         raise
     except Exception as exc:
         if comm.rank == 0:
-            error = f"{type(exc).__name__}: {exc}"
-            write_json_atomic(out / "summary.json", {
-                "status": "failed", "name": cfg.name, "error": error,
-                "failed_at_step": problem.step_count + 1, "failed_at_time_ms": problem.t,
-                "last_output_time_ms": (problem.step_count // every) * every * cfg.time.dt,
-                "config_hash": config_hash(resolved)})
-            write_status(out, "failed", reason=error, t_ms=problem.t, step=problem.step_count)
+            record_failure(out, cfg.name, exc, problem.t, problem.step_count, config_hash(resolved),
+                           last_output_time_ms=(problem.step_count // every) * every * cfg.time.dt)
         raise
     finally:
         if owns_stop:

@@ -37,7 +37,7 @@ from heartsim.mesh import build_mesh
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
-from heartsim.simulation.run_folder import start_run_folder
+from heartsim.simulation.run_folder import record_failure, start_run_folder
 from heartsim.versions import stack_versions
 
 
@@ -175,12 +175,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
                 break
     except Exception as exc:
         if comm.rank == 0:
-            error = f"{type(exc).__name__}: {exc}"
-            write_json_atomic(out / "summary.json", {"status": "failed", "name": cfg.name, "error": error,
-                                                     "failed_at_step": ns.step_count + 1,
-                                                     "failed_at_time_ms": ns.t,
-                                                     "config_hash": config_hash(resolved)})
-            write_status(out, "failed", reason=error, t_ms=ns.t, step=ns.step_count)
+            record_failure(out, cfg.name, exc, ns.t, ns.step_count, config_hash(resolved))
         raise
     finally:
         if owns_stop:

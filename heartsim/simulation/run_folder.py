@@ -1,4 +1,4 @@
-"""The start of every run's output folder, written by rank 0 before the first step."""
+"""The start and the failure record of every run's output folder (written by rank 0)."""
 
 from __future__ import annotations
 
@@ -15,3 +15,14 @@ def start_run_folder(out: Path, resolved: dict, t_ms: float = 0.0, step: int = 0
         prepare_output_folder(out)
     write_json_atomic(out / "config.resolved.json", resolved)
     write_status(out, "running", t_ms=t_ms, step=step)
+
+
+def record_failure(out: Path, name: str, exc: BaseException, t_ms: float, step: int, config_hash: str,
+                   **extra) -> None:
+    """summary.json and status.json of a run that raised ``exc`` during step ``step + 1`` (at ``t_ms``):
+    status ``failed`` with the error; ``extra`` adds keys to the summary. Call on rank 0 only."""
+    error = f"{type(exc).__name__}: {exc}"
+    write_json_atomic(out / "summary.json", {"status": "failed", "name": name, "error": error,
+                                             "failed_at_step": step + 1, "failed_at_time_ms": t_ms, **extra,
+                                             "config_hash": config_hash})
+    write_status(out, "failed", reason=error, t_ms=t_ms, step=step)
