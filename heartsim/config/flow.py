@@ -174,6 +174,12 @@ class FlowNumerics(Section):
 
     time_scheme: Literal["bdf2", "bdf1"] = "bdf2"
     """BDF2 (second order) or backward Euler."""
+    projection: Literal["discrete", "poisson"] = "discrete"
+    """How the tentative velocity is made divergence-free. ``discrete``: u = ũ + D^-1 B^T phi with
+    B u = 0 against every P1 function (lumped velocity mass D, outlet pressures as natural data), so
+    inflow equals the sum of outflows to solver tolerance (heartsim/flow/projection.py). ``poisson``:
+    the classic pressure-Poisson step with p = P_b on outlet nodes and a consistent-mass velocity
+    correction (mass is conserved only up to the divergence of the cell layer at each outlet)."""
     steady_tolerance: Optional[float] = Field(None, gt=0)
     """Stop early when max |u^{n+1} - u^n| / max |u^{n+1}| falls below this (steady problems)."""
 

@@ -114,7 +114,8 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
              (dx.function(vector_view, "wss"), shear.vector)]
     writers = [dx.FunctionSeriesWriter(comm, out, view.name, [view], cfg.output.formats) for view, _ in views]
     header = ["time_ms", "inflow_mL_s"] + [f"flow_{o}_mL_s" for o in outlets] + ["pressure_inlet_kPa"] + \
-        [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + ["mass_imbalance"]
+        [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + \
+        [f"imposed_{o}_kPa" for o in outlets] + ["mass_imbalance"]
     table = _Table(out / "boundaries.csv", header, comm)
     force_table = _Table(out / "forces.csv", ["time_ms", "region", "Fx_mN", "Fy_mN", "Fz_mN", "magnitude_mN"], comm)
 
@@ -128,6 +129,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
 
     def record() -> dict:
         pressures = ns.mean_pressures()
+        imposed = ns.imposed_pressures()
         inflow = -ns.flows["inlet"]
         total_out = sum(ns.flows[o] for o in outlets)
         peak[0] = max(peak[0], abs(inflow))
@@ -135,7 +137,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
         imbalance = (inflow - total_out) / scale if scale > 0 else float("nan")
         table.row([ns.t, inflow] + [ns.flows[o] for o in outlets] + [pressures["inlet"]]
                   + [pressures[o] for o in outlets] + [pressures["inlet"] - pressures[o] for o in outlets]
-                  + [imbalance])
+                  + [imposed[o] for o in outlets] + [imbalance])
         forces = {name: force() for name, force in regions.items()}
         for name, f in forces.items():
             force_table.row([ns.t, name, *map(float, f), float(np.linalg.norm(f))])

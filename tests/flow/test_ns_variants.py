@@ -53,7 +53,7 @@ def test_carreau_yasuda_without_thinning_equals_newtonian(tube):
                                                                                "relaxation_time": 10.0}}})
     drops = []
     for cfg in (newton, cy, thinning):
-        ns = _steady(NavierStokes(tube(), cfg, 1.0, {}), 12)
+        ns = _steady(NavierStokes(tube(), cfg, 1.0, {}), 40)  # near steady: the drops converge slowly
         p = ns.mean_pressures()
         drops.append(p["inlet"] - p["outlet"])
         ns.destroy()
