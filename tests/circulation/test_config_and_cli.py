@@ -37,7 +37,7 @@ def test_clinical_units_are_converted():
     assert cl.compartments.AR_SYS.R == pytest.approx(MMHG)  # 1 mmHg s/mL = 0.1333 kPa ms/mm^3
     assert cl.compartments.AR_SYS.C == pytest.approx(2000 / MMHG)
     assert cl.compartments.AR_SYS.L == pytest.approx(1e-3 * MMHG * 1000)
-    assert cl.compartments.VEN_SYS.C == pytest.approx(130_000 / MMHG)  # default kept
+    assert cl.compartments.VEN_SYS.C == pytest.approx(60_000 / MMHG)  # default kept
     assert cl.initial.p_AR_SYS == pytest.approx(90 * MMHG) and cl.initial.V_LV == pytest.approx(1e5)
 
 
