@@ -69,8 +69,21 @@ def windkessel_error(elements: int, scheme: str, dt: float) -> float:
     return float(np.max(np.abs(p - sine_response(wk, MEAN, AMP, OMEGA, t))))
 
 
-def closed_loop(dt: float, tolerance: float = 1e-4, max_cycles: int = 80):
-    cfg = CirculationConfig()
+# The defaults before the Regazzoni et al. 2022 table was adopted (ComputationalPhysiology's
+# ``circulation`` package): 1 s period, pulmonary resistances 0.1625, systemic 0.8 / 0.26, C_VEN,SYS 130.
+PREVIOUS_DEFAULTS = {
+    "period": "1 s",
+    "chambers": {"LA": {"E_pass": "0.09 mmHg/mL", "t_contract": "0.8 s", "T_contract": "0.17 s", "T_relax": "0.17 s"},
+                 "RA": {"t_contract": "0.8 s", "T_contract": "0.17 s", "T_relax": "0.17 s"},
+                 "LV": {"t_contract": "0 s", "T_contract": "0.34 s", "T_relax": "0.17 s"},
+                 "RV": {"V0": "10 mL", "t_contract": "0 s", "T_contract": "0.34 s", "T_relax": "0.17 s"}},
+    "compartments": {"AR_SYS": {"R": "0.8 mmHg*s/mL"}, "VEN_SYS": {"R": "0.26 mmHg*s/mL", "C": "130 mL/mmHg"},
+                     "AR_PUL": {"R": "0.1625 mmHg*s/mL"}, "VEN_PUL": {"R": "0.1625 mmHg*s/mL"}},
+}
+
+
+def closed_loop(dt: float, tolerance: float = 1e-4, max_cycles: int = 80, closed_loop_section: dict | None = None):
+    cfg = CirculationConfig(closed_loop=closed_loop_section or {})
     model = closed_loop_from_config(cfg.closed_loop)
     period = cfg.closed_loop.period
     y0 = model.initial_state(cfg.closed_loop.initial.model_dump())
@@ -157,18 +170,20 @@ def main() -> int:
         print(f"dt = {dt:g} ms: periodic after {cycles} cycles (change {change:.1e}), {time.perf_counter() - t0:.1f} s")
     model, _, _, _, start, t_cycle = runs[1.0]
     radau = radau_cycle(model, start, t_cycle, period)
+    previous = closed_loop(1.0, closed_loop_section=PREVIOUS_DEFAULTS)[3]
     ranges = {"LV_EDV": "62-150 (men), 46-106 (women) [1]", "LV_ESV": "21-61 (men), 14-42 (women) [1]",
               "LV_EF": "52-72 (men), 54-74 (women) [1]", "RV_EF": ">= 45 [1]",
               "p_AR_SYS_max": "< 120 normal [2]", "p_AR_SYS_min": "< 80 normal [2]", "p_AR_SYS_mean": "70-105 [3]",
               "p_LV_max": "90-140 [3]", "p_RV_max": "15-30 [3]", "p_AR_PUL_max": "15-30 [3]",
               "p_AR_PUL_min": "4-12 [3]", "p_AR_PUL_mean": "14.0 +- 3.3, upper limit 20.6 [4]; 9-19 [3]",
               "p_LA_mean": "4-12 [3]", "p_RA_mean": "1-5 [3]", "cardiac_output": "4-8 [3]", "PVR": "<= 2 [5]"}
-    print("\n| quantity | dt = 2 ms | dt = 1 ms | dt = 0.5 ms | Radau (last cycle of dt = 1 ms) | normal adult range |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("\n| quantity | dt = 2 ms | dt = 1 ms | dt = 0.5 ms | Radau (last cycle of dt = 1 ms) | normal adult range "
+          "| previous defaults (dt = 1 ms) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for key, label in names:
         vals = [show(key, runs[dt][3]) for dt in (2.0, 1.0, 0.5)]
         print(f"| {label} | " + " | ".join(f"{v:.2f}" for v in vals) + f" | {show(key, radau):.2f} | "
-              f"{ranges.get(key, '')} |")
+              f"{ranges.get(key, '')} | {show(key, previous):.2f} |")
     print("[1] Lang et al. 2015, J Am Soc Echocardiogr 28:1-39; [2] Whelton et al. 2017 ACC/AHA guideline; "
           "[3] textbook resting catheterisation values; [4] Kovacs et al. 2009, Eur Respir J 34:888-894; "
           "[5] Humbert et al. 2022 ESC/ERS guidelines, Eur Heart J 43:3618-3731")

@@ -6,9 +6,9 @@ heartsim's units; a bare number is read in heartsim's units (kPa, mm^3, ms, mm^3
 R in kPa ms/mm^3, C in mm^3/kPa, L in kPa ms^2/mm^3, E in kPa/mm^3).
 
 Defaults of the closed loop: the circulation parameters of Regazzoni et al. 2022 (J Comput Phys
-457:111083), heart period 0.8 s (75 beats/min), chamber timing given there as fractions of the
-period (atria contract at 0.9 T_HB for 0.17 T_HB, ventricles at 0.1 T_HB for 0.25 T_HB, relaxing
-over 0.17 / 0.4 T_HB). The paper's LV is a 3D model, so the 0D LV elastance is that of the authors'
+457:111083) as set in public code of the authors' group, heart period 0.8 s (75 beats/min),
+chamber timing there in fractions of the period (atria contract at 0.9 T_HB for 0.17 T_HB,
+ventricles at 0.1 T_HB for 0.25 T_HB, relaxing over 0.17 / 0.4 T_HB). The paper's LV is a 3D model, so the 0D LV elastance is that of the authors'
 public 0D code (E_act 2.75, E_pass 0.08 mmHg/mL, V0 5 mL) with the ventricular timing above; the
 source and the check against normal haemodynamics are in docs/circulation.md. Sections of chambers,
 compartments, valves and initial values are merged over these defaults, so that
