@@ -22,7 +22,11 @@ Reference data: the FDA round-robin measurements (Hariharan et al., J Biomech En
 041002, public domain, doi:10.17917/C78G69) come as text files with blocks
 ``plot-z-distribution-axial-velocity`` / ``plot-z-distribution-pressure`` (a line with the block
 name, a line with the number of rows, then rows "z (m)  value (SI)"); pass any number of them with
-``--reference``. They are not shipped here.
+``--reference``. They are not shipped here: they are the text files in ``Nozzle/Data/SE_exp_0500.zip``
+of github.com/OSEL-DAM/CFD-and-Blood-Damage-Benchmarks (unzip, then pass them). No published
+numbers of the Re 500 centreline profiles outside those archives were found to ship as a small
+table (searched 2026-11-21: the stored public code, issue and web-page indexes for the FDA nozzle,
+Hariharan 2011, Stewart 2012, "sudden expansion Re 500" and the data files' block names).
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@
 2. Time-step convergence of backward Euler (BDF1) and BDF2: max error over a period against the analytic
    periodic solution, started on it, for dt = 8 ... 0.5 ms; observed orders.
 3. Closed loop (Regazzoni et al. 2022, default parameters): periodic steady state (cycle-to-cycle change
-   below 1e-4), LV/RV volumes, ejection fraction and pressures for dt = 2, 1, 0.5 ms; the last cycle
-   against scipy's Radau IIA (rtol 1e-10) from the same start state; and the values against normal
-   adult ranges (Lang et al. 2015, J Am Soc Echocardiogr 28:1-39; ACC/AHA 2017 blood pressure).
+   below 1e-4), LV/RV volumes, ejection fraction, systemic and pulmonary pressures and the pulmonary
+   vascular resistance for dt = 2, 1, 0.5 ms; the last cycle against scipy's Radau IIA (rtol 1e-10)
+   from the same start state; and the values against normal adult ranges (Lang et al. 2015, J Am Soc
+   Echocardiogr 28:1-39; ACC/AHA 2017 blood pressure; Kovacs et al. 2009, Eur Respir J 34:888-894;
+   ESC/ERS 2022 pulmonary hypertension guidelines; textbook catheterisation values).
 """
 
 from __future__ import annotations
@@ -67,8 +69,21 @@ def windkessel_error(elements: int, scheme: str, dt: float) -> float:
     return float(np.max(np.abs(p - sine_response(wk, MEAN, AMP, OMEGA, t))))
 
 
-def closed_loop(dt: float, tolerance: float = 1e-4, max_cycles: int = 80):
-    cfg = CirculationConfig()
+# The defaults before the Regazzoni et al. 2022 table was adopted (ComputationalPhysiology's
+# ``circulation`` package): 1 s period, pulmonary resistances 0.1625, systemic 0.8 / 0.26, C_VEN,SYS 130.
+PREVIOUS_DEFAULTS = {
+    "period": "1 s",
+    "chambers": {"LA": {"E_pass": "0.09 mmHg/mL", "t_contract": "0.8 s", "T_contract": "0.17 s", "T_relax": "0.17 s"},
+                 "RA": {"t_contract": "0.8 s", "T_contract": "0.17 s", "T_relax": "0.17 s"},
+                 "LV": {"t_contract": "0 s", "T_contract": "0.34 s", "T_relax": "0.17 s"},
+                 "RV": {"V0": "10 mL", "t_contract": "0 s", "T_contract": "0.34 s", "T_relax": "0.17 s"}},
+    "compartments": {"AR_SYS": {"R": "0.8 mmHg*s/mL"}, "VEN_SYS": {"R": "0.26 mmHg*s/mL", "C": "130 mL/mmHg"},
+                     "AR_PUL": {"R": "0.1625 mmHg*s/mL"}, "VEN_PUL": {"R": "0.1625 mmHg*s/mL"}},
+}
+
+
+def closed_loop(dt: float, tolerance: float = 1e-4, max_cycles: int = 80, closed_loop_section: dict | None = None):
+    cfg = CirculationConfig(closed_loop=closed_loop_section or {})
     model = closed_loop_from_config(cfg.closed_loop)
     period = cfg.closed_loop.period
     y0 = model.initial_state(cfg.closed_loop.initial.model_dump())
@@ -124,15 +139,21 @@ def main() -> int:
             order = np.log2(errors[-2] / errors[-1])
             print(f"| {elements} | {scheme} | " + " | ".join(f"{e / MMHG:.2e}" for e in errors) + f" | {order:.3f} |")
 
-    print("\n## 3. Closed loop (Regazzoni et al. 2022 defaults, period 1 s), BDF2, periodic to 1e-4")
+    period = CirculationConfig().closed_loop.period
+    print(f"\n## 3. Closed loop (Regazzoni et al. 2022 defaults, period {period / 1000:g} s), BDF2, periodic to 1e-4")
     names = [("LV_EDV", "LV EDV (mL)"), ("LV_ESV", "LV ESV (mL)"), ("LV_SV", "LV SV (mL)"), ("LV_EF", "LV EF (%)"),
              ("RV_EDV", "RV EDV (mL)"), ("RV_ESV", "RV ESV (mL)"), ("RV_EF", "RV EF (%)"),
              ("p_AR_SYS_max", "aortic systolic (mmHg)"), ("p_AR_SYS_min", "aortic diastolic (mmHg)"),
-             ("p_LV_max", "LV peak (mmHg)"), ("p_AR_PUL_max", "pulmonary systolic (mmHg)"),
-             ("p_AR_PUL_min", "pulmonary diastolic (mmHg)"), ("p_LA_mean", "LA mean (mmHg)"),
-             ("cardiac_output", "cardiac output (L/min)")]
+             ("p_AR_SYS_mean", "aortic mean (mmHg)"), ("p_LV_max", "LV peak (mmHg)"),
+             ("p_RV_max", "RV peak (mmHg)"), ("p_AR_PUL_max", "pulmonary systolic (mmHg)"),
+             ("p_AR_PUL_min", "pulmonary diastolic (mmHg)"), ("p_AR_PUL_mean", "pulmonary mean (mmHg)"),
+             ("p_LA_mean", "LA mean (mmHg)"), ("p_RA_mean", "RA mean (mmHg)"),
+             ("cardiac_output", "cardiac output (L/min)"), ("PVR", "pulmonary vascular resistance (Wood units)")]
 
-    def show(key, v):
+    def show(key, m):
+        if key == "PVR":  # (mean PAP - mean LA pressure) / cardiac output, mmHg min/L
+            return (m["p_AR_PUL_mean"] - m["p_LA_mean"]) / MMHG / (m["cardiac_output"] * 60.0 / 1000.0)
+        v = m[key]
         if key.endswith("_EF"):
             return 100 * v
         if key.startswith("p_"):
@@ -148,16 +169,24 @@ def main() -> int:
         model, cycles, change, metrics, start, t_start_cycle = runs[dt]
         print(f"dt = {dt:g} ms: periodic after {cycles} cycles (change {change:.1e}), {time.perf_counter() - t0:.1f} s")
     model, _, _, _, start, t_cycle = runs[1.0]
-    radau = radau_cycle(model, start, t_cycle, 1000.0)
-    ranges = {"LV_EDV": "62-150 (men), 46-106 (women) [Lang 2015]", "LV_ESV": "21-61 (men), 14-42 (women) [Lang 2015]",
-              "LV_EF": "52-72 (men), 54-74 (women) [Lang 2015]", "p_AR_SYS_max": "< 120 normal [ACC/AHA 2017]",
-              "p_AR_SYS_min": "< 80 normal [ACC/AHA 2017]", "cardiac_output": "4-8 (textbook)"}
-    print("\n| quantity | dt = 2 ms | dt = 1 ms | dt = 0.5 ms | Radau (last cycle of dt = 1 ms) | normal adult range |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    radau = radau_cycle(model, start, t_cycle, period)
+    previous = closed_loop(1.0, closed_loop_section=PREVIOUS_DEFAULTS)[3]
+    ranges = {"LV_EDV": "62-150 (men), 46-106 (women) [1]", "LV_ESV": "21-61 (men), 14-42 (women) [1]",
+              "LV_EF": "52-72 (men), 54-74 (women) [1]", "RV_EF": ">= 45 [1]",
+              "p_AR_SYS_max": "< 120 normal [2]", "p_AR_SYS_min": "< 80 normal [2]", "p_AR_SYS_mean": "70-105 [3]",
+              "p_LV_max": "90-140 [3]", "p_RV_max": "15-30 [3]", "p_AR_PUL_max": "15-30 [3]",
+              "p_AR_PUL_min": "4-12 [3]", "p_AR_PUL_mean": "14.0 +- 3.3, upper limit 20.6 [4]; 9-19 [3]",
+              "p_LA_mean": "4-12 [3]", "p_RA_mean": "1-5 [3]", "cardiac_output": "4-8 [3]", "PVR": "<= 2 [5]"}
+    print("\n| quantity | dt = 2 ms | dt = 1 ms | dt = 0.5 ms | Radau (last cycle of dt = 1 ms) | normal adult range "
+          "| previous defaults (dt = 1 ms) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for key, label in names:
-        vals = [show(key, runs[dt][3][key]) for dt in (2.0, 1.0, 0.5)]
-        print(f"| {label} | " + " | ".join(f"{v:.2f}" for v in vals) + f" | {show(key, radau[key]):.2f} | "
-              f"{ranges.get(key, '')} |")
+        vals = [show(key, runs[dt][3]) for dt in (2.0, 1.0, 0.5)]
+        print(f"| {label} | " + " | ".join(f"{v:.2f}" for v in vals) + f" | {show(key, radau):.2f} | "
+              f"{ranges.get(key, '')} | {show(key, previous):.2f} |")
+    print("[1] Lang et al. 2015, J Am Soc Echocardiogr 28:1-39; [2] Whelton et al. 2017 ACC/AHA guideline; "
+          "[3] textbook resting catheterisation values; [4] Kovacs et al. 2009, Eur Respir J 34:888-894; "
+          "[5] Humbert et al. 2022 ESC/ERS guidelines, Eur Heart J 43:3618-3731")
     print(f"\ntotal {time.perf_counter() - t_start:.1f} s")
     return 0
 

@@ -1,8 +1,7 @@
 """``heartsim circulation CONFIG [--out DIR] [--force] [--set KEY=VALUE] [--restart DIR]``: a 0D model alone.
 
-CONFIG is a standalone circulation config (top level: name, circulation, time, output; see
-``heartsim.config.circulation_standalone``) or a full config whose only physics is
-``physics.circulation``.
+CONFIG is a run config whose only physics is ``physics.circulation`` (it needs no ``mesh``);
+``heartsim run`` runs the same config.
 """
 
 from __future__ import annotations
@@ -16,37 +15,23 @@ def register(sub) -> None:
     p.add_argument("config", type=Path)
     p.add_argument("--out", type=Path, help="output folder (default: output.folder or results/<config name>)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value (dot path, e.g. circulation.closed_loop.period=0.8s), repeatable")
+                   help="override a config value (dot path, e.g. physics.circulation.closed_loop.period=1s), repeatable")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
     p.add_argument("--restart", type=Path, metavar="DIR",
                    help="continue the run in DIR from its checkpoint (DIR is also the output folder)")
     p.set_defaults(func=cmd_circulation)
 
 
-def is_standalone(path: Path) -> bool:
-    """Whether ``path`` is a standalone circulation config (a ``circulation`` section, no ``physics``)."""
-    from heartsim.config.loader import read_yaml
-
-    data = read_yaml(Path(path).expanduser().resolve())
-    return "circulation" in data and "physics" not in data
-
-
 def load_circulation_config(path: Path, overrides: list[str] = ()):
-    """The validated config of ``path``: standalone, or full with ``physics.circulation`` only."""
+    """The validated config of ``path``, which must have ``physics.circulation`` as its only physics."""
+    from heartsim.config import load_config
     from heartsim.config.errors import ConfigError
-    from heartsim.config.loader import apply_overrides, read_yaml, validate_data, validate_model
 
-    path = Path(path).expanduser().resolve()
-    data = apply_overrides(read_yaml(path), overrides)
-    if "physics" in data:
-        cfg = validate_data(data, path.parent)
-        if cfg.physics.active() != ("circulation",):
-            raise ConfigError([f"physics: heartsim circulation runs physics.circulation alone "
-                               f"(got {', '.join(cfg.physics.active())}); use heartsim run"])
-        return cfg
-    from heartsim.config.circulation_standalone import StandaloneCirculationConfig
-
-    return validate_model(StandaloneCirculationConfig, data, path.parent)
+    cfg = load_config(path, overrides)
+    if cfg.physics.active() != ("circulation",):
+        raise ConfigError([f"physics: heartsim circulation runs physics.circulation alone "
+                           f"(got {', '.join(cfg.physics.active())}); use heartsim run"])
+    return cfg
 
 
 def cmd_circulation(args, log: logging.Logger) -> int:

@@ -108,14 +108,8 @@ def cmd_info(args, log: logging.Logger) -> int:
 
 
 def cmd_validate(args, log: logging.Logger) -> int:
-    from heartsim.cli.circulation_cmd import is_standalone, load_circulation_config
     from heartsim.config import load_config
 
-    if is_standalone(args.config):  # a 0D circulation config of `heartsim circulation` (no mesh)
-        cfg = load_circulation_config(args.config, args.overrides)
-        if _rank() == 0:
-            print(f"{args.config}: valid ({cfg.name}: circulation alone, run with heartsim circulation)")
-        return EXIT_OK
     cfg = load_config(args.config, args.overrides)
     if _rank() == 0:
         print(f"{args.config}: valid ({cfg.name}: {', '.join(k for k, v in cfg.physics if v is not None)})")

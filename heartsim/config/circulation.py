@@ -5,10 +5,14 @@ Quantities take clinical units as strings (``"0.8 mmHg*s/mL"``, ``"1.2 mL/mmHg"`
 heartsim's units; a bare number is read in heartsim's units (kPa, mm^3, ms, mm^3/ms, and
 R in kPa ms/mm^3, C in mm^3/kPa, L in kPa ms^2/mm^3, E in kPa/mm^3).
 
-Defaults of the closed loop: the parameter set of Regazzoni et al. 2022 (J Comput Phys
-457:111083) as distributed with the ``circulation`` package of ComputationalPhysiology, heart
-period 1 s. Sections of chambers, compartments, valves and initial values are merged over these
-defaults, so that ``chambers: {LV: {E_act: "3 mmHg/mL"}}`` changes one value only.
+Defaults of the closed loop: the circulation parameters of Regazzoni et al. 2022 (J Comput Phys
+457:111083) as set in public code of the authors' group, heart period 0.8 s (75 beats/min),
+chamber timing there in fractions of the period (atria contract at 0.9 T_HB for 0.17 T_HB,
+ventricles at 0.1 T_HB for 0.25 T_HB, relaxing over 0.17 / 0.4 T_HB). The paper's LV is a 3D model, so the 0D LV elastance is that of the authors'
+public 0D code (E_act 2.75, E_pass 0.08 mmHg/mL, V0 5 mL) with the ventricular timing above; the
+source and the check against normal haemodynamics are in docs/circulation.md. Sections of chambers,
+compartments, valves and initial values are merged over these defaults, so that
+``chambers: {LV: {E_act: "3 mmHg/mL"}}`` changes one value only.
 """
 
 from __future__ import annotations
@@ -139,14 +143,14 @@ class ChamberConfig(Section):
 
 
 _CHAMBERS = {
-    "LA": {"E_act": "0.07 mmHg/mL", "E_pass": "0.09 mmHg/mL", "V0": "4 mL", "t_contract": "0.8 s",
-           "T_contract": "0.17 s", "T_relax": "0.17 s"},
-    "LV": {"E_act": "2.75 mmHg/mL", "E_pass": "0.08 mmHg/mL", "V0": "5 mL", "t_contract": "0 s",
-           "T_contract": "0.34 s", "T_relax": "0.17 s"},
-    "RA": {"E_act": "0.06 mmHg/mL", "E_pass": "0.07 mmHg/mL", "V0": "4 mL", "t_contract": "0.8 s",
-           "T_contract": "0.17 s", "T_relax": "0.17 s"},
-    "RV": {"E_act": "0.55 mmHg/mL", "E_pass": "0.05 mmHg/mL", "V0": "10 mL", "t_contract": "0 s",
-           "T_contract": "0.34 s", "T_relax": "0.17 s"},
+    "LA": {"E_act": "0.07 mmHg/mL", "E_pass": "0.18 mmHg/mL", "V0": "4 mL", "t_contract": "0.72 s",
+           "T_contract": "0.136 s", "T_relax": "0.136 s"},
+    "LV": {"E_act": "2.75 mmHg/mL", "E_pass": "0.08 mmHg/mL", "V0": "5 mL", "t_contract": "0.08 s",
+           "T_contract": "0.2 s", "T_relax": "0.32 s"},
+    "RA": {"E_act": "0.06 mmHg/mL", "E_pass": "0.07 mmHg/mL", "V0": "4 mL", "t_contract": "0.72 s",
+           "T_contract": "0.136 s", "T_relax": "0.136 s"},
+    "RV": {"E_act": "0.55 mmHg/mL", "E_pass": "0.05 mmHg/mL", "V0": "16 mL", "t_contract": "0.08 s",
+           "T_contract": "0.2 s", "T_relax": "0.32 s"},
 }
 
 
@@ -155,13 +159,13 @@ class ChambersConfig(Section):
 
     fill_defaults = _merge_defaults(_CHAMBERS)
     LA: ChamberConfig = ChamberConfig(**_CHAMBERS["LA"])
-    """Left atrium (default E_act 0.07, E_pass 0.09 mmHg/mL, V0 4 mL, contraction at 0.8 s for 0.17 s, relaxation 0.17 s)."""
+    """Left atrium (default E_act 0.07, E_pass 0.18 mmHg/mL, V0 4 mL, contraction at 0.72 s for 0.136 s, relaxation 0.136 s)."""
     LV: ChamberConfig = ChamberConfig(**_CHAMBERS["LV"])
-    """Left ventricle (default E_act 2.75, E_pass 0.08 mmHg/mL, V0 5 mL, contraction at 0 s for 0.34 s, relaxation 0.17 s)."""
+    """Left ventricle (default E_act 2.75, E_pass 0.08 mmHg/mL, V0 5 mL, contraction at 0.08 s for 0.2 s, relaxation 0.32 s)."""
     RA: ChamberConfig = ChamberConfig(**_CHAMBERS["RA"])
-    """Right atrium (default E_act 0.06, E_pass 0.07 mmHg/mL, V0 4 mL, contraction at 0.8 s for 0.17 s, relaxation 0.17 s)."""
+    """Right atrium (default E_act 0.06, E_pass 0.07 mmHg/mL, V0 4 mL, contraction at 0.72 s for 0.136 s, relaxation 0.136 s)."""
     RV: ChamberConfig = ChamberConfig(**_CHAMBERS["RV"])
-    """Right ventricle (default E_act 0.55, E_pass 0.05 mmHg/mL, V0 10 mL, contraction at 0 s for 0.34 s, relaxation 0.17 s)."""
+    """Right ventricle (default E_act 0.55, E_pass 0.05 mmHg/mL, V0 16 mL, contraction at 0.08 s for 0.2 s, relaxation 0.32 s)."""
 
 
 class CompartmentConfig(Section):
@@ -176,10 +180,10 @@ class CompartmentConfig(Section):
 
 
 _COMPARTMENTS = {
-    "AR_SYS": {"R": "0.8 mmHg*s/mL", "C": "1.2 mL/mmHg", "L": "5e-3 mmHg*s^2/mL"},
-    "VEN_SYS": {"R": "0.26 mmHg*s/mL", "C": "130 mL/mmHg", "L": "5e-4 mmHg*s^2/mL"},
-    "AR_PUL": {"R": "0.1625 mmHg*s/mL", "C": "10 mL/mmHg", "L": "5e-4 mmHg*s^2/mL"},
-    "VEN_PUL": {"R": "0.1625 mmHg*s/mL", "C": "16 mL/mmHg", "L": "5e-4 mmHg*s^2/mL"},
+    "AR_SYS": {"R": "0.64 mmHg*s/mL", "C": "1.2 mL/mmHg", "L": "5e-3 mmHg*s^2/mL"},
+    "VEN_SYS": {"R": "0.32 mmHg*s/mL", "C": "60 mL/mmHg", "L": "5e-4 mmHg*s^2/mL"},
+    "AR_PUL": {"R": "0.032116 mmHg*s/mL", "C": "10 mL/mmHg", "L": "5e-4 mmHg*s^2/mL"},
+    "VEN_PUL": {"R": "0.035684 mmHg*s/mL", "C": "16 mL/mmHg", "L": "5e-4 mmHg*s^2/mL"},
 }
 
 
@@ -188,13 +192,13 @@ class CompartmentsConfig(Section):
 
     fill_defaults = _merge_defaults(_COMPARTMENTS)
     AR_SYS: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["AR_SYS"])
-    """Systemic arteries (default R 0.8 mmHg s/mL, C 1.2 mL/mmHg, L 5e-3 mmHg s^2/mL)."""
+    """Systemic arteries (default R 0.64 mmHg s/mL, C 1.2 mL/mmHg, L 5e-3 mmHg s^2/mL)."""
     VEN_SYS: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["VEN_SYS"])
-    """Systemic veins (default R 0.26 mmHg s/mL, C 130 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
+    """Systemic veins (default R 0.32 mmHg s/mL, C 60 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
     AR_PUL: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["AR_PUL"])
-    """Pulmonary arteries (default R 0.1625 mmHg s/mL, C 10 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
+    """Pulmonary arteries (default R 0.032116 mmHg s/mL, C 10 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
     VEN_PUL: CompartmentConfig = CompartmentConfig(**_COMPARTMENTS["VEN_PUL"])
-    """Pulmonary veins (default R 0.1625 mmHg s/mL, C 16 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
+    """Pulmonary veins (default R 0.035684 mmHg s/mL, C 16 mL/mmHg, L 5e-4 mmHg s^2/mL)."""
 
 
 class ValveConfig(Section):
@@ -226,7 +230,7 @@ class ValvesConfig(Section):
 
 
 class InitialConfig(Section):
-    """Initial state of the closed loop (defaults: Regazzoni et al. 2022; 5.1 L of stressed volume)."""
+    """Initial state of the closed loop (defaults: Regazzoni et al. 2022; 3.0 L of stressed volume)."""
 
     V_LA: Volume = 65_000.0
     """Left atrial volume (mm^3; 65 mL)."""
@@ -258,8 +262,8 @@ class ClosedLoopConfig(Section):
     """Closed-loop circulation of Regazzoni et al. 2022: four elastance chambers, four valves,
     systemic and pulmonary arterial and venous RLC compartments."""
 
-    period: Quantity("ms", gt=0) = 1000.0
-    """Heart period T_HB (ms; default 1 s = 60 beats/min)."""
+    period: Quantity("ms", gt=0) = 800.0
+    """Heart period T_HB (ms; default 0.8 s = 75 beats/min)."""
     chambers: ChambersConfig = ChambersConfig()
     """Chamber elastances and activation timing."""
     compartments: CompartmentsConfig = CompartmentsConfig()

@@ -359,8 +359,8 @@ class Config(Section):
     """Config format version."""
     name: str = "heartsim-run"
     """Name of the case (in logs and summary.json)."""
-    mesh: MeshConfig
-    """The mesh."""
+    mesh: Optional[MeshConfig] = None
+    """The mesh (required by every physics but a 0D ``physics.circulation`` run alone)."""
     physics: PhysicsConfig
     """The physics."""
     time: TimeConfig = TimeConfig()
@@ -377,9 +377,21 @@ class Config(Section):
     """Fiber architecture (used by EP conductivity and mechanics); none: the EP ``fiber`` direction."""
 
     @model_validator(mode="after")
+    def _mesh_needed(self) -> "Config":
+        """Only a 0D circulation run alone needs no mesh."""
+        if self.mesh is None:
+            needs = [name for name in self.physics.active() if name != "circulation"]
+            if needs:
+                raise ValueError(f"{SUBKEY}mesh: required key is missing (physics.{needs[0]} needs a mesh; "
+                                 "only physics.circulation runs without one)")
+            if self.fibers is not None:
+                raise ValueError(f"{SUBKEY}fibers: needs a mesh (no mesh: given)")
+        return self
+
+    @model_validator(mode="after")
     def _regions_inside_mesh(self) -> "Config":
         """Stimulus regions must meet a generated box and tags must exist (files: checked at setup)."""
-        if self.physics.ep is None:
+        if self.physics.ep is None or self.mesh is None:
             return self
         tags = {t.name for t in self.mesh.cell_tags} | {t.id for t in self.mesh.cell_tags}
         for i, stim in enumerate(self.physics.ep.stimuli):

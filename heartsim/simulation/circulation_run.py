@@ -1,8 +1,8 @@
 """Run a 0D circulation model alone: time loop, periodic steady state, CSV tables, PNG plots, summary.
 
-Works with a full config (``physics.circulation`` only) and with the standalone config of
-``heartsim circulation`` (:mod:`heartsim.config.circulation_standalone`). Rank 0 does the work and
-writes; the other ranks wait and return the same summary. Outputs in ``out``:
+Runs the ``physics.circulation`` section of a config whose only physics it is (``heartsim run`` or
+``heartsim circulation``; no mesh needed). Rank 0 does the work and writes; the other ranks wait
+and return the same summary. Outputs in ``out``:
 
 - ``circulation.csv``: time (ms) and every pressure (mmHg), volume (mL) and flow (mL/s), every
   ``output.interval``;
@@ -38,12 +38,6 @@ from heartsim.runtime.status import write_status
 CHECKPOINT = Path("checkpoint") / "circulation.json"
 
 
-def circulation_section(cfg):
-    """The ``CirculationConfig`` of a full or a standalone config."""
-    physics = getattr(cfg, "physics", None)
-    return physics.circulation if physics is not None else cfg.circulation
-
-
 def _steps_per_cycle(period: float, dt: float) -> int:
     n = round(period / dt)
     if n < 1 or abs(period / dt - n) > 1e-6 * n:
@@ -54,7 +48,7 @@ def _steps_per_cycle(period: float, dt: float) -> int:
 
 def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = False, stop=None) -> dict:
     """Run the 0D model of ``cfg`` writing into ``out``; returns the summary (also in summary.json)."""
-    sec = circulation_section(cfg)
+    sec = cfg.physics.circulation
     period = sec.cycle_period()
     dt = cfg.time.dt
     steps_per_cycle = _steps_per_cycle(period, dt)

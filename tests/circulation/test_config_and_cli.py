@@ -10,14 +10,15 @@ from heartsim.config.errors import ConfigError
 from heartsim.config.loader import validate_model
 from heartsim.circulation.units import MMHG
 
-RCR = {
+RCR_SECTION = {
+    "model": "windkessel",
+    "windkessel": {"elements": 3, "R_p": "0.05 mmHg*s/mL", "C": "1.5 mL/mmHg", "R_d": "1 mmHg*s/mL"},
+    "inflow": {"shape": "sine", "mean": "80 mL/s", "amplitude": "80 mL/s", "period": "0.5 s"},
+    "periodic": {"tolerance": 1e-4},
+}
+RCR = {  # a run config with physics.circulation alone needs no mesh
     "name": "rcr",
-    "circulation": {
-        "model": "windkessel",
-        "windkessel": {"elements": 3, "R_p": "0.05 mmHg*s/mL", "C": "1.5 mL/mmHg", "R_d": "1 mmHg*s/mL"},
-        "inflow": {"shape": "sine", "mean": "80 mL/s", "amplitude": "80 mL/s", "period": "0.5 s"},
-        "periodic": {"tolerance": 1e-4},
-    },
+    "physics": {"circulation": RCR_SECTION},
     "time": {"dt": "1 ms", "end": "10 s"},
     "output": {"interval": "5 ms"},
 }
@@ -37,7 +38,7 @@ def test_clinical_units_are_converted():
     assert cl.compartments.AR_SYS.R == pytest.approx(MMHG)  # 1 mmHg s/mL = 0.1333 kPa ms/mm^3
     assert cl.compartments.AR_SYS.C == pytest.approx(2000 / MMHG)
     assert cl.compartments.AR_SYS.L == pytest.approx(1e-3 * MMHG * 1000)
-    assert cl.compartments.VEN_SYS.C == pytest.approx(130_000 / MMHG)  # default kept
+    assert cl.compartments.VEN_SYS.C == pytest.approx(60_000 / MMHG)  # default kept
     assert cl.initial.p_AR_SYS == pytest.approx(90 * MMHG) and cl.initial.V_LV == pytest.approx(1e5)
 
 
@@ -84,11 +85,11 @@ def test_closed_loop_config_in_repo_runs(tmp_path, capsys):
 
 
 def test_bad_input_is_one_line_and_exit_2(write_config, tmp_path, capsys):
-    bad = {**RCR, "circulation": {**RCR["circulation"], "windkessel": {"elements": 5}}}
+    bad = {**RCR, "physics": {"circulation": {**RCR_SECTION, "windkessel": {"elements": 5}}}}
     out = tmp_path / "out"
     assert main(["circulation", str(write_config(bad)), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "circulation.windkessel.elements" in err[0]
+    assert len(err) == 1 and "physics.circulation.windkessel.elements" in err[0]
     assert not out.exists()
     # a dt that does not divide the period
     odd = {**RCR, "time": {"dt": "3 ms", "end": "1 s"}}
@@ -105,17 +106,26 @@ def test_refuses_non_empty_folder_without_force(write_config, tmp_path, capsys):
 
 
 def test_full_config_with_physics_circulation_runs(write_config, tmp_path, capsys):
-    full = {"name": "full", "mesh": {"generate": "box", "size": [1, 1, 1], "resolution": 1},
-            "physics": {"circulation": RCR["circulation"]}, "time": RCR["time"]}
+    """heartsim run runs it too, and a mesh given anyway is ignored."""
+    full = {**RCR, "mesh": {"generate": "box", "size": [1, 1, 1], "resolution": 1}}
     out = tmp_path / "full"
     assert main(["run", str(write_config(full)), "--out", str(out)]) == 0
     assert json.loads((out / "summary.json").read_text())["periodic"]
 
 
-def test_validate_accepts_standalone_configs(capsys):
+def test_only_circulation_runs_without_a_mesh(small_config_dict, write_config, capsys):
+    both = {k: v for k, v in small_config_dict.items() if k != "mesh"}
+    both["physics"] = {**both["physics"], "circulation": RCR_SECTION}
+    assert main(["validate", str(write_config(both))]) == 2
+    err = [line for line in capsys.readouterr().err.strip().splitlines() if "error" in line]
+    assert len(err) == 1 and "mesh: required key is missing (physics.ep needs a mesh" in err[0], err
+
+
+def test_validate_accepts_the_circulation_configs(capsys):
     from heartsim.cli.main import REPO_CONFIGS
 
     for name in ("circulation-closed-loop.yaml", "circulation-rcr.yaml"):
         assert main(["validate", str(REPO_CONFIGS / name)]) == 0
-    assert "circulation alone" in capsys.readouterr().out
-    assert main(["validate", str(REPO_CONFIGS / "circulation-rcr.yaml"), "--set", "circulation.inflow.period=-1"]) == 2
+    assert "circulation-rcr: circulation" in capsys.readouterr().out
+    assert main(["validate", str(REPO_CONFIGS / "circulation-rcr.yaml"),
+                 "--set", "physics.circulation.inflow.period=-1"]) == 2

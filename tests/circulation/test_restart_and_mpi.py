@@ -7,10 +7,10 @@ import logging
 import pytest
 from mpi4py import MPI
 
-from heartsim.config.circulation_standalone import StandaloneCirculationConfig
+from heartsim.config.loader import validate_data
 from heartsim.simulation.circulation_run import run_circulation
 
-CASE = {"name": "cl", "circulation": {"model": "closed_loop"}, "time": {"dt": "4 ms", "end": "2.5 s"},
+CASE = {"name": "cl", "physics": {"circulation": {"model": "closed_loop"}}, "time": {"dt": "4 ms", "end": "2.5 s"},
         "output": {"interval": "20 ms"}}
 LOG = logging.getLogger("test")
 
@@ -35,14 +35,14 @@ def _rows(path):
 def test_signal_checkpoint_and_restart_give_the_uninterrupted_result(tmp_path):
     from heartsim.simulation.ep_run import Checkpointed
 
-    cfg = StandaloneCirculationConfig.model_validate(CASE)
+    cfg = validate_data(CASE, None)
     whole = run_circulation(cfg, tmp_path / "whole", MPI.COMM_SELF, LOG)
     out = tmp_path / "split"
     with pytest.raises(Checkpointed):
         run_circulation(cfg, out, MPI.COMM_SELF, LOG, stop=StopAfter(300))
     assert json.loads((out / "status.json").read_text())["state"] == "checkpointed"
     again = run_circulation(cfg, out, MPI.COMM_SELF, LOG, restart=True)
-    assert again["last_cycle"] == whole["last_cycle"] and again["cycles"] == whole["cycles"] == 2
+    assert again["last_cycle"] == whole["last_cycle"] and again["cycles"] == whole["cycles"] == 3  # 2.5 s of 0.8 s beats
     assert _rows(out / "circulation.csv") == _rows(tmp_path / "whole" / "circulation.csv")
 
 
@@ -50,7 +50,7 @@ def test_signal_checkpoint_and_restart_give_the_uninterrupted_result(tmp_path):
 def test_two_ranks_give_the_one_rank_summary(tmp_path):
     """Only rank 0 writes, so each rank may name its own folder (no collective needed to agree on one)."""
     comm = MPI.COMM_WORLD
-    cfg = StandaloneCirculationConfig.model_validate(CASE)
+    cfg = validate_data(CASE, None)
     both = run_circulation(cfg, tmp_path / "np2", comm, LOG)
     assert (tmp_path / "np2" / "summary.json").is_file() == (comm.rank == 0)
     single = run_circulation(cfg, tmp_path / "np1", MPI.COMM_SELF, LOG)
