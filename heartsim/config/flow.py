@@ -180,6 +180,10 @@ class FlowNumerics(Section):
     inflow equals the sum of outflows to solver tolerance (heartsim/flow/projection.py). ``poisson``:
     the classic pressure-Poisson step with p = P_b on outlet nodes and a consistent-mass velocity
     correction (mass is conserved only up to the divergence of the cell layer at each outlet)."""
+    stabilisation: Literal["none", "supg"] = "none"
+    """``supg``: residual-based streamline-upwind stabilisation of the momentum step
+    (heartsim/flow/stabilisation.py), for meshes whose cell Reynolds number rho |u| h / mu is well
+    above ~10 (jets, stenoses, coarse CT vessels); consistent, so resolved flows barely change."""
     steady_tolerance: Optional[float] = Field(None, gt=0)
     """Stop early when max |u^{n+1} - u^n| / max |u^{n+1}| falls below this (steady problems)."""
 

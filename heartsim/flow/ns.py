@@ -40,6 +40,7 @@ from heartsim.flow import metrics
 from heartsim.flow.inlet import Inlet
 from heartsim.flow.outlets import outlet_model
 from heartsim.flow.projection import DiscreteProjection
+from heartsim.flow.stabilisation import supg_forms
 
 SOLVES = ("momentum", "pressure", "correction")
 
@@ -169,6 +170,10 @@ class NavierStokes:
         a1 = (rho / k * self.a0 * ufl.dot(u, v) + rho * ufl.dot(ufl.grad(u) * u_ext, v)
               + 0.5 * rho * ufl.div(u_ext) * ufl.dot(u, v) + viscous) * ufl.dx
         L1 = (rho / k * ufl.dot(self.b1 * self.u_n + self.b2 * self.u_nm1, v) + self.p_n * ufl.div(v)) * ufl.dx
+        if cfg.numerics.stabilisation == "supg":
+            a_s, L_s = supg_forms(u, v, u_ext, rho, self.viscosity, k, self.a0,
+                                  self.b1 * self.u_n + self.b2 * self.u_nm1, self.p_n, mesh)
+            a1, L1 = a1 + a_s, L1 + L_s
         for b in self.boundaries:
             if b.pressure is not None:
                 L1 -= self.p_n * ufl.dot(n, v) * ds(b.value)  # = P_b^n: traction consistent with p^n
