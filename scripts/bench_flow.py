@@ -5,8 +5,10 @@
 
 Case: pulsatile flow (aortic-like Reynolds number ~ 500 at peak) in a tube of radius 2 mm and length
 16 mm (heartsim.geometry.vessels.tube) with an RCR outlet; blood (rho 1.06, mu 3.5 mPa s);
-dt = 0.5 ms. The first two steps are not timed (JIT, first BDF1 step). Prints one row per size
-and appends it to --csv (default results/bench-flow.csv).
+dt = 0.5 ms. The first two steps are not timed (JIT, first BDF1 step). Every size runs with each
+``--projection`` (default: discrete, then the pressure-Poisson baseline in the same run) and each
+``--stabilisation``; prints one row per run, the time ratio against the first variant of that size,
+and appends the rows to --csv (default results/bench-flow.csv).
 """
 
 from __future__ import annotations
@@ -32,46 +34,65 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[0.5, 0.35, 0.25])
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--projection", nargs="+", default=["discrete", "poisson"], choices=["discrete", "poisson"])
+    parser.add_argument("--stabilisation", nargs="+", default=["none"], choices=["none", "supg"])
     parser.add_argument("--csv", type=Path, default=Path("results/bench-flow.csv"))
     args = parser.parse_args()
-    cfg = FlowConfig.model_validate({
-        "inlet": {"waveform": {"fourier": {"mean": 5.0, "sin": [5.0]}, "period": 800.0}},
-        "outlets": {"outlet": {"type": "rcr", "proximal_resistance": "0.1 mmHg*s/mL",
-                               "compliance": "1 mL/mmHg", "distal_resistance": "1 mmHg*s/mL"}}})
+    variants = [(p, s) for p in args.projection for s in args.stabilisation]
     rows = []
     for size in args.sizes:
-        start = time.perf_counter()
-        tagged = vessels.generate("tube", COMM, radius=2.0, length=16.0, size=size)
-        ns = NavierStokes(tagged, cfg, 0.5, {})
-        for _ in range(2):
-            ns.advance()
-        setup = time.perf_counter() - start
-        before = dict(ns.iterations)
-        COMM.barrier()
-        start = time.perf_counter()
-        for _ in range(args.steps):
-            ns.advance()
-        COMM.barrier()
-        per_step = (time.perf_counter() - start) / args.steps
-        its = {k: (ns.iterations[k] - before[k]) / args.steps for k in ns.iterations}
-        dofs = ns.n_velocity_dofs + ns.n_pressure_dofs
-        rows.append([COMM.size, size, dofs, round(setup, 2), round(per_step, 4), round(per_step / dofs * 1e6, 3),
-                     its["momentum"], its["pressure"], its["correction"]])
-        if COMM.rank == 0:
-            print(f"ranks {COMM.size}  h {size:5.3f} mm  dofs {dofs:8d}  setup {setup:6.1f} s  "
-                  f"{per_step:7.3f} s/step ({per_step / dofs * 1e6:6.2f} us/dof)  iterations/step: momentum "
-                  f"{its['momentum']:.1f}, pressure {its['pressure']:.1f}, correction {its['correction']:.1f}",
-                  flush=True)
-        ns.destroy()
+        first = None
+        for projection, stabilisation in variants:
+            first = run_one(size, projection, stabilisation, args.steps, rows, first)
     if COMM.rank == 0:
         args.csv.parent.mkdir(parents=True, exist_ok=True)
         new = not args.csv.exists()
         with args.csv.open("a", newline="") as f:
             w = csv.writer(f)
             if new:
-                w.writerow(["ranks", "size_mm", "dofs", "setup_s", "s_per_step", "us_per_dof_step",
-                            "momentum_its", "pressure_its", "correction_its"])
+                w.writerow(["ranks", "size_mm", "projection", "stabilisation", "dofs", "setup_s", "s_per_step",
+                            "us_per_dof_step", "ratio_to_first", "momentum_its", "pressure_its", "correction_its",
+                            "max_mass_imbalance"])
             w.writerows(rows)
+
+
+def run_one(size, projection, stabilisation, steps, rows, first):
+    """Time ``steps`` steps of one variant; append its row; return the first variant's s/step."""
+    cfg = FlowConfig.model_validate({
+        "inlet": {"waveform": {"fourier": {"mean": 5.0, "sin": [5.0]}, "period": 800.0}},
+        "outlets": {"outlet": {"type": "rcr", "proximal_resistance": "0.1 mmHg*s/mL",
+                               "compliance": "1 mL/mmHg", "distal_resistance": "1 mmHg*s/mL"}},
+        "numerics": {"projection": projection, "stabilisation": stabilisation}})
+    start = time.perf_counter()
+    tagged = vessels.generate("tube", COMM, radius=2.0, length=16.0, size=size)
+    ns = NavierStokes(tagged, cfg, 0.5, {})
+    for _ in range(2):
+        ns.advance()
+    setup = time.perf_counter() - start
+    before = dict(ns.iterations)
+    COMM.barrier()
+    start = time.perf_counter()
+    imbalance = 0.0
+    for _ in range(steps):
+        ns.advance()
+        inflow = -ns.flows["inlet"]
+        imbalance = max(imbalance, abs(inflow - ns.flows["outlet"]) / abs(inflow))
+    COMM.barrier()
+    per_step = (time.perf_counter() - start) / steps
+    its = {k: (ns.iterations[k] - before[k]) / steps for k in ns.iterations}
+    dofs = ns.n_velocity_dofs + ns.n_pressure_dofs
+    first = per_step if first is None else first
+    rows.append([COMM.size, size, projection, stabilisation, dofs, round(setup, 2), round(per_step, 4),
+                 round(per_step / dofs * 1e6, 3), round(per_step / first, 3), its["momentum"], its["pressure"],
+                 its["correction"], f"{imbalance:.2e}"])
+    if COMM.rank == 0:
+        print(f"ranks {COMM.size}  h {size:5.3f} mm  {projection:8s} {stabilisation:4s} dofs {dofs:8d}  "
+              f"setup {setup:6.1f} s  {per_step:7.3f} s/step ({per_step / dofs * 1e6:6.2f} us/dof, "
+              f"x{per_step / first:.2f})  iterations/step: momentum {its['momentum']:.1f}, pressure "
+              f"{its['pressure']:.1f}, correction {its['correction']:.1f}; max mass imbalance {imbalance:.1e}",
+              flush=True)
+    ns.destroy()
+    return first
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import ufl
 
+QUADRATURE_DEGREE = 4
+"""Quadrature degree of the SUPG terms (products of P2 gradients with b, exact for tau constant)."""
+
 
 def supg_forms(u, v, b, rho, mu, dt, a0, history, p_n, mesh):
     """(bilinear, linear) SUPG additions for the momentum step. ``history`` = b1 u^n + b2 u^{n-1};
@@ -32,4 +35,6 @@ def supg_forms(u, v, b, rho, mu, dt, a0, history, p_n, mesh):
     stream = ufl.grad(v) * b                       # (b . grad) v
     lhs = rho * a0 / dt * u + rho * ufl.grad(u) * b - mu * ufl.div(ufl.grad(u))
     rhs = rho / dt * history - ufl.grad(p_n)
-    return tau * ufl.dot(stream, lhs) * ufl.dx, tau * ufl.dot(stream, rhs) * ufl.dx
+    # tau is not a polynomial: without a fixed degree UFL's estimate makes assembly ~20x slower
+    dx4 = ufl.dx(metadata={"quadrature_degree": QUADRATURE_DEGREE})
+    return tau * ufl.dot(stream, lhs) * dx4, tau * ufl.dot(stream, rhs) * dx4
