@@ -17,23 +17,10 @@ from ns_meshes import tube_msh  # noqa: E402
 from heartsim.cli.main import EXIT_CHECKPOINTED, main  # noqa: E402
 from heartsim.config.loader import validate_data  # noqa: E402
 from heartsim.simulation.ep_run import Checkpointed  # noqa: E402
+from heartsim.runtime.signals import StopAfter  # noqa: E402
 from heartsim.simulation.flow_run import run_flow  # noqa: E402
 
 LOG = __import__("logging").getLogger("test")
-
-
-class StopAfter:
-    """A stop request that fires (as SIGUSR1) after ``steps`` calls of ``pending`` (one per step)."""
-
-    def __init__(self, steps: int):
-        self.left = steps
-
-    def pending(self, comm) -> int:
-        self.left -= 1
-        return int(signal.SIGUSR1) if self.left == 0 else 0
-
-    def restore(self) -> None:
-        pass
 
 
 def _data(mesh, **extra):
