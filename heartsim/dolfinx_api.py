@@ -688,3 +688,38 @@ def write_functions_xdmf(comm: MPI.Comm, path: Path, functions: Sequence) -> Non
                 g.interpolate(f)
                 f = g
             xdmf.write_function(f, 0.0)
+
+
+# --------------------------------------------------------------------------------------------
+# flow checkpoints: rank-independent keys of P2 dofs, P1 values carried on the P2 vertex dofs
+
+
+def p2_dof_keys(space) -> np.ndarray:
+    """Rank-independent key (int64) of every local dof (owned and ghost) of a P2 Lagrange space on a
+    simplex mesh of any geometry degree, from the mesh-input indices of the dof's vertices: a dof at
+    vertex a has key a N + a, a dof on the edge (a, b), a < b, has key a N + b, with N the number
+    of input nodes (largest input index + 1). Keys of different dofs differ (a N + b determines a, b)."""
+    import basix
+
+    mesh = space.mesh
+    topology = basix.topology(mesh.basix_cell())
+    n_vertices, edges = len(topology[0]), np.asarray(topology[1], dtype=np.int64)
+    dofs = space.dofmap.list
+    if dofs.shape[1] != n_vertices + len(edges):
+        raise ValueError("p2_dof_keys: the space is not P2 Lagrange on a simplex mesh")
+    inputs = np.asarray(mesh.geometry.input_global_indices, dtype=np.int64)
+    n = np.int64(mesh.comm.allreduce(int(inputs.max(initial=-1)) + 1, op=MPI.MAX))
+    # the first nodes of each cell in the geometry dofmap are its vertices (any geometry degree)
+    vertex = inputs[mesh.geometry.dofmap[:, :n_vertices]]
+    keys = np.empty(space.dofmap.index_map.size_local + space.dofmap.index_map.num_ghosts, dtype=np.int64)
+    keys[dofs[:, :n_vertices].ravel()] = (vertex * n + vertex).ravel()
+    a, b = vertex[:, edges[:, 0]], vertex[:, edges[:, 1]]
+    keys[dofs[:, n_vertices:].ravel()] = (np.minimum(a, b) * n + np.maximum(a, b)).ravel()
+    return keys
+
+
+def vertex_dof_pairs(p2_space, p1_space) -> tuple[np.ndarray, np.ndarray]:
+    """(P2 dofs, P1 dofs): local dof (block) numbers of two Lagrange spaces on one mesh that sit at
+    the same cell vertex, over all local cells (pairs repeat; every local P1 dof appears)."""
+    p1 = p1_space.dofmap.list
+    return p2_space.dofmap.list[:, : p1.shape[1]].ravel(), p1.ravel()

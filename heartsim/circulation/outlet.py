@@ -89,6 +89,15 @@ class WindkesselOutlet:
         self.advance(flow, dt)
         return flow
 
+    def snapshot(self) -> dict:
+        """The state a restart needs (JSON-serialisable, exact: floats round-trip through JSON)."""
+        return {"history": [[float(v) for v in h] for h in self.history], "dt": self._dt}
+
+    def restore(self, data: dict) -> None:
+        """Continue from a :meth:`snapshot`."""
+        self.history = [np.asarray(h, dtype=float) for h in data["history"]]
+        self._dt = data["dt"]
+
 
 class Windkessel2Outlet(WindkesselOutlet):
     """Two-element Windkessel: resistance ``R`` and compliance ``C`` to distal pressure ``P_v``; the state is P."""
@@ -147,3 +156,10 @@ class ResistanceOutlet:
 
     def advance_pressure(self, pressure: float, dt: float) -> float:
         return self.flow(pressure, dt)
+
+    def snapshot(self) -> dict:
+        """No state (a resistance has no memory)."""
+        return {}
+
+    def restore(self, data: dict) -> None:
+        pass

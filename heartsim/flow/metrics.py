@@ -178,6 +178,16 @@ class ShearAccumulator:
         self._vec = np.zeros((nodes, 3))
         self.window = 0.0
 
+    @property
+    def abs_sum(self) -> np.ndarray:
+        """sum_k |tau_k| dt_k per node (kPa ms; a view: a restart writes into it)."""
+        return self._abs
+
+    @property
+    def vector_sum(self) -> np.ndarray:
+        """sum_k tau_k dt_k per node, (nodes, 3) (kPa ms; a view)."""
+        return self._vec
+
     def reset(self) -> None:
         self._abs[:] = 0.0
         self._vec[:] = 0.0

@@ -306,6 +306,23 @@ class NavierStokes:
     def outlet_names(self) -> list[str]:
         return [b.name for b in self.boundaries if b.role == "outlet"]
 
+    def counters(self) -> dict:
+        """The scalar state a restart needs (JSON-serialisable): time, step count (which also fixes
+        the BDF phase: BDF1 on the first step), the last outlet flows (the explicit coupling's input
+        to the next step), the outlet models' states, iteration totals and the last relative change."""
+        return {"t": self.t, "step": self.step_count, "flows": dict(self.flows), "change": self.change,
+                "iterations": dict(self.iterations),
+                "outlets": {b.name: b.model.snapshot() for b in self.boundaries if b.role == "outlet"}}
+
+    def restore_counters(self, data: dict) -> None:
+        """Continue from :meth:`counters` (the fields u^n, u^{n-1}, p^n are set by the caller)."""
+        self.t, self.step_count, self.change = data["t"], data["step"], data["change"]
+        self.flows = {name: float(data["flows"][name]) for name in self.flows}
+        self.iterations = {name: int(data["iterations"][name]) for name in SOLVES}
+        for b in self.boundaries:
+            if b.role == "outlet":
+                b.model.restore(data["outlets"][b.name])
+
     def destroy(self) -> None:
         for obj in (*self.ksp, *self.A, *self.b):
             obj.destroy()

@@ -21,6 +21,12 @@ class ZeroTraction:
     def advance(self, flow: float, dt: float) -> float:
         return 0.0
 
+    def snapshot(self) -> dict:
+        return {}
+
+    def restore(self, data: dict) -> None:
+        pass
+
 
 def outlet_model(cfg: OutletConfig):
     """The 0D model of an outlet (kPa, mm^3/ms, ms units)."""

@@ -33,3 +33,18 @@ class StopRequest:
     def restore(self) -> None:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
+
+
+class StopAfter:
+    """A stand-in for :class:`StopRequest` that reports SIGUSR1 at the ``steps``-th call of
+    :meth:`pending` (one call per time step): stops a run at a chosen step in tests and scripts."""
+
+    def __init__(self, steps: int):
+        self.left = steps
+
+    def pending(self, comm: MPI.Comm) -> int:
+        self.left -= 1
+        return int(signal.SIGUSR1) if self.left == 0 else 0
+
+    def restore(self) -> None:
+        pass

@@ -28,7 +28,7 @@ from heartsim.runtime.checkpoint import latest_checkpoint, read_checkpoint, writ
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
-from heartsim.simulation.run_folder import record_failure, start_run_folder
+from heartsim.simulation.run_folder import record_failure, start_run_folder, stop_checkpointed
 from heartsim.versions import stack_versions
 
 
@@ -121,12 +121,8 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
             progress.update(problem.step_count - first_step, problem.t)
             signum = stop.pending(comm)
             if signum and problem.step_count < steps:
-                path = checkpoint(f"signal {signum}")
-                on_root(comm, lambda: write_status(out, "checkpointed", reason=f"signal {signum}", t_ms=problem.t,
-                                                   step=problem.step_count, checkpoint=path.name))
-                log.warning("signal %d: checkpoint %s written at t = %.3f ms; continue with --restart %s",
-                            signum, path.name, problem.t, out)
-                raise Checkpointed(path)
+                stop_checkpointed(out, comm, log, checkpoint(f"signal {signum}"), signum, problem.t,
+                                  problem.step_count)
     except Checkpointed:
         raise
     except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from heartsim.io.outputs import prepare_output_folder, write_json_atomic
@@ -26,3 +27,16 @@ def record_failure(out: Path, name: str, exc: BaseException, t_ms: float, step: 
                                              "failed_at_step": step + 1, "failed_at_time_ms": t_ms, **extra,
                                              "config_hash": config_hash})
     write_status(out, "failed", reason=error, t_ms=t_ms, step=step)
+
+
+def stop_checkpointed(out: Path, comm, log: logging.Logger, path: Path, signum: int, t_ms: float, step: int):
+    """After the checkpoint ``path`` written on signal ``signum``: status ``checkpointed`` (rank 0),
+    a warning, and :class:`~heartsim.simulation.ep_run.Checkpointed` raised (the CLI exits with 75)."""
+    from heartsim.runtime.collective import on_root
+    from heartsim.simulation.ep_run import Checkpointed
+
+    on_root(comm, lambda: write_status(out, "checkpointed", reason=f"signal {signum}", t_ms=t_ms, step=step,
+                                       checkpoint=path.name))
+    log.warning("signal %d: checkpoint %s written at t = %.4g ms; continue with --restart %s", signum, path.name,
+                t_ms, out)
+    raise Checkpointed(path)
