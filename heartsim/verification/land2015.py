@@ -109,9 +109,7 @@ def land_fiber_vectors(tagged, helix=(90.0, -90.0), quadrature_degree: int | Non
     about one cell across the wall the P1 vectors at the endocardium (+90) and the epicardium (-90)
     are opposite and their interpolant loses the circumferential mid-wall fibers.
     """
-    import dolfinx.fem
-
-    from heartsim.fibers.analytic import land_frames
+    from heartsim.fibers.analytic import rule_functions
 
     mesh = tagged.mesh
     if quadrature_degree is None:
@@ -120,13 +118,7 @@ def land_fiber_vectors(tagged, helix=(90.0, -90.0), quadrature_degree: int | Non
     else:
         space = dx.quadrature_space(mesh, quadrature_degree, (3,))
         points = dx.quadrature_point_coordinates(mesh, quadrature_degree)
-    frames, _ = land_frames(points, (7.0, 10.0), (17.0, 20.0), helix, (0.0, 0.0))
-    vectors = []
-    for column in range(3):
-        g = dolfinx.fem.Function(space)
-        g.x.array[:] = frames[:, :, column].ravel()
-        vectors.append(g)
-    return vectors
+    return rule_functions(space, points, (7.0, 10.0), (17.0, 20.0), helix, (0.0, 0.0))
 
 
 def land_fibers(tagged, helix=(90.0, -90.0), quadrature_degree: int | None = 4):
