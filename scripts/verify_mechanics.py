@@ -40,6 +40,7 @@ def main() -> int:
     parser.add_argument("--ellipsoid", type=float, nargs="+", default=[4.0, 3.0, 2.0], help="ellipsoid edge sizes (mm)")
     parser.add_argument("--order", type=int, default=1, help="ellipsoid geometry order (2: curved)")
     parser.add_argument("--degree", type=int, default=2, help="displacement degree (pressure: degree - 1)")
+    parser.add_argument("--quadrature", type=int, default=4, help="quadrature degree of the forms (and of problem 3's fiber points)")
     parser.add_argument("--p1-fibers", action="store_true", help="problem 3: P1-interpolated fibers instead of quadrature points")
     parser.add_argument("--csv", type=Path, default=Path("results/verify_mechanics.csv"))
     args = parser.parse_args()
@@ -50,7 +51,8 @@ def main() -> int:
         levels = args.beam if problem == 1 else args.ellipsoid
         for h in levels:
             tagged = beam_mesh(comm, h) if problem == 1 else ellipsoid_mesh(comm, h, args.order)
-            result = run_problem(problem, tagged, args.degree, log=say, p1_fibers=args.p1_fibers)
+            result = run_problem(problem, tagged, args.degree, log=say, p1_fibers=args.p1_fibers,
+                                 quadrature_degree=args.quadrature)
             for key, value in result.values.items():
                 ref = PUBLISHED.get((problem, key))
                 rows.append({"problem": problem, "h_mm": h, "order": 1 if problem == 1 else args.order,

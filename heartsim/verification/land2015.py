@@ -128,13 +128,14 @@ def land_fibers(tagged, helix=(90.0, -90.0), quadrature_degree: int | None = 4):
 
 
 def run_problem(problem: int, tagged, degree: int = 2, petsc: dict | None = None, fibers=None,
-                initial_step: float = 0.25, log=None, isochoric: bool = False, p1_fibers: bool = False) -> Result:
+                initial_step: float = 0.25, log=None, isochoric: bool = False, p1_fibers: bool = False,
+                quadrature_degree: int = 4) -> Result:
     """Solve Land problem 1, 2 or 3 on ``tagged``; returns the reported quantities. Problem 3's fibers:
     the Land rule at the quadrature points (``p1_fibers``: interpolated P1 vectors, see land_fibers)."""
     start = time.perf_counter()
     comm = tagged.mesh.comm
     data = _mech(problem, degree)
-    data["formulation"]["isochoric"] = isochoric
+    data["formulation"].update(isochoric=isochoric, quadrature_degree=quadrature_degree)
     cfg = MechanicsConfig.model_validate(data)
     if fibers is None:
         if problem == 3:
