@@ -57,8 +57,8 @@ class Published:
 
 
 #: Published values by (problem, quantity). Problem 1: the consensus deflection of the beam's end point.
-#: Problems 2 and 3 (apex positions): the paper gives them only as plots of all codes' solutions
-#: (figs. 6-8 and the online supplement); no numbers for them could be found in the sources at hand
+#: Problems 2 and 3 (apex positions): the paper shows them as plots of all codes' solutions; no
+#: numbers for them could be found in the sources at hand
 #: (see docs/mechanics.md), so they are absent here: add them as Published(low, high, source).
 PUBLISHED = {
     (1, "z_end"): Published(4.17, 4.17, CITATION + ", fig. 4 (consensus, about 4.17 mm)"),
