@@ -582,6 +582,25 @@ def dg_space(mesh, degree: int = 0, shape: tuple[int, ...] | None = None):
     return dolfinx.fem.functionspace(mesh, ("DG", degree) if shape is None else ("DG", degree, shape))
 
 
+def quadrature_space(mesh, degree: int, shape: tuple[int, ...] | None = None):
+    """Space of values at the quadrature points of ``degree`` (basix default scheme), scalar or of
+    ``shape``; usable in forms whose ``quadrature_degree`` is the same ``degree``."""
+    import basix.ufl
+
+    element = basix.ufl.quadrature_element(mesh.basix_cell(), value_shape=shape or (), degree=degree)
+    return dolfinx.fem.functionspace(mesh, element)
+
+
+def quadrature_point_coordinates(mesh, degree: int) -> np.ndarray:
+    """Physical coordinates (n, 3) of the local points of ``quadrature_space(mesh, degree)``, in its
+    dof order (curved cells included: the geometry map is evaluated)."""
+    import ufl
+
+    coords = dolfinx.fem.Function(quadrature_space(mesh, degree, (mesh.geometry.dim,)))
+    interpolate_expression(coords, ufl.SpatialCoordinate(mesh))
+    return coords.x.array.reshape(-1, mesh.geometry.dim)
+
+
 def evaluate_vector_at_points(function, points: np.ndarray, comm: MPI.Comm) -> np.ndarray:
     """Values (n, value_size) of ``function`` at global ``points`` (n, 3), gathered on every rank
     (NaN where no rank holds the point)."""

@@ -6,9 +6,11 @@ then also runs with ``formulation.isochoric`` (W(J^(-1/3) F) + p(J - 1)), the fo
 
     scripts/in-env python3 scripts/bench_mechanics.py --sizes 5 3.5 2.5 --pulse
     scripts/in-env mpirun -n 2 python3 scripts/bench_mechanics.py --sizes 5 3.5 2.5 --pulse
+    scripts/in-env python3 scripts/bench_mechanics.py --problem 3 --order 2 --sizes 5 4 --pulse --steps 40
 
-Both start from the same load step (``--steps`` equal pressure increments to 10 kPa); heartsim's adaptive
-stepping may then take larger steps, fenicsx-pulse takes them all.
+Both start from the same load step (``--steps`` equal increments of the pressure, and for problem 3 of
+the active tension with it); heartsim's adaptive stepping may then take larger steps, fenicsx-pulse
+takes them all.
 Prints a Markdown table (one row per size and solver) and writes a CSV.
 """
 
@@ -26,11 +28,14 @@ from mpi4py import MPI
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heartsim import dolfinx_api as dx  # noqa: E402
-from heartsim.verification.land2015 import APEX, GUCCIONE_1_3, GUCCIONE_2, ellipsoid_mesh, run_problem  # noqa: E402
+from heartsim.verification.land2015 import (  # noqa: E402
+    APEX, GUCCIONE_1_3, GUCCIONE_2, ellipsoid_mesh, land_fiber_vectors, run_problem)
 
 
-def run_pulse(tagged, steps: int, problem: int = 2) -> dict:
-    """Land problem 2 (or 3) with fenicsx-pulse 0.12.0 (mesh in mm, kPa, base fixed, P2-P1, quadrature 4)."""
+def run_pulse(tagged, steps: int, problem: int = 2, petsc: dict | None = None) -> dict:
+    """Land problem 2 (or 3) with fenicsx-pulse 0.12.0 (mesh in mm, kPa, base fixed, P2-P1, quadrature 4);
+    ``steps`` equal steps of the pressure (and, problem 3, the active tension with it, as in the paper);
+    ``petsc`` overrides fenicsx-pulse's SNES options (its default line search is ``l2``)."""
     import dolfinx.fem
     import pulse
 
@@ -41,7 +46,7 @@ def run_pulse(tagged, steps: int, problem: int = 2) -> dict:
                          metadata={"quadrature_degree": 4})
     const = lambda v: dolfinx.fem.Constant(mesh, v)  # noqa: E731
     if problem == 3:
-        fibers = land_fiber_functions(tagged)
+        fibers = land_fiber_vectors(tagged)
         law, pressure, tension = GUCCIONE_1_3, 15.0, 60.0
     else:
         fibers = [dolfinx.fem.Constant(mesh, np.array(v, dtype=float)) for v in np.eye(3)]
@@ -53,8 +58,10 @@ def run_pulse(tagged, steps: int, problem: int = 2) -> dict:
     model = pulse.CardiacModel(material=material, active=active, compressibility=pulse.Incompressible())
     traction = pulse.Variable(const(0.0), "kPa")
     bcs = pulse.BoundaryConditions(neumann=(pulse.NeumannBC(traction=traction, marker=markers["ENDO"][0]),))
-    solver = pulse.StaticProblem(model=model, geometry=geo, bcs=bcs,
-                                 parameters={"base_bc": pulse.BaseBC.fixed, "mesh_unit": "mm"})
+    parameters = {"base_bc": pulse.BaseBC.fixed, "mesh_unit": "mm"}
+    if petsc:
+        parameters["petsc_options"] = {**pulse.StaticProblem.default_parameters()["petsc_options"], **petsc}
+    solver = pulse.StaticProblem(model=model, geometry=geo, bcs=bcs, parameters=parameters)
     setup = time.perf_counter() - start
     solve_start = time.perf_counter()
     for k in range(1, steps + 1):
@@ -67,42 +74,32 @@ def run_pulse(tagged, steps: int, problem: int = 2) -> dict:
     return {"apex": apex[:, 2], "setup_s": setup, "solve_s": solve, "wall_s": time.perf_counter() - start}
 
 
-def land_fiber_functions(tagged):
-    """The Land problem-3 fibers (f, s, n) as P1 Functions (the fibers module's analytic rule)."""
-    import dolfinx.fem
-
-    from heartsim.fibers.analytic import land_frames
-
-    space = dx.lagrange_space(tagged.mesh, 1, (3,))
-    frames, _ = land_frames(space.tabulate_dof_coordinates(), (7.0, 10.0), (17.0, 20.0), (90.0, -90.0), (0.0, 0.0))
-    out = []
-    for column in range(3):
-        g = dolfinx.fem.Function(space)
-        g.x.array[:] = frames[:, :, column].ravel()
-        out.append(g)
-    return out
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[5.0, 3.5, 2.5], help="ellipsoid edge sizes (mm)")
-    parser.add_argument("--steps", type=int, default=20, help="equal load steps to 10 kPa (fenicsx-pulse's undamped Newton needs about 20)")
+    parser.add_argument("--steps", type=int, default=20, help="equal load steps to the final load (fenicsx-pulse needs about 20 on problem 2)")
     parser.add_argument("--pulse", action="store_true", help="also run fenicsx-pulse 0.12.0 on the same meshes")
+    parser.add_argument("--problem", type=int, choices=[2, 3], default=2, help="Land problem (3: pressure and active tension ramped together)")
+    parser.add_argument("--order", type=int, default=1, help="ellipsoid geometry order (2: curved)")
+    parser.add_argument("--pulse-linesearch", default=None, help="fenicsx-pulse's SNES line search (its default: l2)")
     parser.add_argument("--csv", type=Path, default=None)
     args = parser.parse_args()
     comm = MPI.COMM_WORLD
     rows = []
     say = (lambda *a: print(*a, flush=True)) if comm.rank == 0 else (lambda *a: None)
     for size in args.sizes:
-        tagged = ellipsoid_mesh(comm, size)
+        tagged = ellipsoid_mesh(comm, size, args.order)
         # warm the form cache so that JIT compilation is not timed
-        run_problem(2, tagged, initial_step=1.0 / args.steps) if size == args.sizes[0] else None
+        if size == args.sizes[0]:
+            run_problem(args.problem, tagged, initial_step=1.0 / args.steps)
+            if args.pulse:
+                run_problem(args.problem, tagged, initial_step=1.0 / args.steps, isochoric=True)
         comm.barrier()
         start = time.perf_counter()
-        ours = run_problem(2, tagged, initial_step=1.0 / args.steps)
+        ours = run_problem(args.problem, tagged, initial_step=1.0 / args.steps)
         wall = comm.allreduce(time.perf_counter() - start, op=MPI.MAX)
         n = max(1, ours.load_steps)
-        row = {"ranks": comm.size, "size_mm": size, "dofs": ours.dofs, "solver": "heartsim",
+        row = {"ranks": comm.size, "problem": args.problem, "size_mm": size, "dofs": ours.dofs, "solver": "heartsim",
                "load_steps": ours.load_steps, "newton_its": ours.newton_iterations,
                "its_per_step": round(ours.newton_iterations / n, 2),
                "assembly_s_per_step": round(ours.assembly_s / n, 3),
@@ -114,7 +111,7 @@ def main() -> int:
         if args.pulse:
             # the formulation fenicsx-pulse 0.12 uses: isochoric passive energy W(J^(-1/3) F) + p (J - 1)
             start = time.perf_counter()
-            iso = run_problem(2, tagged, initial_step=1.0 / args.steps, isochoric=True)
+            iso = run_problem(args.problem, tagged, initial_step=1.0 / args.steps, isochoric=True)
             wall_iso = comm.allreduce(time.perf_counter() - start, op=MPI.MAX)
             rows.append({**row, "solver": "heartsim, isochoric", "load_steps": iso.load_steps,
                          "newton_its": iso.newton_iterations, "its_per_step": round(iso.newton_iterations / max(1, iso.load_steps), 2),
@@ -124,8 +121,9 @@ def main() -> int:
                          "z_apex_epi": round(iso.values["z_apex_epi"], 6)})
             say(rows[-1])
             try:
-                other = run_pulse(tagged, args.steps)
-                rows.append({"ranks": comm.size, "size_mm": size, "dofs": ours.dofs, "solver": "fenicsx-pulse 0.12.0",
+                petsc = {"snes_linesearch_type": args.pulse_linesearch} if args.pulse_linesearch else None
+                other = run_pulse(tagged, args.steps, args.problem, petsc)
+                rows.append({"ranks": comm.size, "problem": args.problem, "size_mm": size, "dofs": ours.dofs, "solver": "fenicsx-pulse 0.12.0",
                              "load_steps": args.steps, "wall_s": round(other["solve_s"], 2),
                              "z_apex_endo": round(float(other["apex"][0]), 6),
                              "z_apex_epi": round(float(other["apex"][1]), 6)})

@@ -46,7 +46,7 @@ class FibersConfig(Section):
     sheet_epi: Angle = 0.0
     """Sheet angle at the epicardium (degrees; Bayer 2012 used 25)."""
     space: Optional[Literal["P1", "DG0"]] = None
-    """Where the vectors live: ``P1`` (nodes) or ``DG0`` (one per cell); default P1, for ``file`` the file's kind."""
+    """Where the vectors live: ``P1`` (nodes) or ``DG0`` (one per cell); default P1, for ``file`` the file's kind. Mechanics runs evaluate the ``analytic`` rule at the quadrature points instead."""
     endo: TagName = "endo"
     """Facet tag (name or number) of the endocardium of an LV mesh."""
     epi: TagName = "epi"

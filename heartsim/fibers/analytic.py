@@ -84,3 +84,32 @@ def analytic_fibers(tagged, cfg, comm: MPI.Comm) -> FiberField:
     wall = dolfinx.fem.Function(scalar, name="transmural")
     wall.x.array[:] = t
     return make_field(space, frames, kind, "analytic", {"transmural": wall})
+
+
+def rule_functions(space, points: np.ndarray, short_radii, long_radii, helix, sheet) -> list:
+    """The rule's (f, s, n) as three vector Functions of ``space``, given the physical ``points``
+    (n, 3) of its dofs in dof order (nodes, cell midpoints or quadrature points)."""
+    frames, _ = land_frames(points, short_radii, long_radii, helix, sheet)
+    out = []
+    for column in range(3):
+        g = dolfinx.fem.Function(space)
+        g.x.array[:] = frames[:, :, column].ravel()
+        out.append(g)
+    return out
+
+
+def rule_at_quadrature_points(mesh, cfg, degree: int) -> list:
+    """(f, s, n) of the rule at the quadrature points of ``degree`` (``cfg``: a FibersConfig), for forms
+    integrated with that quadrature degree: the rule exactly where the forms use it. Interpolating it
+    instead (P1) is poor when the helix turns far through a wall only a cell or two thick: with the
+    Land +90/-90 degrees the endo and epi vectors are opposite and their P1 interpolant loses the
+    circumferential mid-wall fibers (docs/mechanics.md)."""
+    space = dx.quadrature_space(mesh, degree, (3,))
+    points = dx.quadrature_point_coordinates(mesh, degree)
+    return rule_functions(space, points, cfg.short_radii, cfg.long_radii, cfg.helix(), cfg.sheet())
+
+
+def rule_at_cell_midpoints(mesh, cfg) -> list:
+    """(f, s, n) of the rule at the cell midpoints (DG0 vectors), where cell-wise outputs are evaluated."""
+    space = dx.cellwise_space(mesh, (3,))
+    return rule_functions(space, dx.dof_coordinates(space), cfg.short_radii, cfg.long_radii, cfg.helix(), cfg.sheet())

@@ -79,18 +79,10 @@ class MechanicsProblem:
 
         F = ufl.variable(kin.deformation_gradient(u))
         J = ufl.det(F)
-        law = material_from_config(cfg.material)
-        if self.mixed:
-            W = law.energy(kin.isochoric(F) if form.isochoric else F, fibers)
-            P = ufl.diff(W, F) - p * J * ufl.inv(F).T
-        else:
-            kappa = form.kappa
-            W = law.energy(kin.isochoric(F), fibers) + kappa / 4 * (J ** 2 - 1 - 2 * ufl.ln(J))
-            P = ufl.diff(W, F)
+        self.law = material_from_config(cfg.material)
         self.Ta = active_field if active_field is not None else fem.Constant(mesh, 0.0)
-        if cfg.active is not None:
-            P = P + active_piola(F, fibers, self.Ta, cfg.active.cross_fiber_fraction)
-        self.F, self.J, self.P = F, J, P
+        self.F, self.J = F, J
+        P = self.P = self.piola(fibers)
         R = ufl.inner(P, ufl.grad(v)) * dX
         if self.mixed:
             R += (J - 1) * q * dX
@@ -250,9 +242,23 @@ class MechanicsProblem:
     def pressure_field(self):
         return dx.sub_function(self.w, 1) if self.mixed else None
 
-    def cauchy(self):
-        """UFL Cauchy stress (kPa)."""
-        return kin.cauchy(self.P, self.F)
+    def piola(self, fibers):
+        """UFL first Piola-Kirchhoff stress (kPa) of the current state with the material basis ``fibers``."""
+        form, F, J = self.cfg.formulation, self.F, self.J
+        if self.mixed:
+            W = self.law.energy(kin.isochoric(F) if form.isochoric else F, fibers)
+            P = ufl.diff(W, F) - self.p * J * ufl.inv(F).T
+        else:
+            W = self.law.energy(kin.isochoric(F), fibers) + form.kappa / 4 * (J ** 2 - 1 - 2 * ufl.ln(J))
+            P = ufl.diff(W, F)
+        if self.cfg.active is not None:
+            P = P + active_piola(F, fibers, self.Ta, self.cfg.active.cross_fiber_fraction)
+        return P
+
+    def cauchy(self, fibers=None):
+        """UFL Cauchy stress (kPa); with ``fibers``, evaluated with that material basis instead of the
+        problem's (e.g. one living at the points where the stress is sampled)."""
+        return kin.cauchy(self.P if fibers is None else self.piola(fibers), self.F)
 
     def destroy(self) -> None:
         self.solver.destroy()

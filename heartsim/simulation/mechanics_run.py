@@ -37,15 +37,25 @@ from heartsim.versions import stack_versions
 
 
 def material_fibers(cfg: Config, tagged):
-    """(f0, s0, n0): from the ``fibers:`` section (fiber module), the mesh file's fields, or constants."""
+    """(f0, s0, n0) of the problem and (f0, s0, n0) of the cell-wise outputs (usually the same): from the
+    ``fibers:`` section (fiber module), the mesh file's fields, or constants. The analytic (Land) rule is
+    evaluated where it is used, at the quadrature points of the forms and at the cell midpoints of the
+    outputs, whatever ``fibers.space`` says (interpolated, its +-90 degree helix loses the mid-wall fibers)."""
     mech = cfg.physics.mechanics
     if cfg.fibers is not None:
         try:
             from heartsim.fibers import compute_fibers  # the fibers module (issue 5, section 1)
         except ImportError as exc:
             raise ConfigError([f"fibers: the fiber module is not available in this build ({exc})"]) from None
+        if cfg.fibers.method == "analytic":
+            from heartsim.fibers.analytic import rule_at_cell_midpoints, rule_at_quadrature_points
+
+            at_points = rule_at_quadrature_points(tagged.mesh, cfg.fibers, mech.formulation.quadrature_degree)
+            at_cells = rule_at_cell_midpoints(tagged.mesh, cfg.fibers)
+            return basis(*at_points[:2]), basis(*at_cells[:2])
         field = compute_fibers(tagged, cfg.fibers, tagged.mesh.comm)
-        return basis(field.fiber, field.sheet)
+        fibers = basis(field.fiber, field.sheet)
+        return fibers, fibers
     if mech.fiber_fields is not None:
         found = []
         for name in mech.fiber_fields:
@@ -54,8 +64,10 @@ def material_fibers(cfg: Config, tagged):
                 raise ConfigError([f"physics.mechanics.fiber_fields: no vector field {name!r} in the mesh file (fields: {have})"])
             check_nonzero(tagged.fields[name], f"physics.mechanics.fiber_fields: {name}", tagged.mesh.comm)
             found.append(tagged.fields[name])
-        return basis(*found)
-    return constant_basis(mech.fiber, mech.sheet)
+        fibers = basis(*found)
+        return fibers, fibers
+    fibers = constant_basis(mech.fiber, mech.sheet)
+    return fibers, fibers
 
 
 class LoadProgram:
@@ -87,7 +99,7 @@ class Outputs:
         V0 = dx.dg_space(mesh)
         self.fields = {name: fem.Function(V0, name=name) for name in ("E_ff", "sigma_ff", "von_mises", "J")}
         F = problem.F
-        sigma = problem.cauchy()
+        sigma = problem.cauchy(fibers)
         self.exprs = {"E_ff": kin.fiber_strain(F, fibers[0]), "sigma_ff": kin.fiber_stress(sigma, F, fibers[0]),
                       "von_mises": kin.von_mises(sigma), "J": problem.J}
         # J at the nodes of a DG space of the displacement degree, for max |J - 1|
@@ -131,7 +143,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
     tagged = build_mesh(cfg.mesh, comm)
     if tagged.facet_tags is None and cfg.mesh.generate == "box":
         tag_box_faces(tagged)
-    fibers = material_fibers(cfg, tagged)
+    fibers, output_fibers = material_fibers(cfg, tagged)
     options = {**DEFAULT_MECHANICS_PETSC, **cfg.solver.mechanics}
     problem = MechanicsProblem(tagged, mech, fibers, options)
     v0 = problem.volume()
@@ -144,7 +156,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
     resolved = cfg.model_dump(mode="json")
 
     on_root(comm, lambda: start_run_folder(out, resolved))
-    outputs = Outputs(problem, fibers, out, cfg.output.formats)
+    outputs = Outputs(problem, output_fibers, out, cfg.output.formats)
     rows: list[dict] = []
     step_log: list[dict] = []
     iterations_since = [0]

@@ -6,8 +6,10 @@
   base fixed, endocardial pressure 10 kPa, Guccione C = 10 kPa, b_f = b_t = b_fs = 1.
   Reported: deformed z of the endocardial (0,0,-17) and epicardial (0,0,-20) apex; plus the cavity volume.
 * Problem 3: as problem 2 with C = 2 kPa, b_f = 8, b_t = 2, b_fs = 4, pressure 15 kPa, active tension
-  Ta = 60 kPa along fibers whose helix angle goes linearly from +90 (endo) to -90 degrees (epi).
+  Ta = 60 kPa along fibers whose helix angle goes linearly from +90 (endo) to -90 degrees (epi),
+  pressure and tension ramped together; the fiber rule is evaluated at the quadrature points.
 
+``PUBLISHED`` holds the published values found (with their source); problem 1 only, see its comment.
 All incompressible (Taylor-Hood P2-P1 by default), loads ramped with adaptive load stepping.
 Every function here takes the mesh from the caller (any generator with endo/epi/base facet tags).
 """
@@ -32,6 +34,35 @@ BEAM_POINT = np.array([[10.0, 0.5, 1.0]])
 APEX = np.array([[0.0, 0.0, -17.0], [0.0, 0.0, -20.0]])
 
 GUCCIONE_1_3 = {"C": 2.0, "b_f": 8.0, "b_t": 2.0, "b_fs": 4.0}
+
+CITATION = ("Land S et al. 2015, Verification of cardiac mechanics software: benchmark problems and solutions "
+            "for testing active and passive material behaviour, Proc R Soc A 471:20150641")
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published value: the range [low, high] across the participating codes (low = high for a
+    single consensus value), in mm, and where it is given."""
+
+    low: float
+    high: float
+    source: str
+
+    @property
+    def mid(self) -> float:
+        return 0.5 * (self.low + self.high)
+
+    def text(self) -> str:
+        return f"{self.low:g}" if self.low == self.high else f"{self.low:g} .. {self.high:g}"
+
+
+#: Published values by (problem, quantity). Problem 1: the consensus deflection of the beam's end point.
+#: Problems 2 and 3 (apex positions): the paper shows them as plots of all codes' solutions; no
+#: numbers for them could be found in the sources at hand
+#: (see docs/mechanics.md), so they are absent here: add them as Published(low, high, source).
+PUBLISHED = {
+    (1, "z_end"): Published(4.17, 4.17, CITATION + ", fig. 4 (consensus, about 4.17 mm)"),
+}
 GUCCIONE_2 = {"C": 10.0, "b_f": 1.0, "b_t": 1.0, "b_fs": 1.0}
 
 
@@ -68,31 +99,49 @@ def beam_mesh(comm, resolution: float) -> TaggedMesh:
     return tagged
 
 
-def land_fibers(tagged, helix=(90.0, -90.0)):
-    """Problem-3 fibers (Land rule, P1 vectors) as a UFL basis; uses the fibers module's analytic rule."""
-    import dolfinx.fem
+def land_fiber_vectors(tagged, helix=(90.0, -90.0), quadrature_degree: int | None = 4):
+    """Problem-3 fiber, sheet and sheet-normal vectors (Land rule, the fibers module's analytic rule)
+    as three vector Functions.
 
-    from heartsim.fibers.analytic import land_frames
+    With ``quadrature_degree`` (default 4, the formulation's default) the rule is evaluated at the
+    quadrature points of the forms, exactly; ``None``: P1 vectors interpolated between the nodes.
+    Interpolating the rule is poor through the wall: the helix turns 180 degrees across 3 mm, so with
+    about one cell across the wall the P1 vectors at the endocardium (+90) and the epicardium (-90)
+    are opposite and their interpolant loses the circumferential mid-wall fibers.
+    """
+    from heartsim.fibers.analytic import rule_functions
 
-    space = dx.lagrange_space(tagged.mesh, 1, (3,))
-    points = space.tabulate_dof_coordinates()
-    frames, _ = land_frames(points, (7.0, 10.0), (17.0, 20.0), helix, (0.0, 0.0))
-    f, s = dolfinx.fem.Function(space), dolfinx.fem.Function(space)
-    f.x.array[:] = frames[:, :, 0].ravel()
-    s.x.array[:] = frames[:, :, 1].ravel()
+    mesh = tagged.mesh
+    if quadrature_degree is None:
+        space = dx.lagrange_space(mesh, 1, (3,))
+        points = space.tabulate_dof_coordinates()
+    else:
+        space = dx.quadrature_space(mesh, quadrature_degree, (3,))
+        points = dx.quadrature_point_coordinates(mesh, quadrature_degree)
+    return rule_functions(space, points, (7.0, 10.0), (17.0, 20.0), helix, (0.0, 0.0))
+
+
+def land_fibers(tagged, helix=(90.0, -90.0), quadrature_degree: int | None = 4):
+    """Problem-3 fibers as a UFL basis (f0, s0, n0); see land_fiber_vectors."""
+    f, s, _ = land_fiber_vectors(tagged, helix, quadrature_degree)
     return basis(f, s)
 
 
 def run_problem(problem: int, tagged, degree: int = 2, petsc: dict | None = None, fibers=None,
-                initial_step: float = 0.25, log=None, isochoric: bool = False) -> Result:
-    """Solve Land problem 1, 2 or 3 on ``tagged``; returns the reported quantities."""
+                initial_step: float = 0.25, log=None, isochoric: bool = False, p1_fibers: bool = False,
+                quadrature_degree: int = 4) -> Result:
+    """Solve Land problem 1, 2 or 3 on ``tagged``; returns the reported quantities. Problem 3's fibers:
+    the Land rule at the quadrature points (``p1_fibers``: interpolated P1 vectors, see land_fibers)."""
     start = time.perf_counter()
     comm = tagged.mesh.comm
     data = _mech(problem, degree)
-    data["formulation"]["isochoric"] = isochoric
+    data["formulation"].update(isochoric=isochoric, quadrature_degree=quadrature_degree)
     cfg = MechanicsConfig.model_validate(data)
     if fibers is None:
-        fibers = land_fibers(tagged) if problem == 3 else constant_basis((1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
+        if problem == 3:
+            fibers = land_fibers(tagged, quadrature_degree=None if p1_fibers else cfg.formulation.quadrature_degree)
+        else:
+            fibers = constant_basis((1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
     mech = MechanicsProblem(tagged, cfg, fibers, {**DEFAULT_MECHANICS_PETSC, **(petsc or {})})
     pressure = {1: 0.004, 2: 10.0, 3: 15.0}[problem]
     active = 60.0 if problem == 3 else 0.0
