@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heartsim.config import load_config  # noqa: E402
 from heartsim.runtime.signals import StopAfter  # noqa: E402
 from heartsim.simulation import flow_run  # noqa: E402
-from heartsim.simulation.ep_run import Checkpointed  # noqa: E402
+from heartsim.simulation.run_folder import Checkpointed  # noqa: E402
 
 COMM = MPI.COMM_WORLD
 REPO = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("config", type=Path)
     p.add_argument("--out", type=Path, help="output folder (default: output.folder or results/<config name>)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value (dot path, e.g. physics.circulation.closed_loop.period=1s), repeatable")
+                   help="override a config value (dot path, e.g. physics.circulation.closed_loop.chambers.LV.E_act=3mmHg/mL), repeatable")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
     p.add_argument("--restart", type=Path, metavar="DIR",
                    help="continue the run in DIR from its checkpoint (DIR is also the output folder)")
@@ -62,7 +62,7 @@ def cmd_circulation(args, log: logging.Logger) -> int:
     try:
         summary = run_circulation(cfg, out, comm, log, restart=args.restart is not None, stop=stop)
     except Exception as exc:
-        from heartsim.simulation.ep_run import Checkpointed  # (imports DOLFINx: only on this path)
+        from heartsim.simulation.run_folder import Checkpointed
 
         if isinstance(exc, Checkpointed):
             return EXIT_CHECKPOINTED

@@ -150,7 +150,7 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
         on_root(comm, lambda: check_output_folder(out, force))
 
     from heartsim.simulation import runner_for
-    from heartsim.simulation.ep_run import Checkpointed
+    from heartsim.simulation.run_folder import Checkpointed
 
     run = runner_for(cfg)
     log.info("running %s (%s) into %s", cfg.name, config_path, out)

@@ -280,6 +280,10 @@ class ClosedLoopConfig(Section):
             if ch.T_contract + ch.T_relax > self.period:
                 raise ValueError(f"{SUBKEY}chambers.{name}: T_contract + T_relax exceeds the heart period "
                                  f"({self.period:g} ms)")
+            if ch.t_contract >= self.period:
+                raise ValueError(f"{SUBKEY}chambers.{name}.t_contract: {ch.t_contract:g} ms is not within the "
+                                 f"heart period ({self.period:g} ms; the default timings are for 800 ms: "
+                                 "give every chamber's timing with another period)")
         return self
 
 

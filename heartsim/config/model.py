@@ -389,6 +389,26 @@ class Config(Section):
         return self
 
     @model_validator(mode="after")
+    def _checkpoint_after_steps(self) -> "Config":
+        """A checkpoint interval shorter than one step would round to none at all."""
+        interval = self.checkpoint.interval
+        if interval is not None and interval < self.time.dt:
+            raise ValueError(f"{SUBKEY}checkpoint.interval: {interval:g} ms is shorter than time.dt "
+                             f"({self.time.dt:g} ms)")
+        return self
+
+    @model_validator(mode="after")
+    def _circulation_cycles(self) -> "Config":
+        """A 0D circulation run alone needs at least one whole cycle (the general time defaults do not)."""
+        if self.physics.active() == ("circulation",):
+            period = self.physics.circulation.cycle_period()
+            if self.time.end < period:
+                raise ValueError(f"{SUBKEY}time.end: {self.time.end:g} ms is shorter than one heart period "
+                                 f"({period:g} ms); a circulation run needs whole cycles "
+                                 "(e.g. time: {dt: 1 ms, end: 60 s})")
+        return self
+
+    @model_validator(mode="after")
     def _regions_inside_mesh(self) -> "Config":
         """Stimulus regions must meet a generated box and tags must exist (files: checked at setup)."""
         if self.physics.ep is None or self.mesh is None:

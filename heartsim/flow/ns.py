@@ -10,16 +10,21 @@ Each step of length dt (BDF coefficients a0, b1, b2: BDF2 = 3/2, 2, -1/2; the fi
 1. tentative velocity ũ (linear, semi-implicit convection, Temam's term for energy stability):
    rho/dt (a0 ũ - b1 u^n - b2 u^{n-1}) . v + rho ((u* . grad) ũ) . v + rho/2 (div u*) ũ . v
    + mu grad ũ : grad v - p^n div v  [dx]  + p^n n . v + beta rho |min(u* . n, 0)| ũ . v  [ds_b] = 0
-   (p^n = P_b^n on the pressure boundaries b: the traction of the previous step, consistent with the
-   interior p^n; imposing P_b^{n+1} there against an old interior pressure would push a spurious
+   (p^n on the pressure boundaries b: the traction of the previous step, consistent with the
+   interior p^n (= P_b^n exactly with ``projection: poisson``, weakly with ``discrete``); imposing P_b^{n+1} there against an old interior pressure would push a spurious
    flux pulse through the cap and make the Windkessel coupling oscillate)
    (Carreau-Yasuda: 2 mu(gamma(u*)) eps(ũ) : eps(v) - mu (grad ũ^T n) . v [ds_b], gamma = sqrt(2 eps(u*) : eps(u*)),
    whose natural condition is the same pseudo-traction mu grad u n - p n, exact for developed flow);
-2. pressure: (grad p^{n+1}, grad q) = (grad p^n, grad q) - a0 rho / dt (div ũ, q), p^{n+1} = P_b on outlets;
-3. velocity correction: rho (u^{n+1}, v) = rho (ũ, v) - dt / a0 (grad (p^{n+1} - p^n), v).
+   (``stabilisation: supg`` adds the residual-based SUPG terms of :mod:`heartsim.flow.stabilisation`);
+2. ``projection: discrete`` (default; :mod:`heartsim.flow.projection`): one SPD solve S phi = r,
+   u^{n+1} = ũ + D^-1 (B^T phi - h), p^{n+1} = p^n + a0 rho / dt phi, with B u^{n+1} = 0 against every
+   P1 function (mass conserved to solver tolerance; outlet pressures P_b^{n+1} as natural data);
+   ``projection: poisson``, two solves:
+   2a. pressure: (grad p^{n+1}, grad q) = (grad p^n, grad q) - a0 rho / dt (div ũ, q), p^{n+1} = P_b on outlets;
+   2b. velocity correction: rho (u^{n+1}, v) = rho (ũ, v) - dt / a0 (grad (p^{n+1} - p^n), v).
 
 Units: mm, ms, kPa, mg/mm^3 (rho), kPa ms (mu); velocity mm/ms (= m/s), flow mm^3/ms (= mL/s).
-All three solves are PETSc KSPs; options of ``solver.flow`` are merged over :data:`DEFAULT_OPTIONS`
+All solves are PETSc KSPs (the phi solve uses the ``pressure_`` options); options of ``solver.flow`` are merged over :data:`DEFAULT_OPTIONS`
 (keys starting ``momentum_``, ``pressure_`` or ``correction_`` go to that solve, others to all).
 """
 
@@ -172,7 +177,8 @@ class NavierStokes:
         L1 = (rho / k * ufl.dot(self.b1 * self.u_n + self.b2 * self.u_nm1, v) + self.p_n * ufl.div(v)) * ufl.dx
         if cfg.numerics.stabilisation == "supg":
             a_s, L_s = supg_forms(u, v, u_ext, rho, self.viscosity, k, self.a0,
-                                  self.b1 * self.u_n + self.b2 * self.u_nm1, self.p_n, mesh)
+                                  self.b1 * self.u_n + self.b2 * self.u_nm1, self.p_n, mesh,
+                                  newtonian=fluid.model == "newtonian")
             a1, L1 = a1 + a_s, L1 + L_s
         for b in self.boundaries:
             if b.pressure is not None:

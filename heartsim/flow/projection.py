@@ -28,7 +28,7 @@ boundary sums to zero: inflow equals the sum of the outflows to the tolerance of
 step and on any mesh. The standard pressure-Poisson projection (with p = P_b imposed on the outlet
 nodes) does not control the divergence in the cell layer next to an outlet.
 
-Units: phi in mm^2 (kPa ms / (mg/mm^3)), velocities in mm/ms.
+Units: phi in mm^2/ms (dt / rho times a pressure: ms kPa / (mg/mm^3)), velocities in mm/ms.
 """
 
 from __future__ import annotations
@@ -38,17 +38,18 @@ import ufl
 from petsc4py import PETSc
 
 from heartsim import dolfinx_api as dx
+from heartsim.config.errors import ConfigError
 
 
 class DiscreteProjection:
-    """The projection operators of one mesh; :meth:`project` makes the step."""
+    """The projection operators of one mesh: :meth:`rhs_for` (assembles h, then the phi system's
+    right-hand side) and, after the phi solve, :meth:`correct` (which uses that h)."""
 
     def __init__(self, V, Q, dirichlet_dofs: np.ndarray, open_boundaries, ds, n, p_n, a0, dt_const, rho: float):
         """``dirichlet_dofs``: local block dofs of V with a velocity condition; ``open_boundaries``: list
         of (tag value, Constant pressure P_b) where the pressure is imposed naturally."""
         u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
         q = ufl.TestFunction(Q)
-        self.V = V
         mass = dx.compile_form(ufl.dot(u, v) * ufl.dx)
         M = dx.create_matrix(mass)
         dx.assemble_matrix_into(M, mass, [])
@@ -77,6 +78,14 @@ class DiscreteProjection:
         bt.diagonalScale(L=self.d_inv)
         self.S = self.B.matMult(bt)
         bt.destroy()
+        # a pressure node whose every neighbouring velocity dof is fixed gives a zero row of S
+        lowest = self.S.getDiagonal()
+        smallest = lowest.min()[1]
+        lowest.destroy()
+        if smallest <= 0.0:
+            raise ConfigError(["physics.flow.numerics.projection: the mesh has a pressure node surrounded by "
+                               "velocity Dirichlet dofs only (a cell with all its faces on walls/inlet?); "
+                               "remesh, or use projection: poisson"])
 
         factor = dt_const / (a0 * rho)
         h_form = 0

@@ -151,7 +151,7 @@ def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = F
         # MPI) before the root's send has completed, which crashes Open MPI's shared-memory transport
         comm.barrier()
     if summary["status"] == "checkpointed":
-        from heartsim.simulation.ep_run import Checkpointed  # the exception the CLI maps to exit status 75
+        from heartsim.simulation.run_folder import Checkpointed
 
         raise Checkpointed(out / CHECKPOINT)
     return summary

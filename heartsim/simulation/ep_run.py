@@ -28,19 +28,9 @@ from heartsim.runtime.checkpoint import latest_checkpoint, read_checkpoint, writ
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
-from heartsim.simulation.run_folder import record_failure, start_run_folder, stop_checkpointed
+from heartsim.simulation.run_folder import (Checkpointed, record_failure, start_run_folder, state_hash,
+                                            stop_checkpointed)
 from heartsim.versions import stack_versions
-
-
-class Checkpointed(Exception):
-    """The run stopped on a signal after writing a checkpoint (the CLI exits with status 75)."""
-
-
-def state_hash(cfg: Config) -> str:
-    """Hash of what a checkpoint's state depends on (not end time, outputs or checkpoint policy)."""
-    data = cfg.model_dump(mode="json", include={"mesh", "physics", "solver", "backend", "fibers"})
-    data["dt"] = cfg.time.dt
-    return config_hash(data)
 
 
 def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False,

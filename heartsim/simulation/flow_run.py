@@ -50,8 +50,8 @@ from heartsim.runtime.checkpoint import FOLDER, POINTER, latest_checkpoint, read
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
-from heartsim.simulation.ep_run import Checkpointed, state_hash
-from heartsim.simulation.run_folder import record_failure, start_run_folder, stop_checkpointed
+from heartsim.simulation.run_folder import (Checkpointed, record_failure, start_run_folder, state_hash,
+                                            stop_checkpointed)
 from heartsim.versions import stack_versions
 
 

@@ -1,12 +1,24 @@
-"""The start and the failure record of every run's output folder (written by rank 0)."""
+"""The start, the failure record and the checkpointed stop of every run's output folder (written by rank 0),
+and what checkpoints of all runners share (:class:`Checkpointed`, :func:`state_hash`)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from heartsim.io.outputs import prepare_output_folder, write_json_atomic
+from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
 from heartsim.runtime.status import write_status
+
+
+class Checkpointed(Exception):
+    """The run stopped on a signal after writing a checkpoint (the CLI exits with status 75)."""
+
+
+def state_hash(cfg) -> str:
+    """Hash of what a checkpoint's state depends on (not end time, outputs or checkpoint policy)."""
+    data = cfg.model_dump(mode="json", include={"mesh", "physics", "solver", "backend", "fibers"})
+    data["dt"] = cfg.time.dt
+    return config_hash(data)
 
 
 def start_run_folder(out: Path, resolved: dict, t_ms: float = 0.0, step: int = 0, fresh: bool = True) -> None:
@@ -31,9 +43,8 @@ def record_failure(out: Path, name: str, exc: BaseException, t_ms: float, step: 
 
 def stop_checkpointed(out: Path, comm, log: logging.Logger, path: Path, signum: int, t_ms: float, step: int):
     """After the checkpoint ``path`` written on signal ``signum``: status ``checkpointed`` (rank 0),
-    a warning, and :class:`~heartsim.simulation.ep_run.Checkpointed` raised (the CLI exits with 75)."""
+    a warning, and :class:`Checkpointed` raised (the CLI exits with 75)."""
     from heartsim.runtime.collective import on_root
-    from heartsim.simulation.ep_run import Checkpointed
 
     on_root(comm, lambda: write_status(out, "checkpointed", reason=f"signal {signum}", t_ms=t_ms, step=step,
                                        checkpoint=path.name))

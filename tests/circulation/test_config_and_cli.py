@@ -95,6 +95,11 @@ def test_bad_input_is_one_line_and_exit_2(write_config, tmp_path, capsys):
     odd = {**RCR, "time": {"dt": "3 ms", "end": "1 s"}}
     assert main(["circulation", str(write_config(odd)), "--out", str(out)]) == 2
     assert "time.dt" in capsys.readouterr().err and not out.exists()
+    # no time section: the general defaults (end 100 ms) are shorter than one 500 ms cycle
+    short = {key: value for key, value in RCR.items() if key != "time"}
+    assert main(["circulation", str(write_config(short)), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "time.end" in err[0] and not out.exists()
 
 
 def test_refuses_non_empty_folder_without_force(write_config, tmp_path, capsys):

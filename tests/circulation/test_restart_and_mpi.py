@@ -33,7 +33,7 @@ def _rows(path):
 
 
 def test_signal_checkpoint_and_restart_give_the_uninterrupted_result(tmp_path):
-    from heartsim.simulation.ep_run import Checkpointed
+    from heartsim.simulation.run_folder import Checkpointed
 
     cfg = validate_data(CASE, None)
     whole = run_circulation(cfg, tmp_path / "whole", MPI.COMM_SELF, LOG)

@@ -48,6 +48,8 @@ CASES = [
     ("missing required section", ("mesh",), _DELETE, "mesh: required key is missing"),
     ("unknown stimulus tag", ("physics", "ep", "stimuli"), [{"region": {"tag": "apex"}}],
      "physics.ep.stimuli[0].region: no cell tag 'apex'"),
+    ("checkpoint interval below dt", ("checkpoint",), {"interval": "0.01 ms"},
+     "checkpoint.interval: 0.01 ms is shorter than time.dt"),
     ("theta out of range", ("physics", "ep", "numerics"), {"theta": 0.2},
      "physics.ep.numerics.theta: Input should be greater than or equal to 0.5"),
 ]

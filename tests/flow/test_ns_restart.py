@@ -16,7 +16,7 @@ from ns_meshes import tube_msh  # noqa: E402
 
 from heartsim.cli.main import EXIT_CHECKPOINTED, main  # noqa: E402
 from heartsim.config.loader import validate_data  # noqa: E402
-from heartsim.simulation.ep_run import Checkpointed  # noqa: E402
+from heartsim.simulation.run_folder import Checkpointed  # noqa: E402
 from heartsim.runtime.signals import StopAfter  # noqa: E402
 from heartsim.simulation.flow_run import run_flow  # noqa: E402
 
