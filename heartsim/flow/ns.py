@@ -190,6 +190,11 @@ class NavierStokes:
                 a1 += beta * rho * 0.5 * (abs(un) - un) * ufl.dot(u, v) * ds(b.value)
         options = solve_options(petsc_options)
         if self.discrete:
+            unused = sorted(key for key in petsc_options if key.startswith("correction_"))
+            if unused:
+                raise ConfigError([f"solver.flow.{unused[0]}: the discrete projection has no correction solve "
+                                   "(its options are pressure_*; correction_* applies to projection: poisson)"])
+        if self.discrete:
             self.a = [dx.compile_form(a1)]
             self.L = [dx.compile_form(L1)]
             self.A = [dx.create_matrix(self.a[0])]

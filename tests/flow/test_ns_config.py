@@ -43,3 +43,13 @@ def test_bad_flow_input(mesh, write_config, tmp_path, capsys, flow, message):
     err = capsys.readouterr().err
     assert message in err, err
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_correction_options_without_a_correction_solve(mesh, write_config, tmp_path, capsys):
+    config = write_config({"mesh": {"file": str(mesh)}, "physics": {"flow": _flow()},
+                           "solver": {"flow": {"correction_ksp_type": "gmres"}}, "time": {"dt": 0.1, "end": 0.2}})
+    out = tmp_path / "out"
+    assert main(["run", str(config), "--out", str(out)]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if "error" in line.lower()]
+    assert len(err) == 1 and "solver.flow.correction_ksp_type" in err[0], err
+    assert not out.exists() or not any(out.iterdir())
