@@ -153,6 +153,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
                                    f"{average_from:.6g} ms, before the checkpoint (t = {meta['t']:.6g} ms); "
                                    "set physics.flow.output.average_from"])
             meta["window"] = 0.0  # the new window starts after the checkpoint: nothing of it is summed yet
+            meta["window_volumes"] = {}
             fields = {**fields, "shear_abs": 0 * fields["shear_abs"], "shear_vec": 0 * fields["shear_vec"]}
         ns.restore_counters(meta)
         state.restore(fields, meta["window"])
@@ -198,6 +199,9 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
             w.write(ns.t)
 
     peak = [meta.get("peak_inflow", 0.0)]
+    # volume through every cap over the averaging window (mm^3): the mean flow split of the last cycle
+    volumes = {name: 0.0 for name in ["inlet", *outlets]}
+    volumes.update(meta.get("window_volumes", {}))
     max_imbalance = meta.get("max_imbalance", 0.0)
 
     def checkpoint(reason: str) -> Path:
@@ -206,6 +210,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
                 "state_hash": fingerprint, "reason": reason,
                 "wall_time_s": previous_wall + time.perf_counter() - wall_start,
                 "peak_inflow": peak[0], "max_imbalance": max_imbalance, "window": accumulator.window,
+                "window_volumes": volumes,
                 "average_from": average_from, "tables": sizes,
                 "outputs": sorted(earlier_outputs | {p.name for w in writers for p in w.paths})}
         return write_checkpoint(out, comm, state.keys, state.n_owned, state.fields(), info, cfg.checkpoint.keep)
@@ -239,6 +244,8 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
             shear.update()
             if ns.t > average_from + 1e-9 * cfg.time.dt:
                 accumulator.add(shear.values(), cfg.time.dt)
+                for name in volumes:
+                    volumes[name] += ns.flows[name] * cfg.time.dt
             done = ns.step_count == steps or (flow.numerics.steady_tolerance is not None
                                               and ns.change < flow.numerics.steady_tolerance)
             if ns.step_count % series_every == 0 or done:
@@ -285,6 +292,8 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     loop_steps = ns.step_count - first_step
     total_out = sum(ns.flows[o] for o in outlets)
     split = {o: ns.flows[o] / total_out if abs(total_out) > 1e-12 else None for o in outlets}
+    window_out = sum(volumes[o] for o in outlets)
+    window_split = {o: volumes[o] / window_out for o in outlets} if window > 0 and window_out > 0 else None
     summary = {
         "status": status,
         "name": cfg.name,
@@ -311,14 +320,23 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
         "max_mass_imbalance": max_imbalance,  # after the inlet ramp
         "inlet_area_mm2": ns.inlet.cap.area,
         "averaging_window_ms": [ns.t - window, ns.t],
+        "window": {  # over the averaging window (the last inlet period by default)
+            "mean_flow_mL_s": {name: v / window for name, v in volumes.items()} if window > 0 else None,
+            "flow_split": window_split,
+        },
         "config_hash": config_hash(resolved),
         "versions": stack_versions(),
         "outputs": sorted({p.name for w in writers + [avg] for p in w.paths} | set(TABLES) | earlier_outputs),
     }
-    split_text = ", ".join(f"{o} {100 * s:.1f}%" for o, s in split.items() if s is not None)
+    if window_split is not None:  # the mean of the last period: an end-diastolic split is meaningless
+        split_text = ", ".join(f"{o} {100 * s:.1f}%" for o, s in window_split.items())
+        flow_text = f"mean inflow {-volumes['inlet'] / window:.4g} mL/s over the last " \
+                    f"{window:.4g} ms; mean split {split_text}"
+    else:
+        split_text = ", ".join(f"{o} {100 * s:.1f}%" for o, s in split.items() if s is not None)
+        flow_text = f"inflow {summary['final']['inflow_mL_s']:.4g} mL/s; split {split_text or 'n/a'}"
     summary["headline"] = (f"done in {summary['wall_time_s']:.1f} s: {ns.step_count} steps to t = {ns.t:.4g} ms; "
-                           f"inflow {summary['final']['inflow_mL_s']:.4g} mL/s; split {split_text or 'n/a'}; "
-                           f"max mass imbalance {100 * max_imbalance:.2f}% (after the ramp)")
+                           f"{flow_text}; max mass imbalance {100 * max_imbalance:.2g}% (after the ramp)")
     shear.destroy()
     ns.destroy()
 

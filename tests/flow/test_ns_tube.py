@@ -66,6 +66,9 @@ def test_outputs_and_summary(tube_run):
         assert (tube_run / name).exists(), name
     assert summary["final"]["flow_split"]["outlet"] == pytest.approx(1.0, abs=5e-3)
     assert "split outlet" in summary["headline"]
+    # the mean over the averaging window (constant inflow: the whole run) carries the prescribed 1 mL/s
+    assert summary["window"]["flow_split"]["outlet"] == pytest.approx(1.0, abs=1e-6)
+    assert -summary["window"]["mean_flow_mL_s"]["inlet"] == pytest.approx(1.0, rel=0.1)
 
 
 def test_poiseuille_pressure_drop_and_rcr_pressure(tube_run):
