@@ -121,6 +121,12 @@ def test_cupy_runner_matches_numpy(exported, tmp_path):
         case.run()
         maps[name] = case.maps()
     assert np.nanmax(np.abs(maps["numpy"]["activation_time"] - maps["gpu"]["activation_time"])) <= 0.1
+    # APD90 within 0.5 ms wherever the run reached repolarisation (the same nodes on both)
+    apd = [maps[name]["apd"] for name in ("numpy", "gpu")]
+    reached = np.isfinite(apd[0])
+    assert np.array_equal(reached, np.isfinite(apd[1]))
+    if reached.any():
+        assert np.abs(apd[0][reached] - apd[1][reached]).max() <= 0.5
 
 
 @pytest.mark.mpi
