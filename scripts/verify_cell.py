@@ -18,17 +18,23 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heartsim.kernels.ionic import MODELS  # noqa: E402
 from heartsim.kernels.ionic.cell import ap_metrics, pace  # noqa: E402
+from heartsim.verification.ionic_reference import TT06_EPI_1HZ  # noqa: E402
 
 TT06, ORD = "tentusscher_panfilov_2006", "ohara_rudy_2011"
 CASES = [(TT06, "epi"), (TT06, "endo"), (TT06, "M"), (ORD, "endo"), (ORD, "epi"), (ORD, "M")]
 
-#: Published single-cell values at 1 Hz: approximate values recalled from the papers, NOT yet
-#: re-checked against their tables and figures (see docs/ionic.md); None where we have no number.
-#: Rest / peak in mV, dV/dt in mV/ms, APD90 in ms.
+#: Published single-cell values at 1 Hz: approximate values recalled from the papers, NOT checked
+#: against their tables and figures (the papers' result sections could not be retrieved: see
+#: docs/ionic.md); None where we have no number. Rest / peak in mV, dV/dt in mV/ms, APD90 in ms.
+#: What is checked instead: the cell-type parameters against the published factors
+#: (tests/kernels/test_ionic_cell_types.py) and TT06 against the 1 Hz state listed in the authors'
+#: code (print_authors_state below, tests/kernels/test_ionic_reference_state.py).
 PUBLISHED = {
     (TT06, "epi"): {"rest": -86.0, "peak": None, "dvdt": None, "apd90": 300.0},
     (TT06, "endo"): {"rest": -86.0, "peak": None, "dvdt": None, "apd90": 300.0},
@@ -84,6 +90,7 @@ def main() -> int:
               f"{r['dvdt_max']} | {r['apd90_ms']} | {fmt(r['apd90_published'])} | {r['apd90_change_per_beat_ms']} | "
               f"{r['ca_diastolic_uM']} / {r['ca_peak_uM']} | {r['na_i_mM']} |")
     print("\nsources: " + "; ".join(SOURCES.values()))
+    print_authors_state(args.dt)
     if args.no_extras:
         return 0
     print("\nFP32 kernel (same source, -DREAL=float) against FP64, one beat from the FP64 steady state:\n")
@@ -111,6 +118,25 @@ def main() -> int:
         order = __import__("math").log2(errors[1] / errors[2])
         print(f"| {method} | {errors[0]:.3g} mV | {errors[1]:.3g} mV | {errors[2]:.3g} mV | {order:.2f} |")
     return 0
+
+
+def print_authors_state(dt: float) -> None:
+    """TT06 epi paced from the 1 Hz state listed in ten Tusscher's code: how far it moves per beat."""
+    model = MODELS[TT06]
+    y0 = np.array([TT06_EPI_1HZ[n] for n in model.state_names])
+    print("\nTT06 epi started from the authors' listed 1 Hz state (V = -86.140 mV, Na_i = 10.171 mM, "
+          "Ca_i = 0.105 uM; heartsim/verification/ionic_reference.py):\n")
+    print("| beats | rest (mV) | peak (mV) | max dV/dt (mV/ms) | APD90 (ms) | end V - listed (mV) | "
+          "end Na_i - listed (mM) | max gate change |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    names = list(model.state_names)
+    gates = [i for i, n in enumerate(names) if n not in ("V", "Ca_i", "Ca_SR", "Ca_ss", "Na_i", "K_i")]
+    for beats in (1, 50):
+        beat, y = pace(model, "epi", 1000.0, beats, dt, kernel="native", initial=y0)
+        m = ap_metrics(beat)
+        print(f"| {beats} | {m['v_rest_mV']:.3f} | {m['v_peak_mV']:.2f} | {m['dvdt_max_mV_per_ms']:.1f} | "
+              f"{m['apd90_ms']:.1f} | {y[0] - y0[0]:+.4f} | {y[names.index('Na_i')] - y0[names.index('Na_i')]:+.4f} | "
+              f"{np.abs(y[gates] - y0[gates]).max():.1e} |")
 
 
 if __name__ == "__main__":

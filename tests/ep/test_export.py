@@ -10,7 +10,7 @@ from mpi4py import MPI
 
 from heartsim.cli.main import main
 from heartsim.kernels.backend import probe_gpu, select_backend
-from heartsim.kernels.ionic import MODELS
+from heartsim.kernels.ionic import MODELS, native
 from heartsim.verification.activation_map import activation_map, sort_by_position as _sorted
 
 CASE = {
@@ -88,6 +88,13 @@ def test_runner_matches_fe_run_with_tt06_variant_and_drug_block(write_config, tm
     xf, tf = activation_map(case)
     assert np.allclose(xb, xf) and np.array_equal(np.isnan(tb), np.isnan(tf)) and np.isnan(tf).sum() < tf.size // 2
     assert np.nanmax(np.abs(tb - tf)) <= 0.05
+    if native.available():  # the runner's --cpu-kernel native: the compiled kernel, same numbers
+        fast = BenchCase(data, select_backend("numpy"), cpu_kernel="native")
+        fast.run()
+        act = fast.maps()["activation_time"]
+        ref = bench.maps()["activation_time"]
+        assert np.array_equal(np.isnan(act), np.isnan(ref))
+        assert np.nanmax(np.abs(act - ref)) <= 1e-6
 
 
 def test_runner_fp32_activation_error_is_small(exported, tmp_path):
@@ -121,6 +128,12 @@ def test_cupy_runner_matches_numpy(exported, tmp_path):
         case.run()
         maps[name] = case.maps()
     assert np.nanmax(np.abs(maps["numpy"]["activation_time"] - maps["gpu"]["activation_time"])) <= 0.1
+    # APD90 within 0.5 ms wherever the run reached repolarisation (the same nodes on both)
+    apd = [maps[name]["apd"] for name in ("numpy", "gpu")]
+    reached = np.isfinite(apd[0])
+    assert np.array_equal(reached, np.isfinite(apd[1]))
+    if reached.any():
+        assert np.abs(apd[0][reached] - apd[1][reached]).max() <= 0.5
 
 
 @pytest.mark.mpi
