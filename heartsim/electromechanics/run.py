@@ -70,7 +70,7 @@ def check_cavity_closes(tagged, tags, base_refs, comm, tol: float = 0.05) -> Non
     a = np.array([dx.assemble_scalar(N[i] * ds(tuple(tags)), comm) for i in range(3)])
     area = dx.assemble_scalar(ufl.as_ufl(1.0) * ds(tuple(tags)), comm)
     gap = np.linalg.norm(a - (a @ n_base) * n_base) / max(area, 1e-300)
-    if gap > tol:
+    if gap > tol or not area > 0:
         raise ConfigError([f"{KEY}.coupling.cavity_tags: the surface does not close with the base plane "
                            f"(open fraction {gap:.3f} of its area); give all endocardial tags"])
 
@@ -121,7 +121,7 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
         except RuntimeError as exc:
             raise ConfigError([str(exc)]) from None
         ep_fibers = None
-        if cfg.fibers is not None and cfg.fibers.method != "analytic":
+        if cfg.fibers is not None:
             from heartsim.fibers import compute_fibers
 
             ep_fibers = compute_fibers(tagged, cfg.fibers, comm)
