@@ -87,3 +87,19 @@ def test_implicit_tension_tangent_matches_finite_differences():
     states = np.array([np.zeros(4), 1 - S - W, S, W, zs, zw])
     assert np.allclose(ta, L.active_tension(p, states, lam_new))
     assert L.overlap_derivative(p, np.array([1.25]))[0] == 0.0
+
+
+def test_tension_package_is_pure_array_code():
+    """heartsim.kernels.tension (and a step through the generated code) imports neither DOLFINx, UFL,
+    PETSc, MPI nor sympy/scipy: it runs on GPU nodes with only NumPy/CuPy."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "import heartsim.kernels.tension, heartsim.kernels.tension.twitch, heartsim.kernels.tension.feedback\n"
+            "from heartsim.kernels.tension import land2017 as L\n"
+            "p = L.LandParameters.from_preset('land_2017'); y = L.rest_state(p, 2); L.step(p, y, 0.1, 0.5, 1.0, 0.0)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('dolfinx', 'ufl', 'petsc4py', 'mpi4py', 'sympy', 'scipy')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
