@@ -24,8 +24,8 @@ class TensionConfig(Section):
 
     model: Literal["land_2017"] = "land_2017"
     """Tension model."""
-    preset: str = "land2017"
-    """Named parameter set of the tension model (see docs/electromechanics.md)."""
+    preset: str = "land_2017"
+    """Named parameter set of the tension model: land_2017 (human whole-organ values) or tor_ord_land (ku 0.04, nTm 2.4)."""
     parameters: dict[str, float] = {}
     """Overrides of the tension model's parameters by name, in its units (e.g. ``{Tref: 100}``, kPa: contractility)."""
     substep: Quantity("ms", gt=0) = 0.1

@@ -53,7 +53,7 @@ def land_parameters(cfg):
     """The tension model's parameters (ConfigError naming the key on an unknown preset or name)."""
     try:
         return land.LandParameters.from_preset(cfg.preset, dict(cfg.parameters))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (land.LandParameterError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError([f"{KEY}.tension: {exc}"]) from None
 
 
@@ -133,7 +133,8 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
                                "use e.g. tentusscher_panfilov_2006 or ohara_rudy_2011)"]) from None
     else:
         calcium = TransientCalcium(em.calcium, period, tension.n)
-    tension.points.cai = calcium(0.0)
+    tension.points.rest_at(calcium(0.0))
+    tension.push()
 
     coupling = ChamberCoupling(circ, chamber, em.coupling.volume_tolerance, em.coupling.max_iterations)
     beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chamber)

@@ -24,10 +24,7 @@ import math
 
 import numpy as np
 
-try:
-    from heartsim.kernels.tension import land2017 as land
-except ImportError:  # until the tension model is on main
-    from heartsim.electromechanics import _land_standin as land
+from heartsim.kernels.tension import land2017 as land
 
 ZS, ZW = land.STATE_NAMES.index("zeta_s"), land.STATE_NAMES.index("zeta_w")
 S_, W_ = land.STATE_NAMES.index("S"), land.STATE_NAMES.index("W")
@@ -35,7 +32,8 @@ S_, W_ = land.STATE_NAMES.index("S"), land.STATE_NAMES.index("W")
 
 def zeta_coefficients(params) -> tuple[float, float, float, float]:
     """(A_s, c_s, A_w, c_w) of d zeta_i/dt = A_i dlambda/dt - c_i zeta_i (Land et al. 2017)."""
-    return float(params.As), float(params.cs), float(params.Aw), float(params.cw)
+    c = land.zeta_coefficients(params)
+    return float(c["zeta_s"][0]), float(c["zeta_s"][1]), float(c["zeta_w"][0]), float(c["zeta_w"][1])
 
 
 
@@ -48,6 +46,11 @@ class PointwiseTension:
         self.states = land.rest_state(params, n, lmbda0)
         self.lmbda = np.full(n, float(lmbda0))
         self.cai = None  # µM at the last step's end
+
+    def rest_at(self, cai_uM) -> None:
+        """Rest (steady) states at the calcium ``cai_uM`` (µM) and the current stretch; zeta = 0."""
+        self.cai = np.asarray(cai_uM, dtype=float).copy() * np.ones(self.lmbda.shape)
+        self.states = land.rest_state(self.params, self.lmbda.size, self.lmbda, self.cai)
 
     def advance(self, cai_uM: np.ndarray) -> None:
         """Step 1 (see the module docstring): slow states to t^{n+1}; zeta and lambda frozen."""

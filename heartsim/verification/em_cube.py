@@ -39,7 +39,7 @@ def _root(f, lo: float = 0.5, hi: float = 1.3) -> float:
 def implicit_0d(params, mu: float, dt: float, steps: int, substeps: int = 10, calcium=calcium_transient):
     """Stretch and Ta per step (arrays of steps + 1) of the 0D reduction, implicit zeta."""
     pt = PointwiseTension(params, 1, dt, substeps)
-    pt.cai = np.atleast_1d(calcium(0.0))
+    pt.rest_at(np.atleast_1d(calcium(0.0)))
     lam, ta = [1.0], [0.0]
     for n in range(1, steps + 1):
         pt.advance(np.atleast_1d(calcium(n * dt)))
@@ -54,7 +54,7 @@ def explicit_0d(params, mu: float, dt: float, steps: int, substeps: int = 10, ca
     """The staggered scheme (stops with NaN where it blows up): zeta advanced with the previous step's dlambda/dt, Ta then fixed while the
     mechanics equation is solved for lambda."""
     pt = PointwiseTension(params, 1, dt, substeps)
-    pt.cai = np.atleast_1d(calcium(0.0))
+    pt.rest_at(np.atleast_1d(calcium(0.0)))
     lam, rate = [1.0], 0.0
     for n in range(1, steps + 1):
         pt.advance(np.atleast_1d(calcium(n * dt)))
@@ -98,7 +98,8 @@ def cube_3d(params, mu: float, dt: float, steps: int, substeps: int = 10, calciu
     tension = QuadratureTension(tagged.mesh, cfg.formulation.quadrature_degree, params, dt, substeps)
     problem = MechanicsProblem(tagged, cfg, constant_basis((1, 0, 0), (0, 1, 0)), {**DEFAULT_MECHANICS_PETSC, **(petsc or {})}, sym,
                                active_field=tension.ta_of)
-    tension.points.cai = np.full(tension.n, float(calcium(0.0)))
+    tension.points.rest_at(np.full(tension.n, float(calcium(0.0))))
+    tension.push()
     lo, hi, its = [1.0], [1.0], [0]
     for n in range(1, steps + 1):
         tension.advance(np.full(tension.n, float(calcium(n * dt))))

@@ -16,7 +16,7 @@ TIGHT = {"snes_rtol": 1e-13, "snes_atol": 1e-13, "snes_linesearch_type": "basic"
 
 
 def params():
-    return land.LandParameters.from_preset("land2017", {})
+    return land.LandParameters.from_preset("land_2017", {})
 
 
 def turns(lam: np.ndarray) -> int:
