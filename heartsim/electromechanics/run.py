@@ -217,6 +217,9 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
         for n in range(1, steps + 1):
             info = beat.step()
             record(info)
+            signum = stop.pending(comm) if stop is not None else 0
+            if signum and n < steps:  # no checkpoints yet: stop cleanly, outputs of the steps so far written
+                raise CoupledStepFailure(beat.t + em.dt, f"stopped by signal {signum} (no checkpoint: rerun)")
             if n % every == 0 or n == steps:
                 write_fields(beat.t)
             if n % max(1, int(round(10 / em.dt))) == 0 or n == steps:
