@@ -90,3 +90,15 @@ def test_ep_loop_reads_the_device_once_per_step(monkeypatch):
     np.testing.assert_array_equal(gpu.maps()["activation_time"], reference.maps()["activation_time"])
     act = reference.maps()["activation_time"]
     assert np.isfinite(act[case["coordinates"][:, 0] > 2.0]).any()  # the wave left the stimulus
+
+
+def test_restore_keeps_single_precision_states():
+    from heartsim.kernels.bench import BenchCase
+
+    case = BenchCase(slab_case(size=(1.0, 0.5, 0.5), h=0.25, model="mitchell_schaeffer", end=0.2),
+                     Backend("numpy", np, "test"), "fp32")
+    case.run()
+    saved = case.loop.state()
+    case.loop.restore(saved, case.loop.step_count)
+    assert case.loop.states.dtype == np.float32
+    np.testing.assert_array_equal(case.loop.states, saved["ionic"])
