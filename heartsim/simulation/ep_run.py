@@ -16,7 +16,7 @@ import numpy as np
 
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.cli.progress import Progress
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import Config
@@ -44,7 +44,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
     owns_stop = stop is None
     stop = stop or StopRequest()
     wall_start = time.perf_counter()
-    dx.check_version()
+    fem.check_version()
     try:
         backend = select_backend(cfg.backend.kind)
     except RuntimeError as exc:
@@ -63,7 +63,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
              ", lumped mass" if ep.numerics.lumped_mass else "")
     for s in problem.stimuli:
         log.debug("stimulus %s: %d nodes", s.config.name or "", s.global_count)
-    keys = dx.dof_input_indices(problem.space)
+    keys = fem.dof_input_indices(problem.space)
     fingerprint = state_hash(cfg)
 
     segment, previous_wall = 0, 0.0
@@ -94,7 +94,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         return write_checkpoint(out, comm, keys, problem.n_owned, problem.state(), meta, cfg.checkpoint.keep)
 
     stem = "v" if segment == 0 else f"v.restart{segment}"
-    writer = dx.FunctionSeriesWriter(comm, out, stem, [problem.sync()], cfg.output.formats)
+    writer = fem.FunctionSeriesWriter(comm, out, stem, [problem.sync()], cfg.output.formats)
     writer.write(problem.t)
     progress = Progress(steps - problem.step_count, steps * cfg.time.dt, log)
     first_step = problem.step_count
@@ -127,7 +127,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
     loop_time = time.perf_counter() - loop_start
 
     maps = problem.map_functions()  # activation time, repolarisation time, APD_X
-    act_writer = dx.FunctionSeriesWriter(comm, out, "activation", maps, cfg.output.formats)
+    act_writer = fem.FunctionSeriesWriter(comm, out, "activation", maps, cfg.output.formats)
     act_writer.write(0.0)
     act_writer.close()
     lo, hi, missing, latest_at = problem.activation_extent()

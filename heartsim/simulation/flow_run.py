@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.cli.progress import Progress
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import Config
@@ -129,7 +129,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     owns_stop = stop is None
     stop = stop or StopRequest()
     wall_start = time.perf_counter()
-    dx.check_version()
+    fem.check_version()
     flow = cfg.physics.flow
     tagged = build_mesh(cfg.mesh, comm)
     ns = NavierStokes(tagged, flow, cfg.time.dt, cfg.solver.flow)
@@ -176,12 +176,12 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     ckpt_every = round(cfg.checkpoint.interval / cfg.time.dt) if cfg.checkpoint.interval else 0
 
     # fields are written in Lagrange spaces of the mesh's geometry degree (what XDMF/VTX need)
-    degree = dx.geometry_degree(tagged.mesh)
-    vector_view, scalar_view = dx.vector_lagrange_space(tagged.mesh, degree), dx.lagrange_space(tagged.mesh, degree)
-    views = [(dx.function(vector_view, "velocity"), ns.u), (dx.function(scalar_view, "pressure"), ns.p),
-             (dx.function(vector_view, "wss"), shear.vector)]
+    degree = fem.geometry_degree(tagged.mesh)
+    vector_view, scalar_view = fem.vector_lagrange_space(tagged.mesh, degree), fem.lagrange_space(tagged.mesh, degree)
+    views = [(fem.function(vector_view, "velocity"), ns.u), (fem.function(scalar_view, "pressure"), ns.p),
+             (fem.function(vector_view, "wss"), shear.vector)]
     suffix = f".restart{segment}" if segment else ""
-    writers = [dx.FunctionSeriesWriter(comm, out, view.name + suffix, [view], cfg.output.formats)
+    writers = [fem.FunctionSeriesWriter(comm, out, view.name + suffix, [view], cfg.output.formats)
                for view, _ in views]
     header = ["time_ms", "inflow_mL_s"] + [f"flow_{o}_mL_s" for o in outlets] + ["pressure_inlet_kPa"] + \
         [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + \
@@ -194,7 +194,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
 
     def write_fields() -> None:
         for view, source in views:
-            dx.interpolate_into(view, source)
+            fem.interpolate_into(view, source)
         for w in writers:
             w.write(ns.t)
 
@@ -281,11 +281,11 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     window = accumulator.window
     averages = []
     for name, values in (("tawss", accumulator.tawss), ("osi", accumulator.osi)):
-        p1 = dx.function(shear.magnitude.function_space)
+        p1 = fem.function(shear.magnitude.function_space)
         p1.x.array[:] = values
-        averages.append(dx.function(scalar_view, name))
-        dx.interpolate_into(averages[-1], p1)
-    avg = dx.FunctionSeriesWriter(comm, out, "tawss_osi", averages, ["xdmf"])
+        averages.append(fem.function(scalar_view, name))
+        fem.interpolate_into(averages[-1], p1)
+    avg = fem.FunctionSeriesWriter(comm, out, "tawss_osi", averages, ["xdmf"])
     avg.write(ns.t)
     avg.close()
 

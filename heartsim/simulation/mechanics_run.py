@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC
 from heartsim.config.model import Config
@@ -91,27 +91,25 @@ class Outputs:
     """Displacement (P1) and cell-wise E_ff, sigma_ff, von Mises and J, written at reporting times."""
 
     def __init__(self, problem: MechanicsProblem, fibers, out: Path, formats):
-        import dolfinx.fem as fem
-
         mesh = problem.mesh
         self.problem = problem
-        self.u_out = fem.Function(dx.lagrange_space(mesh, 1, (3,)), name="u")
-        V0 = dx.dg_space(mesh)
-        self.fields = {name: fem.Function(V0, name=name) for name in ("E_ff", "sigma_ff", "von_mises", "J")}
+        self.u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), name="u")
+        V0 = fem.dg_space(mesh)
+        self.fields = {name: fem.function(V0, name=name) for name in ("E_ff", "sigma_ff", "von_mises", "J")}
         F = problem.F
         sigma = problem.cauchy(fibers)
         self.exprs = {"E_ff": kin.fiber_strain(F, fibers[0]), "sigma_ff": kin.fiber_stress(sigma, F, fibers[0]),
                       "von_mises": kin.von_mises(sigma), "J": problem.J}
         # J at the nodes of a DG space of the displacement degree, for max |J - 1|
-        self.j_max = fem.Function(dx.dg_space(mesh, problem.cfg.formulation.degree))
+        self.j_max = fem.function(fem.dg_space(mesh, problem.cfg.formulation.degree))
         comm = mesh.comm
-        self.writers = [dx.FunctionSeriesWriter(comm, out, "displacement", [self.u_out], formats),
-                        dx.FunctionSeriesWriter(comm, out, "fields", list(self.fields.values()), ["xdmf"])]
+        self.writers = [fem.FunctionSeriesWriter(comm, out, "displacement", [self.u_out], formats),
+                        fem.FunctionSeriesWriter(comm, out, "fields", list(self.fields.values()), ["xdmf"])]
 
     def update(self) -> None:
         self.u_out.interpolate(self.problem.displacement())
         for name, f in self.fields.items():
-            dx.interpolate_expression(f, self.exprs[name])
+            fem.interpolate_expression(f, self.exprs[name])
 
     def write(self, t: float) -> None:
         self.update()
@@ -119,7 +117,7 @@ class Outputs:
             w.write(t)
 
     def max_j_error(self, comm) -> float:
-        dx.interpolate_expression(self.j_max, self.problem.J)
+        fem.interpolate_expression(self.j_max, self.problem.J)
         local = float(np.max(np.abs(self.j_max.x.array - 1.0))) if self.j_max.x.array.size else 0.0
         return comm.allreduce(local, op=MPI.MAX)
 
@@ -136,7 +134,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
                   stop=None) -> dict:
     """Run ``cfg`` (physics.mechanics) into ``out``; returns the summary (also in summary.json)."""
     wall_start = time.perf_counter()
-    dx.check_version()
+    fem.check_version()
     if restart:
         raise ConfigError([f"--restart {out}: mechanics runs have no checkpoints (rerun the load history)"])
     mech = cfg.physics.mechanics
@@ -173,7 +171,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
             row["cavity_pressure_kPa"] = (float(problem.cavity_pressure.value) if problem.cavity_pressure is not None
                                           else loads.pressures[0])
         if probes:
-            values = dx.evaluate_vector_at_points(problem.displacement(), np.array(list(probes.values())), comm)
+            values = fem.evaluate(problem.displacement(), np.array(list(probes.values())))
             for (name, x), u in zip(probes.items(), values):
                 for c, axis in enumerate("xyz"):
                     row[f"{name}_{axis}_mm"] = float(x[c] + u[c])
