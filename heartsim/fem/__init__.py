@@ -27,7 +27,7 @@ from heartsim.fem.assembly import (assemble_matrix, assemble_matrix_into, assemb
                                    owned_rows_csr, petsc_vec, total_volume)
 from heartsim.fem.bcs import dirichlet, dirichlet_on_facets
 from heartsim.fem.dofs import (dof_coordinates, dof_input_indices, dofs_near, dofs_of_cells, dofs_on_facets,
-                               dofs_touching_tag, p2_dof_keys, vertex_dof_pairs)
+                               dofs_touching_tag, p2_dof_keys, scalar_dof_keys, vertex_dof_pairs)
 from heartsim.fem.meshes import (boundary_facet_midpoints, boundary_facet_tags, cell_midpoints, cell_tags,
                                  cells_in_vtk_order, create_box, facet_tags_from, facet_triangles, facets_of_tag,
                                  facets_with_tags, geometry_degree, local_cell_count, mesh_from_arrays,

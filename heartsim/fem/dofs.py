@@ -92,3 +92,39 @@ def vertex_dof_pairs(p2_space, p1_space) -> tuple[np.ndarray, np.ndarray]:
     the same cell vertex, over all local cells (pairs repeat; every local P1 dof appears)."""
     p1 = p1_space.dofmap.list
     return p2_space.dofmap.list[:, : p1.shape[1]].ravel(), p1.ravel()
+
+
+def _node_keys(space) -> np.ndarray:
+    """Rank-independent key of every local dof block (node) of a P1 or P2 Lagrange space."""
+    if space.ufl_element().embedded_superdegree == 1:
+        return dof_input_indices(space)
+    return p2_dof_keys(space)
+
+
+def scalar_dof_keys(space) -> tuple[np.ndarray, int]:
+    """(keys, owned): a rank-independent key (int64) of every local scalar dof of a P1/P2 Lagrange
+    space, scalar, vector (blocked) or mixed (e.g. Taylor-Hood), in the order of ``Function.x.array``,
+    and the number of owned entries (they come first). A dof's key is ``node_key * S + slot``,
+    ``slot`` numbering the components of all sub-spaces (u_x, u_y, u_z, p: S = 4), so keys of
+    different dofs differ on any partition: checkpoints of the space restart on another rank count."""
+    index_map = space.dofmap.index_map
+    n_local = (index_map.size_local + index_map.num_ghosts) * space.dofmap.index_map_bs
+    owned = index_map.size_local * space.dofmap.index_map_bs
+    subs = space.num_sub_spaces if space.dofmap.index_map_bs == 1 else 0
+    parts = []  # (collapsed space, parent dofs of its unrolled dofs)
+    if subs:
+        for i in range(subs):
+            collapsed, parent = space.sub(i).collapse()
+            parts.append((collapsed, np.asarray(parent, dtype=np.int64)))
+    else:
+        parts.append((space, np.arange(n_local, dtype=np.int64)))
+    slots = sum(p.dofmap.index_map_bs for p, _ in parts)
+    keys = np.empty(n_local, dtype=np.int64)
+    offset = 0
+    for collapsed, parent in parts:
+        bs = collapsed.dofmap.index_map_bs
+        node = _node_keys(collapsed)
+        unrolled = (node[:, None] * slots + offset + np.arange(bs)[None, :]).ravel()
+        keys[parent] = unrolled
+        offset += bs
+    return keys, owned

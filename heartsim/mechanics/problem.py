@@ -257,5 +257,20 @@ class MechanicsProblem:
         problem's (e.g. one living at the points where the stress is sampled)."""
         return kin.cauchy(self.P if fibers is None else self.piola(fibers), self.F)
 
+    def checkpoint(self) -> tuple[np.ndarray, dict]:
+        """The saved (last converged) state for a checkpoint: the local values of w (u, and p when
+        mixed) and the scalars a continuation needs (cavity pressure, dV/dp, Newton iterations)."""
+        return self._saved.copy(), {"cavity_pressure": self._saved_p, "slope": self._slope,
+                                    "newton_iterations": self.newton_iterations}
+
+    def restore_checkpoint(self, values: np.ndarray, scalars: dict) -> None:
+        """Continue from :meth:`checkpoint` (values of the local dofs, in any partition's order)."""
+        self.w.x.array[:] = values
+        self._saved_p, self._slope = scalars["cavity_pressure"], scalars["slope"]
+        self.newton_iterations = int(scalars["newton_iterations"])
+        if self.cavity_pressure is not None:
+            self.cavity_pressure.value = self._saved_p
+        self.save()
+
     def destroy(self) -> None:
         self.solver.destroy()
