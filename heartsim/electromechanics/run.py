@@ -159,7 +159,12 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
     if ep is not None:
         writers.append(fem.FunctionSeriesWriter(comm, out, "v", [ep.v, calcium.p1], cfg.output.formats))
 
+    written = []
+
     def write_fields(t: float) -> None:
+        if written and abs(written[-1] - t) < 1e-9:
+            return
+        written.append(t)
         u_out.interpolate(problem.displacement())
         _cell_average(cell["Ta"], tension.Ta.x.array, tension.space)
         _cell_average(cell["lambda"], tension.lmbda.x.array, tension.space)
