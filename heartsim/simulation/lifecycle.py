@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,7 +58,7 @@ from typing import Any, Protocol
 import numpy as np
 from mpi4py import MPI
 
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.runtime.checkpoint import FOLDER, POINTER, latest_checkpoint, read_checkpoint, write_checkpoint
 from heartsim.runtime.collective import on_root
@@ -66,6 +67,16 @@ from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
 from heartsim.simulation.run_folder import (Checkpointed, record_failure, start_run_folder, state_hash,
                                             stop_checkpointed)
+
+
+@contextmanager
+def config_keys(section: str):
+    """Turn an :class:`InputError` raised inside (physics building a problem from the config section
+    ``section``, e.g. ``physics.ep``) into a :class:`ConfigError` naming the full key path."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.at(section) from None
 
 
 class Component(Protocol):

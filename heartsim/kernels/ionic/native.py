@@ -21,7 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel
+from typing import TYPE_CHECKING
+
+from heartsim.kernels.ionic.methods import METHODS_WANT
+
+if TYPE_CHECKING:  # the model wrapper imports this module, not the other way round
+    from heartsim.kernels.ionic.generated_model import GeneratedModel
 
 CFLAGS = ("-O3", "-fno-math-errno", "-shared", "-fPIC", "-std=c99", "-x", "c")  # ISO C: no FP contraction
 
