@@ -132,11 +132,12 @@ class Monodomain:
     def advance(self) -> None:
         """One step of dt: splitting of reaction and diffusion, then activation/repolarisation/ECG update."""
         self.loop.advance(self._array_diffusion if self.on_device else self._diffuse_petsc)
-        if not self.on_device:
-            self.sync()
 
     def sync(self) -> fem.Function:
-        """Copy the loop's v into the output Function ``self.v`` (a device-to-host copy on a GPU)."""
+        """Copy the loop's v into the output Function ``self.v`` (a device-to-host copy on a GPU).
+
+        Not done by :meth:`advance`: callers sync when they read ``self.v`` (output, checkpoints),
+        so a multi-rank GPU step copies v to the host once (for the PETSc solve), not twice."""
         self.v.x.array[:] = self.backend.to_host(self.loop.v)
         return self.v
 

@@ -150,10 +150,13 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
     life = Lifecycle(cfg, out, comm, log, restart, stop)
     fem.check_version()
     try:
-        backend = select_backend(cfg.backend.kind)
+        backend = select_backend(cfg.backend.kind, comm)
     except RuntimeError as exc:
         raise ConfigError([str(exc)]) from None
     log.info("backend: %s (%s)", backend.name, backend.reason)
+    if comm.size > 1 and cfg.backend.kind != "numpy":  # which rank took which GPU (same test on every rank)
+        for rank, reason in enumerate(comm.gather(backend.reason, root=0) or []):
+            log.info("backend of rank %d: %s", rank, reason)
     tagged = build_mesh(cfg.mesh, comm)
     ep = cfg.physics.ep
     fibers = None

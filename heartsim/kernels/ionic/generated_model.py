@@ -26,7 +26,7 @@ import importlib
 from types import ModuleType
 from typing import Any, Mapping
 
-from heartsim.kernels.ionic.methods import METHODS, METHODS_WANT  # noqa: F401  (re-exported)
+from heartsim.kernels.ionic.methods import METHODS, METHODS_WANT, kernel_defines  # noqa: F401  (re-exported)
 
 #: |d f / d X| below which GRL1 falls back to forward Euler (same threshold in the CUDA kernel)
 SMALL_JACOBIAN = 1e-12
