@@ -137,7 +137,8 @@ class Lifecycle:
 
     Create it first thing in a runner (its wall clock starts here) and call :meth:`run` once the
     component is built. ``stop`` should be created as early as possible (the CLI does it first), so
-    that a signal during set-up is kept and acted on after step 1. ``fingerprint`` defaults to
+    that a signal during set-up is kept and acted on after step 1; without one, :meth:`run` installs
+    handlers for its own duration (none linger when building the component fails). ``fingerprint`` defaults to
     :func:`state_hash` of ``cfg``; ``checkpoint_every`` (steps, 0: only on a signal) to
     ``checkpoint.interval / time.dt``.
     """
@@ -147,8 +148,8 @@ class Lifecycle:
                  keep: int | None = None):
         self.wall_start = time.perf_counter()
         self.cfg, self.out, self.comm, self.log, self.restart = cfg, Path(out), comm, log, restart
-        self.owns_stop = stop is None
-        self.stop = stop or StopRequest()
+        self.owns_stop = stop is None  # then run() installs (and restores) its own handlers
+        self.stop = stop
         self.fingerprint = fingerprint or state_hash(cfg)
         if checkpoint_every is None:
             interval = cfg.checkpoint.interval
@@ -212,6 +213,8 @@ class Lifecycle:
 
         ``total_steps`` and ``end_time`` (ms) drive the progress lines (none without them)."""
         comm, out = self.comm, self.out
+        if self.stop is None:
+            self.stop = StopRequest()
         try:
             if self.restart:
                 self._restore(component)
