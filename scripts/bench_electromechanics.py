@@ -19,7 +19,7 @@ from pathlib import Path
 from mpi4py import MPI
 
 from heartsim.config.loader import load_config
-from heartsim.electromechanics.run import run_electromechanics
+from heartsim.simulation.electromechanics_run import run_electromechanics
 
 REPO = Path(__file__).resolve().parents[1]
 

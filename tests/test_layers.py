@@ -28,6 +28,7 @@ ALLOWED = {
     "ep": BASE | {"fem", "mesh", "kernels", "fibers"},
     "mechanics": BASE | {"fem", "mesh", "kernels"},
     "flow": BASE | {"fem", "mesh", "kernels", "circulation"},
+    "electromechanics": BASE | {"fem", "mesh", "kernels", "fibers", "ep", "mechanics", "circulation"},
     "simulation": {"cli", "sweep", "cluster"},  # inverted below: everything but these
 }
 DOLFINX = {"dolfinx", "basix", "ffcx"}
