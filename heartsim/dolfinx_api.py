@@ -181,13 +181,19 @@ def assemble_scalar(form, comm: MPI.Comm) -> float:
 
 
 class FunctionSeriesWriter:
-    """Time series of Functions in VTX (.bp) and/or XDMF (.xdmf + .h5), both readable by ParaView."""
+    """Time series of Functions in VTX (.bp), XDMF (.xdmf + .h5) and/or VTK XML (.pvd index of one .vtu
+    per time, or .pvtu pieces in parallel), all readable by ParaView."""
 
     def __init__(self, comm: MPI.Comm, folder: Path, stem: str, functions: list, formats: Sequence[str]):
         self._vtx = None
         self._xdmf = None
+        self._vtk = None
         self._functions = functions
         self.paths: list[Path] = []
+        if "vtu" in formats:
+            path = folder / f"{stem}.pvd"
+            self._vtk = dolfinx.io.VTKFile(comm, str(path), "w")
+            self.paths.append(path)
         if "vtx" in formats:
             path = folder / f"{stem}.bp"
             # the mesh is written once (reuse), not with every time step
@@ -206,12 +212,14 @@ class FunctionSeriesWriter:
         if self._xdmf is not None:
             for f in self._functions:
                 self._xdmf.write_function(f, t)
+        if self._vtk is not None:
+            self._vtk.write_function(self._functions, t)
 
     def close(self) -> None:
-        for writer in (self._vtx, self._xdmf):
+        for writer in (self._vtx, self._xdmf, self._vtk):
             if writer is not None:
                 writer.close()
-        self._vtx = self._xdmf = None
+        self._vtx = self._xdmf = self._vtk = None
 
 
 # --------------------------------------------------------------------------------------------
