@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: modules that add sub-commands: each has ``register(subparsers)``, which sets ``func`` (args, log) -> int
 #: as the parser's default (``p.set_defaults(func=...)``)
 COMMAND_MODULES = ["batch", "mesh_cmd", "circulation_cmd", "geometry_cmd", "ep_cmd", "cell_cmd", "fibers_cmd",
-                   "cardiac_geometry_cmd", "devices_cmd"]
+                   "cardiac_geometry_cmd", "devices_cmd", "cohort_cmd"]
 
 
 def cmd_info(args, log: logging.Logger) -> int:

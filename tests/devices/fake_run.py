@@ -15,7 +15,11 @@ def box_mesh(size=(10.0, 10.0, 20.0), n=(4, 4, 8)):
     corners = [idx[i:i + n[0], j:j + n[1], k:k + n[2]].ravel() for i in (0, 1) for j in (0, 1) for k in (0, 1)]
     c = np.stack(corners, 1)  # (hex, 8), corner (i, j, k) at position 4 i + 2 j + k
     paths = [(0, 4, 6, 7), (0, 4, 5, 7), (0, 2, 6, 7), (0, 2, 3, 7), (0, 1, 5, 7), (0, 1, 3, 7)]
-    return X, np.concatenate([c[:, list(p)] for p in paths])
+    tets = np.concatenate([c[:, list(p)] for p in paths])
+    v = X[tets]
+    flip = np.einsum("ij,ij->i", np.cross(v[:, 1] - v[:, 0], v[:, 2] - v[:, 0]), v[:, 3] - v[:, 0]) < 0
+    tets[flip] = tets[flip][:, [0, 2, 1, 3]]  # positively oriented
+    return X, tets
 
 
 def write_run(folder: Path, points, cells, times, motion, resolved=None, stem="displacement", name="u") -> Path:
