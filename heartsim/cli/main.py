@@ -158,6 +158,9 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
         summary = run(cfg, out, comm, log, restart=restart is not None, stop=stop)
     except Checkpointed:
         return EXIT_CHECKPOINTED
+    from heartsim.devices.credibility import write_record
+
+    on_root(comm, lambda: write_record(out, cfg.model_dump(mode="json"), versions=summary.get("versions")))
     log.info("%s", summary.get("headline") or f"done in {summary.get('wall_time_s', 0):.1f} s")
     return EXIT_OK
 

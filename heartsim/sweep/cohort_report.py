@@ -95,6 +95,7 @@ def cohort_outputs(frame, folder: Path, meta: dict) -> list[Path]:
     write_json_atomic(folder / "reference.json", refs)
     written.append(folder / "reference.json")
 
+    written.append(_credibility(folder, refs))
     plots = folder / "plots"
     plots.mkdir(exist_ok=True)
     for m in metrics:
@@ -104,3 +105,14 @@ def cohort_outputs(frame, folder: Path, meta: dict) -> list[Path]:
         if np.isfinite(values).any():
             written.append(_ecdf_plot(plots / f"ecdf_{m}.png", m, values, ref_values.get(m)))
     return written
+
+
+def _credibility(folder: Path, refs: list) -> Path:
+    """The cohort's credibility.json: the template case's record plus the population comparison."""
+    import yaml
+
+    from heartsim.devices.credibility import write_record
+
+    configs = sorted((folder / "cases").glob("case-*/config.yaml"))
+    resolved = yaml.safe_load(configs[0].read_text()) if configs else {}
+    return write_record(folder, resolved, population=refs, kind="cohort")

@@ -18,3 +18,16 @@ def test_ecdf_area_is_the_shift_and_zero_for_equal_samples():
     assert stats.ecdf_area(a, a) == 0.0
     assert stats.ecdf_area(a, a + 0.5) == pytest.approx(0.5)
     assert stats.ecdf_area([0.0], [1.0, 3.0]) == pytest.approx(1.0 * 1 + 0.5 * 2)  # |1-0| on [0,1), |1-.5| on [1,3)
+
+
+def test_gci_recovers_order_and_limit_of_an_exact_power_law():
+    from heartsim.devices.gci import gci
+
+    for h in [(1.0, 2.0, 4.0), (1.0, 1.3, 2.0)]:  # constant and varying refinement ratio
+        f = tuple(3.0 + 0.4 * x**2 for x in h)
+        g = gci(h, f)
+        assert g["observed_order"] == pytest.approx(2.0, rel=1e-9)
+        assert g["extrapolated"] == pytest.approx(3.0, rel=1e-9)
+        # GCI_fine = 1.25 |f1 - f2| / |f1| / (r^p - 1) = 1.25 |f1 - f_exact| / |f1| for an exact power law
+        assert g["gci_fine"] == pytest.approx(1.25 * abs(f[0] - 3.0) / f[0], rel=1e-9)
+    assert gci((1, 2, 4), (1.0, 1.1, 1.0))["oscillatory"]
