@@ -89,6 +89,10 @@ def test_synthetic_cohort_runs_collects_and_records_the_failed_anatomy(tmp_path,
     assert threshold["wilson_95"] == pytest.approx(list(wilson(k, 2)))
     [ref] = json.loads((out / "reference.json").read_text())
     assert ref["ecdf_area"] == pytest.approx(ecdf_area(tips, [0.1, 0.2, 0.3]))
+    cred = json.loads((out / "credibility.json").read_text())
+    assert cred["kind"] == "cohort" and cred["population_validation"][0]["ecdf_area"] == ref["ecdf_area"]
+    assert cred["fda_2023_evidence_categories"]["population-based validation results"][0].startswith(
+        "lead.tip_displacement_mm: ECDF area")
     stats = pd.read_csv(out / "cohort_stats.csv").set_index("metric")
     assert stats.loc["lead.tip_displacement_mm.peak", "n"] == 2
     # a rerun skips the completed cases (their output is left as it was)

@@ -31,3 +31,15 @@ def test_gci_recovers_order_and_limit_of_an_exact_power_law():
         # GCI_fine = 1.25 |f1 - f2| / |f1| / (r^p - 1) = 1.25 |f1 - f_exact| / |f1| for an exact power law
         assert g["gci_fine"] == pytest.approx(1.25 * abs(f[0] - 3.0) / f[0], rel=1e-9)
     assert gci((1, 2, 4), (1.0, 1.1, 1.0))["oscillatory"]
+
+
+def test_credibility_evidence_points_at_existing_documents_and_tests():
+    from pathlib import Path
+
+    from heartsim.devices.credibility import EVIDENCE
+
+    repo = Path(__file__).resolve().parents[2]
+    for entries in EVIDENCE.values():
+        for _, doc, tests, _ in entries:
+            assert (repo / doc).is_file(), doc
+            assert all((repo / t).is_file() for t in tests), tests

@@ -16,3 +16,10 @@ def test_vtu_series_of_a_small_ep_run(tmp_path, small_config_dict, write_config)
     vtu = ET.parse(sorted(out.glob("v_p0_*.vtu"))[-1]).getroot()  # VTK XML 2.2 (meshio reads up to 1.0)
     assert vtu.find(".//Piece").get("NumberOfPoints") == str(9 * 5 * 3)
     assert "v" in [a.get("Name") for a in vtu.findall(".//PointData/DataArray")]
+
+    import json
+
+    cred = json.loads((out / "credibility.json").read_text())  # every run writes its credibility record
+    assert cred["physics"] == ["ep"] and cred["verification_evidence"][0]["solver"] == "ep"
+    assert len(cred["fda_2023_evidence_categories"]) == 8
+    assert sum(len(f) for f in cred["asme_vv40_factors"].values()) == 13
