@@ -36,6 +36,8 @@ class Anatomy(Section):
     """Label map (NIfTI, NRRD), meshed with the cohort's ``meshing`` options."""
     mesh: Optional[ExistingFile] = None
     """Volume mesh file, used as is."""
+    inlet_near: Optional[ExistingFile] = None
+    """With ``meshing.vessel``: label map (same grid; e.g. the left ventricle) whose nearest vessel end is the inlet."""
     set: dict[str, Any] = {}
     """Overrides of this anatomy's cases (dot paths -> values), e.g. its device-site coordinates."""
 

@@ -57,6 +57,18 @@ class VesselSegmentSite(_Site):
     """Largest distance of a ring node from the station (mm; default: twice the median in the slab)."""
 
 
+class NearTag(Section):
+    """Wall facets at a distance from the centre of a facet tag (e.g. a landing zone a given length above an
+    outlet cap), so one site fits every anatomy of a cohort."""
+
+    tag: str
+    """Facet tag (name) whose centre is the reference (e.g. outlet_1, the descending aorta's end)."""
+    min_distance: Quantity("mm", ge=0) = 0.0
+    """Nearest wall distance from the tag's centre (mm)."""
+    max_distance: Quantity("mm", gt=0)
+    """Farthest wall distance from the tag's centre (mm)."""
+
+
 class LandingZoneSite(_Site):
     """A stent-graft landing zone: the displacement force on a wall region (flow runs)."""
 
@@ -66,6 +78,8 @@ class LandingZoneSite(_Site):
     """Name of a ``physics.flow.force_regions`` entry whose force the run wrote (forces.csv: pressure + shear)."""
     region: Optional[Region] = None
     """A wall region (box, sphere or facet tag) added after the run: the pressure part from the pressure field."""
+    near: Optional[NearTag] = None
+    """The wall between two distances from a facet tag's centre (added after the run: pressure part)."""
     pull_out_force: Optional[Quantity("mN", gt=0)] = None
     """Measured pull-out (fixation) force of the graft (mN; e.g. "5 N"); gives the fixation margin."""
     axis: Optional[Direction] = None
@@ -73,8 +87,9 @@ class LandingZoneSite(_Site):
 
     @model_validator(mode="after")
     def _one(self) -> "LandingZoneSite":
-        if (self.force_region is None) == (self.region is None):
-            raise ValueError("give exactly one of force_region, region")
+        given = [k for k in ("force_region", "region", "near") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of force_region, region, near")
         return self
 
 

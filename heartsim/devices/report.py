@@ -127,6 +127,23 @@ def _region_triangles(view: RunView, region, key: str) -> np.ndarray:
     return bnd[inside]
 
 
+def _near_triangles(view: RunView, near, key: str) -> np.ndarray:
+    cap = view.tagged_triangles(near.tag, f"{key}.tag")
+    centre = view.series.points[np.unique(cap)].mean(axis=0)
+    wall = view.tagged_triangles("wall", key) if _has_tag(view, "wall") else view.boundary()
+    d = np.linalg.norm(view.series.points[wall].mean(axis=1) - centre, axis=1)
+    inside = (d >= near.min_distance) & (d <= near.max_distance)
+    if not inside.any():
+        raise ConfigError([f"{key}: no wall facet between {near.min_distance:g} and {near.max_distance:g} mm "
+                           f"of {near.tag}"])
+    return wall[inside]
+
+
+def _has_tag(view: RunView, name: str) -> bool:
+    found = fields.facet_tags(view.mesh_file()) if view.mesh_file() else None
+    return found is not None and name in found[2]
+
+
 def _landing(view: RunView, site) -> SiteResult:
     key = f"devices.sites.{site.name}"
     pts = view.series.points
@@ -143,7 +160,8 @@ def _landing(view: RunView, site) -> SiteResult:
     else:
         if view.pressure is None:
             raise ConfigError([f"{key}.region: the run wrote no pressure field (landing zones need a flow run)"])
-        tris = _region_triangles(view, site.region, f"{key}.region")
+        tris = _region_triangles(view, site.region, f"{key}.region") if site.region is not None else \
+            _near_triangles(view, site.near, f"{key}.near")
         times = view.pressure.times
         force = np.array([pressure_force(pts, tris, p.ravel()) for p in view.pressure.values])
     area = float(triangle_normals(pts, tris)[0].sum())

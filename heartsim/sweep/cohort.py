@@ -42,6 +42,8 @@ def is_cohort_folder(folder: Path) -> bool:
 def _input_hash(anatomy: Anatomy, cohort: CohortConfig) -> str:
     h = hashlib.sha256(anatomy.labels.read_bytes())
     h.update(json.dumps(cohort.meshing.model_dump(mode="json"), sort_keys=True).encode())
+    if anatomy.inlet_near is not None:
+        h.update(anatomy.inlet_near.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -60,7 +62,7 @@ def mesh_anatomy(anatomy: Anatomy, cohort: CohortConfig, folder: Path) -> Path:
     if m.label is not None:
         cmd += ["--label", str(m.label)]
     if m.vessel:
-        cmd += ["--vessel"]
+        cmd += ["--vessel"] + (["--inlet-near", str(anatomy.inlet_near)] if anatomy.inlet_near else [])
     if m.lv_wall is not None:
         cmd += ["--lv-wall", f"{m.lv_wall:g}"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
