@@ -110,6 +110,10 @@ class DevicesConfig(Section):
         for site in self.sites:
             least = {"lead": 3, "annulus": 3, "vessel_segment": 2}.get(site.type, 0)
             pts = site.centreline if site.type == "vessel_segment" else getattr(site, "points", ())
+            import math
+
+            if not all(math.isfinite(x) for p in pts for x in p):
+                raise ValueError(f"{SUBKEY}sites.{site.name}: every point needs finite coordinates")
             if len(pts) < least:
                 what = {"lead": "a lead", "annulus": "a ring", "vessel_segment": "a centreline"}[site.type]
                 raise ValueError(f"{SUBKEY}sites.{site.name}: {what} needs at least {least} points (got {len(pts)})")

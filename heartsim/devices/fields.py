@@ -65,7 +65,7 @@ def read_xdmf_series(xdmf: Path, name: str) -> Series:
 
 
 def locate(points: np.ndarray, cells: np.ndarray, queries: np.ndarray, site: str,
-           tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+           tol: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
     """(cell index (q,), barycentric weights (q, 4)) of every query point in the tetrahedral mesh.
     ConfigError naming ``site`` and the point for a point outside the mesh."""
     from scipy.spatial import cKDTree
@@ -86,7 +86,7 @@ def locate(points: np.ndarray, cells: np.ndarray, queries: np.ndarray, site: str
             w = np.concatenate([1 - lam.sum(axis=1, keepdims=True), lam], axis=1)
             k = int(np.argmax(w.min(axis=1)))
             best, best_w, best_min = cand[k], w[k], w[k].min()
-        if best < 0 or best_min < -tol * 1e4:
+        if best < 0 or best_min < -tol:
             raise ConfigError([f"devices.sites.{site}: point {i} ({', '.join(f'{v:.4g}' for v in q)}) lies outside "
                                "the mesh"])
         found_cell[i], weights[i] = best, best_w
