@@ -213,10 +213,9 @@ def _plot(path: Path, name: str, result: SiteResult) -> None:
     t = result.columns["time_ms"]
     for ax, key in zip(axes[:, 0], keys):
         ax.plot(t, result.columns[key], "o-" if len(t) < 15 else "-", lw=1.2, ms=3)
-        ax.set_ylabel(f"{key.rsplit('_', 1)[0] if result.units[key] != '1' else key}\n({result.units[key]})",
-                      fontsize=8)
+        ax.set_ylabel(f"{key}\n({result.units[key]})", fontsize=7)
         ax.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel("time (ms)")
+    axes[-1, 0].set_xlabel("time (ms; load level 0-1 for a quasi-static mechanics run)")
     fig.suptitle(f"{name} ({result.kind})", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
