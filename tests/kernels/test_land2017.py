@@ -69,3 +69,21 @@ def test_calcium_state_of_the_cell_models():
     assert calcium_state(MODELS["ohara_rudy_2011"]).name == "cai"
     with pytest.raises(NoCalciumError, match="aliev_panfilov has no calcium"):
         calcium_state(MODELS["aliev_panfilov"])
+
+
+def test_implicit_tension_tangent_matches_finite_differences():
+    """dTa/dlambda of the backward-Euler zeta update (consistent tangent) against central differences,
+    on both sides of the kinks of h (0.87) and of the cap (1.2)."""
+    p = L.LandParameters.from_preset("land_2017")
+    S, W = np.array([0.2, 0.1, 0.05, 0.3]), np.array([0.3, 0.2, 0.1, 0.25])
+    zs0, zw0 = np.array([0.01, -0.05, 0.0, 0.02]), np.array([-0.02, 0.03, 0.0, 0.01])
+    lam_old = np.array([1.0, 0.9, 0.85, 1.15])
+    lam_new = np.array([1.01, 0.89, 0.86, 1.19])
+    ta, dta, zs, zw = L.implicit_tension(p, S, W, zs0, zw0, lam_old, lam_new, 1.0)
+    eps = 1e-7
+    fd = (L.implicit_tension(p, S, W, zs0, zw0, lam_old, lam_new + eps, 1.0)[0]
+          - L.implicit_tension(p, S, W, zs0, zw0, lam_old, lam_new - eps, 1.0)[0]) / (2 * eps)
+    assert np.allclose(dta, fd, rtol=1e-6)
+    states = np.array([np.zeros(4), 1 - S - W, S, W, zs, zw])
+    assert np.allclose(ta, L.active_tension(p, states, lam_new))
+    assert L.overlap_derivative(p, np.array([1.25]))[0] == 0.0

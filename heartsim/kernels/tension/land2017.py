@@ -39,7 +39,8 @@ lambda goes from lambda_old to lambda_new, dlambda/dt = (lambda_new - lambda_old
 with (A, c) = (A_s, c_s) for zeta_s and (A_w, c_w) for zeta_w (:func:`zeta_coefficients`,
 :func:`zeta_backward_euler`). Inside a Newton solve for the displacement, with S and W of the
 step held, Ta(lambda_new) = h(lambda_new) (Tref/rs) ((zeta_s_new + 1) S + zeta_w_new W) is then an
-explicit function of lambda_new (:func:`active_tension` takes the zetas as optional arguments).
+explicit function of lambda_new (:func:`active_tension` takes the zetas as optional arguments;
+:func:`implicit_tension` gives Ta and its exact derivative dTa/dlambda_new with the update inside).
 
 Presets (``PRESETS``): ``land_2017`` (the paper's human whole-organ values, ku = 1 /ms, nTm = 5)
 and ``tor_ord_land`` (ku = 0.04 /ms, nTm = 2.4, as coupled to ToR-ORd by Margara et al. 2021).
@@ -251,3 +252,34 @@ def zeta_backward_euler(params: LandParameters, zeta_s_old: Any, zeta_w_old: Any
     """(zeta_s_new, zeta_w_new) = (zeta_old + A dlambda) / (1 + c dt), dlambda = lambda_new - lambda_old."""
     (a_s, c_s), (a_w, c_w) = zeta_coefficients(params).values()
     return (zeta_s_old + a_s * dlmbda) / (1 + c_s * dt), (zeta_w_old + a_w * dlmbda) / (1 + c_w * dt)
+
+
+def overlap_derivative(params: LandParameters, lmbda: Any) -> Any:
+    """dh/dlambda: beta0 (1 + [lambda < 0.87]) where lambda < 1.2 and h > 0, else 0."""
+    xp = _xp(lmbda)
+    lam = xp.asarray(lmbda, dtype=float)
+    slope = params.beta0 * (1.0 + (lam < 0.87))
+    return xp.where((lam < LAMBDA_CAP) & (overlap(params, lam) > 0), slope, 0.0)
+
+
+def implicit_tension(params: LandParameters, S: Any, W: Any, zeta_s_old: Any, zeta_w_old: Any,
+                     lmbda_old: Any, lmbda_new: Any, dt: float):
+    """(Ta, dTa/dlambda_new, zeta_s_new, zeta_w_new) at a trial stretch ``lmbda_new`` of a step dt.
+
+    The distortions by backward Euler from their values at the start of the step
+    (:func:`zeta_backward_euler`), S and W those of the step (held); then
+    Ta = h(lambda_new) (Tref/rs) ((zeta_s_new + 1) S + zeta_w_new W) and its exact derivative
+
+        dTa/dlambda = h'(lambda) (Tref/rs) ((zeta_s + 1) S + zeta_w W)
+                      + h(lambda) (Tref/rs) (S A_s / (1 + c_s dt) + W A_w / (1 + c_w dt)),
+
+    the consistent tangent for a Newton solve of the mechanics with the zeta update inside it.
+    """
+    zs, zw = zeta_backward_euler(params, zeta_s_old, zeta_w_old, lmbda_new - lmbda_old, dt)
+    (a_s, c_s), (a_w, c_w) = zeta_coefficients(params).values()
+    scale = params.Tref / params.rs
+    h = overlap(params, lmbda_new)
+    body = (zs + 1) * S + zw * W
+    ta = h * scale * body
+    dta = overlap_derivative(params, lmbda_new) * scale * body + h * scale * (S * a_s / (1 + c_s * dt) + W * a_w / (1 + c_w * dt))
+    return ta, dta, zs, zw

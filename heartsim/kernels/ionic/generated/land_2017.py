@@ -1,4 +1,4 @@
-"""land_2017: generated from heartsim/kernels/ionic/models/land_2017.model (sha256 df7010b3b36fddae).
+"""land_2017: generated from heartsim/kernels/ionic/models/land_2017.model (sha256 23b82eb55ccc7b3a).
 
 Do not edit: run ``python -m heartsim.kernels.ionic.codegen`` after changing the model file.
 Land S, Park-Holohan SJ, Smith NP, dos Remedios CG, Kentish JC, Niederer SA (2017) J Mol Cell Cardiol 104:83
@@ -8,7 +8,7 @@ Land S, Park-Holohan SJ, Smith NP, dos Remedios CG, Kentish JC, Niederer SA (201
 
 NAME = 'land_2017'
 CITE = 'Land S, Park-Holohan SJ, Smith NP, dos Remedios CG, Kentish JC, Niederer SA (2017) J Mol Cell Cardiol 104:83'
-SOURCE_SHA256 = 'df7010b3b36fddae546ebd97ecd2441abd3ff32bc13a17dec6f04bb679f9ba9f'
+SOURCE_SHA256 = '23b82eb55ccc7b3a88f8bd98944b1fdc028b94f99eef7574915f4463b3482271'
 STATES = ('CaTRPN', 'B', 'S', 'W', 'zeta_s', 'zeta_w', 'cai', 'lmbda', 'dlmbda_dt')
 STATE_UNITS = {'CaTRPN': '-', 'B': '-', 'S': '-', 'W': '-', 'zeta_s': '-', 'zeta_w': '-', 'cai': 'uM', 'lmbda': '-', 'dlmbda_dt': '1/ms'}
 GATES = ('CaTRPN', 'B', 'S', 'W', 'zeta_s', 'zeta_w')
@@ -74,13 +74,16 @@ def evaluate(y, p, xp, stim=0.0, want=0):
     A_w = A_s
     c_s = (kws * phi * rw * (1.0 + (-rs)) / (rs))
     c_w = (kuw * phi * (1.0 + (-rw)) / (rw))
-    lambda_c = xp.minimum(1.2, lmbda)
+    lambda_c = xp.where((lmbda < 1.2), lmbda, 1.2)
     cat50 = (ca50 + (beta1 * ((-1.0) + lambda_c)))
     U = (1.0 + (-B) + (-S) + (-W))
     gamma_su = (gamma_s * xp.where((zeta_s > 0.0), zeta_s, xp.where((zeta_s < (-1.0)), ((-1.0) + (-zeta_s)), 0.0)))
     gamma_wu = (gamma_w * xp.abs(zeta_w))
+    n_half = (0.5 * nTm)
+    blocking_raw = xp.power(CaTRPN, (-n_half))
+    blocking = xp.where((blocking_raw < 100.0), blocking_raw, 100.0)
     rate_CaTRPN = (kTRPN * ((-CaTRPN) + (xp.power((cai / (cat50)), nTRPN) * (1.0 + (-CaTRPN)))))
-    rate_B = ((U * kb * xp.minimum(100.0, xp.power(CaTRPN, ((-0.5) * nTm)))) + (-B * ku * xp.power(CaTRPN, (0.5 * nTm))))
+    rate_B = ((U * blocking * kb) + (-B * ku * xp.power(CaTRPN, n_half)))
     rate_S = ((W * kws) + (-S * gamma_su) + (-S * ksu))
     rate_W = ((U * kuw) + (-W * gamma_wu) + (-W * kws) + (-W * kwu))
     rate_zeta_s = ((A_s * dlmbda_dt) + (-c_s * zeta_s))
@@ -94,7 +97,7 @@ def evaluate(y, p, xp, stim=0.0, want=0):
     jac_ = {}
     jac_['CaTRPN'] = (kTRPN * ((-1.0) + (-xp.power((cai / (cat50)), nTRPN))))
     djac_B__U = (-1.0)
-    jac_['B'] = ((-ku * xp.power(CaTRPN, (0.5 * nTm))) + (djac_B__U * kb * xp.minimum(100.0, xp.power(CaTRPN, ((-0.5) * nTm)))))
+    jac_['B'] = ((-ku * xp.power(CaTRPN, n_half)) + (blocking * djac_B__U * kb))
     jac_['S'] = ((-gamma_su) + (-ksu))
     djac_W__U = (-1.0)
     jac_['W'] = ((-gamma_wu) + (-kws) + (-kwu) + (djac_W__U * kuw))
@@ -170,13 +173,16 @@ KERNEL_BEGIN
     const real A_w = A_s;
     const real c_s = (kws * phi * rw * (1.0 + (-rs)) / (rs));
     const real c_w = (kuw * phi * (1.0 + (-rw)) / (rw));
-    const real lambda_c = fmin(1.2, lmbda);
+    const real lambda_c = ((lmbda < 1.2) ? lmbda : 1.2);
     const real cat50 = (ca50 + (beta1 * ((-1.0) + lambda_c)));
     const real U = (1.0 + (-B) + (-S) + (-W));
     const real gamma_su = (gamma_s * ((zeta_s > 0.0) ? zeta_s : ((zeta_s < (-1.0)) ? ((-1.0) + (-zeta_s)) : 0.0)));
     const real gamma_wu = (gamma_w * fabs(zeta_w));
+    const real n_half = (0.5 * nTm);
+    const real blocking_raw = pow(CaTRPN, (-n_half));
+    const real blocking = ((blocking_raw < 100.0) ? blocking_raw : 100.0);
     const real rate_CaTRPN = (kTRPN * ((-CaTRPN) + (pow((cai / (cat50)), nTRPN) * (1.0 + (-CaTRPN)))));
-    const real rate_B = ((U * kb * fmin(100.0, pow(CaTRPN, ((-0.5) * nTm)))) + (-B * ku * pow(CaTRPN, (0.5 * nTm))));
+    const real rate_B = ((U * blocking * kb) + (-B * ku * pow(CaTRPN, n_half)));
     const real rate_S = ((W * kws) + (-S * gamma_su) + (-S * ksu));
     const real rate_W = ((U * kuw) + (-W * gamma_wu) + (-W * kws) + (-W * kwu));
     const real rate_zeta_s = ((A_s * dlmbda_dt) + (-c_s * zeta_s));
@@ -207,7 +213,7 @@ KERNEL_BEGIN
       const real jac_CaTRPN = (kTRPN * ((-1.0) + (-pow((cai / (cat50)), nTRPN))));
       new_CaTRPN = CaTRPN + rate_CaTRPN * expm1(jac_CaTRPN * h_) / jac_CaTRPN;
       const real djac_B__U = (-1.0);
-      const real jac_B = ((-ku * pow(CaTRPN, (0.5 * nTm))) + (djac_B__U * kb * fmin(100.0, pow(CaTRPN, ((-0.5) * nTm)))));
+      const real jac_B = ((-ku * pow(CaTRPN, n_half)) + (blocking * djac_B__U * kb));
       new_B = B + rate_B * expm1(jac_B * h_) / jac_B;
       const real jac_S = ((-gamma_su) + (-ksu));
       new_S = S + rate_S * expm1(jac_S * h_) / jac_S;
