@@ -13,7 +13,7 @@ from heartsim.config.errors import ConfigError
 
 #: names heartsim writes into an output folder (removed before a --force rerun)
 OUTPUT_NAMES = ("v.bp", "v.xdmf", "v.h5", "v.restart*", "activation.bp", "activation.xdmf", "activation.h5",
-                "summary.json", "config.resolved.json", "status.json", "checkpoint")
+                "summary.json", "config.resolved.json", "status.json", "checkpoint", "credibility.json", "devices")
 
 
 def check_output_folder(folder: Path, force: bool) -> None:
