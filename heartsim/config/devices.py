@@ -38,8 +38,17 @@ class AnnulusSite(_Site):
 
     type: Literal["annulus"]
     """Site kind."""
-    points: tuple[Vec3, ...]
+    points: tuple[Vec3, ...] = ()
     """Ring points in order around the ring (mm, reference configuration; at least 3, not collinear)."""
+    between: Optional[tuple[str, str]] = None
+    """Instead of points: the mesh nodes shared by two facet tags (e.g. [endo, base]: the endocardial rim of the
+    base), ordered by angle in their best-fit plane; fits every anatomy of a cohort."""
+
+    @model_validator(mode="after")
+    def _source(self) -> "AnnulusSite":
+        if bool(self.points) == (self.between is not None):
+            raise ValueError("give exactly one of points, between")
+        return self
 
 
 class VesselSegmentSite(_Site):
@@ -108,7 +117,8 @@ class DevicesConfig(Section):
         if len(set(names)) != len(names):
             raise ValueError("sites: names must be unique")
         for site in self.sites:
-            least = {"lead": 3, "annulus": 3, "vessel_segment": 2}.get(site.type, 0)
+            least = {"lead": 3, "annulus": 3 if getattr(site, "between", None) is None else 0,
+                     "vessel_segment": 2}.get(site.type, 0)
             pts = site.centreline if site.type == "vessel_segment" else getattr(site, "points", ())
             import math
 
@@ -117,7 +127,7 @@ class DevicesConfig(Section):
             if len(pts) < least:
                 what = {"lead": "a lead", "annulus": "a ring", "vessel_segment": "a centreline"}[site.type]
                 raise ValueError(f"{SUBKEY}sites.{site.name}: {what} needs at least {least} points (got {len(pts)})")
-            if site.type == "annulus":
+            if site.type == "annulus" and site.points:
                 import numpy as np
 
                 sv = np.linalg.svd(np.array(pts) - np.mean(pts, axis=0), compute_uv=False)

@@ -99,6 +99,16 @@ def _lead(view: RunView, site) -> SiteResult:
 def _annulus(view: RunView, site) -> SiteResult:
     from heartsim.devices.ring import fit_plane
 
+    if site.between is not None:
+        key = f"devices.sites.{site.name}.between"
+        shared = np.intersect1d(*(np.unique(view.tagged_triangles(tag, key)) for tag in site.between))
+        if len(shared) < 3:
+            raise ConfigError([f"{key}: facet tags {site.between[0]} and {site.between[1]} share "
+                               f"{len(shared)} node(s); a ring needs at least 3"])
+        c, _, axes = fit_plane(view.series.points[shared], site.name)
+        uv = (view.series.points[shared] - c) @ axes.T
+        ring = shared[np.argsort(np.arctan2(uv[:, 1], uv[:, 0]))]
+        return annulus_metrics(site.name, view.times, view.node_positions(ring))
     fit_plane(np.array(site.points, float), site.name)  # degenerate rings before locating points
     return annulus_metrics(site.name, view.times, view.track(site.name, np.array(site.points, float)))
 

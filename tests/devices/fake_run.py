@@ -44,3 +44,24 @@ def write_run(folder: Path, points, cells, times, motion, resolved=None, stem="d
         f'<Grid Name="{name}" GridType="Collection" CollectionType="Temporal">{grids}</Grid></Domain></Xdmf>')
     (folder / "config.resolved.json").write_text(json.dumps(resolved or {"name": "prescribed"}))
     return folder
+
+
+def write_tagged_mesh(folder: Path, points, triangles, values, names) -> Path:
+    """A mesh file with facet tags as DOLFINx writes it (mesh.xdmf + .h5 + .tags.json); returns its path."""
+    import h5py
+
+    with h5py.File(folder / "mesh.h5", "w") as f:
+        f["/Mesh/mesh/geometry"] = points
+        f["/MeshTags/facet_tags/topology"] = triangles
+        f["/MeshTags/facet_tags/Values"] = np.asarray(values)[:, None]
+    (folder / "mesh.xdmf").write_text(
+        '<?xml version="1.0"?><Xdmf Version="3.0"><Domain><Grid Name="mesh" GridType="Uniform">'
+        f'<Geometry GeometryType="XYZ"><DataItem Dimensions="{len(points)} 3" Format="HDF">mesh.h5:/Mesh/mesh/geometry'
+        '</DataItem></Geometry></Grid><Grid Name="facet_tags" GridType="Uniform">'
+        f'<Topology TopologyType="Triangle" NumberOfElements="{len(triangles)}" NodesPerElement="3">'
+        f'<DataItem Dimensions="{len(triangles)} 3" NumberType="Int" Format="HDF">mesh.h5:/MeshTags/facet_tags/topology'
+        '</DataItem></Topology><Attribute Name="facet_tags" AttributeType="Scalar" Center="Cell">'
+        f'<DataItem Dimensions="{len(triangles)} 1" Format="HDF">mesh.h5:/MeshTags/facet_tags/Values</DataItem>'
+        '</Attribute></Grid></Domain></Xdmf>')
+    (folder / "mesh.tags.json").write_text(json.dumps({"facet_tag_names": names}))
+    return folder / "mesh.xdmf"

@@ -107,3 +107,26 @@ def test_landing_zone_added_after_a_flow_run_integrates_the_pressure(tmp_path):
     assert lz["metrics"]["force_per_area_kPa"]["max"] == pytest.approx(4.0)
     assert lz["metrics"]["angle_to_axis_deg"]["min"] == pytest.approx(90.0)
     assert lz["scalars"]["fixation_margin"]["value"] == pytest.approx(1000.0 / 800.0)
+
+
+def test_annulus_between_two_facet_tags_is_their_shared_loop(tmp_path):
+    """The bottom face z = 0 (tag bottom) meets the four sides (tag side) in the 10 x 10 mm square rim."""
+    from heartsim.devices.fields import boundary_triangles
+    from tests.devices.fake_run import write_tagged_mesh
+
+    X, cells = box_mesh()
+    tris = boundary_triangles(cells)
+    mid = X[tris].mean(axis=1)
+    bottom = mid[:, 2] < 1e-9
+    side = (mid[:, 2] > 1e-9) & (mid[:, 2] < 20 - 1e-9)
+    tagged, values = tris[bottom | side], np.where(bottom, 1, 2)[bottom | side]
+    (tmp_path / "run").mkdir()
+    mesh = write_tagged_mesh(tmp_path / "run", X, tagged, values, {"bottom": 1, "side": 2})
+    run = write_run(tmp_path / "run", X, cells, TIMES, stretch, {"mesh": {"file": str(mesh)}})
+    cfg = tmp_path / "sites.yaml"
+    cfg.write_text(yaml.safe_dump({"devices": {"sites": [{"type": "annulus", "name": "rim",
+                                                          "between": ["bottom", "side"]}]}}))
+    assert main(["devices", "report", str(run), "--config", str(cfg)]) == 0
+    rim = json.loads((run / "devices" / "summary.json").read_text())["rim"]["metrics"]
+    assert rim["area_mm2"]["max"] == pytest.approx(100.0) and rim["area_mm2"]["min"] == pytest.approx(81.0)
+    assert rim["perimeter_mm"]["max"] == pytest.approx(40.0)
