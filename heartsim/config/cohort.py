@@ -15,7 +15,7 @@ device thresholds and reference data.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from pydantic import Field, model_validator
 
@@ -117,5 +117,3 @@ class CohortConfig(Section):
     def parsed_thresholds(self) -> list[tuple[str, str, float]]:
         return [(m.group(1), m.group(2), float(m.group(3))) for m in map(THRESHOLD.match, self.thresholds)]
 
-
-Op = Literal[">=", "<=", ">", "<"]
