@@ -12,7 +12,9 @@ Per time, from the tracked ring nodes of every station:
 - lumen area A_k: the ring projected on the plane normal to t_k, ordered by angle around c_k, shoelace;
   diameter d_k = 2 sqrt(A_k / pi), diameter strain d_k / d_k(0) - 1;
 - axial strain L(t) / L(0) - 1 with L the length of the centroid polyline;
-- curvature kappa_k of the centroid curve (``curve.curvature``), bending radius 1 / kappa;
+- curvature kappa_k of the centroid curve (``curve.curvature``), bending radius 1 / kappa; with 5 or more
+  stations the two end stations are left out (their one-sided differences are O(h) and amplify the noise
+  of ring centroids on a coarse mesh);
 - twist: with a rotation-minimising frame (double reflection, Wang et al. 2008, ACM TOG 27:2) carried
   along the centroid curve from the direction of the first station's first node, each ring's in-plane
   rotation phi_k = atan2(sum p0 x p, sum p0 . p) against its reference; twist = phi_last - phi_first (deg),
@@ -104,13 +106,17 @@ def vessel_metrics(name: str, times: np.ndarray, rings: list[np.ndarray]) -> Sit
             ref_uv = uvs
         phi = [np.arctan2(np.sum(p0[:, 0] * p[:, 1] - p0[:, 1] * p[:, 0]), np.sum(p0 * p)) for p0, p in zip(ref_uv, uvs)]
         per["area"].append([_area(uv) for uv in uvs])
-        per["kappa"].append(curve.curvature(cents) if len(cents) >= 3 else np.zeros(len(cents)))
+        kappa = curve.curvature(cents) if len(cents) >= 3 else np.zeros(len(cents))
+        if len(cents) >= 5:  # one-sided differences at the end stations are O(h) and amplify centroid noise
+            kappa[[0, -1]] = np.nan
+        per["kappa"].append(kappa)
         per["phi"].append(phi)
         per["centroid"].append(cents)
     area = np.array(per["area"])
     diam = 2 * np.sqrt(area / np.pi)
     dstrain = diam / diam[0] - 1
-    kappa = np.array(per["kappa"])
+    kappa_all = np.array(per["kappa"])
+    kappa = np.nan_to_num(kappa_all, nan=0.0)
     cents = np.array(per["centroid"])
     lengths = np.array([curve.length(c) for c in cents])
     twist = np.degrees(np.array([p[-1] - p[0] for p in per["phi"]]))
@@ -137,5 +143,5 @@ def vessel_metrics(name: str, times: np.ndarray, rings: list[np.ndarray]) -> Sit
              "twist_per_length_max_deg_mm": float(cols["twist_per_length_deg_mm"].max())}
     bunits = {k: ("mm" if k.endswith("_mm") else "deg/mm" if k.endswith("deg_mm") else "1") for k in bench}
     return SiteResult("vessel_segment", cols, units, bench, bunits, cents,
-                      {"diameter_mm": diam, "diameter_strain": dstrain, "curvature_1_mm": kappa,
+                      {"diameter_mm": diam, "diameter_strain": dstrain, "curvature_1_mm": kappa_all,
                        "displacement_mm": cents - cents[0]}, "line")
