@@ -130,3 +130,28 @@ def test_annulus_between_two_facet_tags_is_their_shared_loop(tmp_path):
     rim = json.loads((run / "devices" / "summary.json").read_text())["rim"]["metrics"]
     assert rim["area_mm2"]["max"] == pytest.approx(100.0) and rim["area_mm2"]["min"] == pytest.approx(81.0)
     assert rim["perimeter_mm"]["max"] == pytest.approx(40.0)
+
+
+def test_landing_zone_near_a_cap_takes_the_wall_within_the_distances(tmp_path):
+    """All wall facets (sides and top of the box, the bottom is the cap) under uniform p: F = p * 100 mm^2 e_z."""
+    from heartsim.devices.fields import boundary_triangles
+    from tests.devices.fake_run import write_tagged_mesh
+
+    X, cells = box_mesh()
+    tris = boundary_triangles(cells)
+    cap = X[tris].mean(axis=1)[:, 2] < 1e-9
+    (tmp_path / "run").mkdir()
+    mesh = write_tagged_mesh(tmp_path / "run", X, tris, np.where(cap, 2, 1), {"wall": 1, "cap": 2})
+    p = lambda X, t: np.full(len(X), 3.0)  # kPa
+    run = write_run(tmp_path / "run", X, cells, TIMES, p, {"mesh": {"file": str(mesh)}}, stem="pressure",
+                    name="pressure")
+    cfg = tmp_path / "sites.yaml"
+    cfg.write_text(yaml.safe_dump({"devices": {"sites": [
+        {"type": "landing_zone", "name": "all", "near": {"tag": "cap", "max_distance": "100 mm"}},
+        {"type": "landing_zone", "name": "low", "near": {"tag": "cap", "max_distance": "8 mm"}}]}}))
+    assert main(["devices", "report", str(run), "--config", str(cfg)]) == 0
+    s = json.loads((run / "devices" / "summary.json").read_text())
+    assert s["all"]["metrics"]["Fz_mN"]["peak"] == pytest.approx(300.0)
+    assert abs(s["all"]["metrics"]["Fx_mN"]["peak"]) < 1e-9
+    assert s["all"]["scalars"]["area_mm2"]["value"] == pytest.approx(4 * 200 + 100)
+    assert s["low"]["scalars"]["area_mm2"]["value"] < 4 * 200  # only the sides near the cap
