@@ -7,6 +7,9 @@ With ``--tension land_2017`` (or ``tor_ord_land``) and ``--stretch LAMBDA`` (def
 Land 2017 active tension of the recorded beat at that fixed stretch (isometric, driven by the
 cell's calcium in uM; :mod:`heartsim.kernels.tension.twitch`): a ``ta_kPa`` column in the trace,
 diastolic and peak Ta, time to peak and RT50 in the metrics, a third panel in the plot.
+``--troponin-feedback`` (ORd only): the cell and the tension model stepped together, troponin
+owned by the tension model and its flux fed back to the calcium (:mod:`heartsim.kernels.tension.feedback`);
+the beat is then sampled, and its metrics taken, every 0.1 ms.
 Bad input (unknown model, variant, parameter or scale, a time without a valid unit) is a one-line
 error with exit status 2 and nothing written.
 """
@@ -39,6 +42,9 @@ def register(sub) -> None:
     p.add_argument("--stretch", type=float, default=1.0, help="fixed fibre stretch lambda for --tension (default 1.0)")
     p.add_argument("--tension-set", dest="tension_params", action="append", default=[], metavar="NAME=VALUE",
                    help="override a tension model parameter (ms, kPa, uM), repeatable")
+    p.add_argument("--troponin-feedback", action="store_true",
+                   help="with --tension and ORd: troponin owned by the tension model, its flux J_TRPN fed back "
+                        "to the cell's calcium (cell and tension stepped together)")
     p.add_argument("--out", type=Path, help="output folder (default results/cell-MODEL[-VARIANT])")
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
     p.set_defaults(func=cmd_cell)
@@ -120,26 +126,34 @@ def cmd_cell(args, log: logging.Logger) -> int:
         if b % every == 0 or b == args.beats:
             log.info("beat %d/%d (%.1f s)", b, args.beats, time.perf_counter() - start)
 
-    beat, _ = pace(model, variant, bcl, args.beats, dt, overrides, scale, kernel=args.kernel, progress=progress)
+    stride = max(1, int(round(0.1 / dt)))  # metrics from every step; the trace file every 0.1 ms
+    ta_trace = None
+    if tension is not None and args.troponin_feedback:  # cell and tension stepped together
+        from heartsim.kernels.tension.twitch import paced_with_feedback
+
+        beat, ta_trace, _, _ = paced_with_feedback(model, variant, tension.params, bcl, args.beats, dt, args.stretch,
+                                                   overrides, scale, tension_every=stride, kernel=args.kernel,
+                                                   progress=progress)
+        stride = 1  # the beat is sampled at the tension steps (every 0.1 ms): metrics from those
+    else:
+        beat, _ = pace(model, variant, bcl, args.beats, dt, overrides, scale, kernel=args.kernel, progress=progress)
     metrics = {"model": name, "variant": variant, "bcl_ms": bcl, "beats": args.beats, "dt_ms": dt,
                "method": args.method, "stimulus_uA_per_uF": -STIMULUS.get(name, (40.0, 2.0))[0],
                **ap_metrics(beat)}
-    ta_trace = None
     if tension is not None:
         from heartsim.kernels.tension.twitch import isometric_twitch, tension_metrics
 
         # one period of calcium from the stimulus (t = 0: the end of the previous beat), in uM
         t_ca = np.concatenate([[0.0], beat.t])
         ca_um = tension.calcium.to_uM * np.concatenate([[beat.ca[-1]], beat.ca])
-        stride = max(1, int(round(0.1 / dt)))  # tension steps of about 0.1 ms, calcium at mid-step
-        t_ta, ta = isometric_twitch(tension.params, t_ca, ca_um, args.stretch, stride=stride,
-                                    kernel="native" if _native() else "numpy")
-        ta_trace = (t_ta, ta)
-        metrics.update(tension=args.tension, stretch=args.stretch, **tension_metrics(t_ta, ta))
+        if ta_trace is None:  # tension steps of about 0.1 ms, calcium at mid-step
+            ta_trace = isometric_twitch(tension.params, t_ca, ca_um, args.stretch, stride=stride,
+                                        kernel="native" if _native() else "numpy")
+        metrics.update(tension=args.tension, stretch=args.stretch, troponin_feedback=args.troponin_feedback,
+                       **tension_metrics(*ta_trace))
     metrics["wall_s"] = round(time.perf_counter() - start, 3)
 
     out.mkdir(parents=True, exist_ok=True)
-    stride = max(1, int(round(0.1 / dt)))  # metrics from every step; the trace file every 0.1 ms
     columns = [c[stride - 1::stride] for c in [beat.t, beat.v] + ([beat.ca] if beat.ca is not None else [])]
     header = "t_ms,v_mV" + (",ca_i_mM" if beat.ca is not None else "")
     if ta_trace is not None:
@@ -172,8 +186,8 @@ def _tension(args, model):
     from heartsim.kernels.tension import PRESETS, LandParameterError, LandParameters, NoCalciumError, calcium_state
 
     if args.tension is None:
-        if args.stretch != 1.0 or args.tension_params:
-            raise ConfigError(["--stretch/--tension-set: need --tension (land_2017 or tor_ord_land)"])
+        if args.stretch != 1.0 or args.tension_params or args.troponin_feedback:
+            raise ConfigError(["--stretch/--tension-set/--troponin-feedback: need --tension (land_2017 or tor_ord_land)"])
         return None
     if args.tension not in PRESETS:
         raise ConfigError([f"--tension {args.tension}: unknown tension model (known: {', '.join(PRESETS)})"])
@@ -183,6 +197,13 @@ def _tension(args, model):
         calcium = calcium_state(model)
     except NoCalciumError as exc:
         raise ConfigError([f"--tension {args.tension}: {exc}"]) from None
+    if args.troponin_feedback:
+        from heartsim.kernels.tension.feedback import check_supported
+
+        try:
+            check_supported(model)
+        except ValueError as exc:
+            raise ConfigError([f"--troponin-feedback: {exc}"]) from None
     try:
         params = LandParameters.from_preset(args.tension, _pairs(args.tension_params, "--tension-set"))
     except LandParameterError as exc:

@@ -87,3 +87,38 @@ def test_implicit_tension_tangent_matches_finite_differences():
     states = np.array([np.zeros(4), 1 - S - W, S, W, zs, zw])
     assert np.allclose(ta, L.active_tension(p, states, lam_new))
     assert L.overlap_derivative(p, np.array([1.25]))[0] == 0.0
+
+
+def test_tension_package_is_pure_array_code():
+    """heartsim.kernels.tension (and a step through the generated code) imports neither DOLFINx, UFL,
+    PETSc, MPI nor sympy/scipy: it runs on GPU nodes with only NumPy/CuPy."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "import heartsim.kernels.tension, heartsim.kernels.tension.twitch, heartsim.kernels.tension.feedback\n"
+            "from heartsim.kernels.tension import land2017 as L\n"
+            "p = L.LandParameters.from_preset('land_2017'); y = L.rest_state(p, 2); L.step(p, y, 0.1, 0.5, 1.0, 0.0)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('dolfinx', 'ufl', 'petsc4py', 'mpi4py', 'sympy', 'scipy')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
+def test_generated_jacobian_diagonal_matches_finite_differences():
+    """d rate / d state of the generated code (what Rush-Larsen uses) against central differences,
+    with distortions on both sides of the gamma_su kinks and stretch below and above the cap."""
+    m = L.generated_model("generalised_rush_larsen")
+    p = L.LandParameters.from_preset("tor_ord_land").as_dict()
+    y = np.array([[0.2, 0.5, 0.05, 0.9], [0.7, 0.3, 0.9, 0.05], [0.05, 0.2, 0.02, 0.01],
+                  [0.04, 0.3, 0.03, 0.02], [0.3, -0.5, -1.4, 0.01], [-0.2, 0.1, 0.05, -0.3],
+                  [0.3, 1.0, 2.0, 0.1], [1.0, 1.1, 1.25, 0.9], [0.01, -0.02, 0.0, 0.005]])
+    _, jac = m.code.evaluate(y, p, np, 0.0, 2)
+    for k, name in enumerate(L.STATE_NAMES):
+        step = 1e-6
+        yp, ym = y.copy(), y.copy()
+        yp[k] += step
+        ym[k] -= step
+        fd = (m.rates(yp, p, np)[k] - m.rates(ym, p, np)[k]) / (2 * step)
+        assert np.allclose(jac[name], fd, rtol=1e-6, atol=1e-10), name

@@ -43,7 +43,9 @@ def test_twitch_of_a_sampled_trace_matches_the_reference():
     (["tt06", "--tension", "land_2017", "--tension-set", "Tre=1"], "--tension-set Tre: not a Land 2017 parameter"),
     (["tt06", "--tension", "land_2017", "--tension-set", "rs=2"], "--tension-set rs: must lie in (0, 1)"),
     (["tt06", "--tension", "land_2017", "--stretch", "3"], "--stretch 3.0: must lie in [0.5, 1.5]"),
-    (["tt06", "--stretch", "1.1"], "--stretch/--tension-set: need --tension"),
+    (["tt06", "--stretch", "1.1"], "--stretch/--tension-set/--troponin-feedback: need --tension"),
+    (["tt06", "--tension", "land_2017", "--troponin-feedback"],
+     "--troponin-feedback: troponin feedback is available for ohara_rudy_2011 only"),
 ])
 def test_cell_tension_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message):
     out = tmp_path / "out"

@@ -116,3 +116,21 @@ def test_rush_larsen_converges_to_forward_euler_limit():
     d1 = abs(peaks["rush_larsen", 0.4] - peaks["forward_euler", 0.4])
     d2 = abs(peaks["rush_larsen", 0.2] - peaks["forward_euler", 0.2])
     assert 0 < d2 < 0.7 * d1
+
+
+@needs_cc
+def test_single_precision_kernel_twitch():
+    """The same kernel source built with -DREAL=float (what the FP32 GPU path runs) on float32
+    states: the twitch within 0.1 % of the FP64 one."""
+    p = L.LandParameters.from_preset("land_2017")
+    lams = np.array([1.0, 1.1])
+    runs = []
+    for dtype in (np.float64, np.float32):
+        y = L.rest_state(p, 2, lmbda=lams, cai_uM=R.rice_transient(0.0)).astype(dtype)
+        peak = np.zeros(2)
+        for k in range(2500):
+            L.step(p, y, 0.1, R.rice_transient((k + 0.5) * 0.1), lams, 0.0, kernel="native")
+            peak = np.maximum(peak, L.active_tension(p, y.astype(np.float64), lams))
+        assert y.dtype == dtype
+        runs.append(peak)
+    assert np.allclose(runs[1], runs[0], rtol=1e-3)

@@ -54,3 +54,62 @@ def tension_metrics(t: np.ndarray, ta: np.ndarray) -> dict[str, float]:
         rt50 = float(t[j - 1] + (level - ta[j - 1]) * (t[j] - t[j - 1]) / (ta[j] - ta[j - 1]) - t[k])
     return {"ta_diastolic_kPa": rest, "ta_peak_kPa": peak, "ta_time_to_peak_ms": float(t[k] - t[0]),
             "ta_rt50_ms": rt50}
+
+
+def paced_with_feedback(model, variant: str | None, params: land.LandParameters, bcl: float, beats: int,
+                        dt: float, lmbda: float = 1.0, overrides: dict | None = None, scale: dict | None = None,
+                        tension_every: int = 10, kernel: str = "auto", progress=None):
+    """Pace an ORd cell and the tension model together, with the troponin feedback (J_TRPN).
+
+    The cell runs with troponin out of its rapid buffer (:data:`feedback.ORD_CELL_OVERRIDES`); every
+    ``tension_every`` cell steps (the chunk is split at the end of the stimulus) the tension states
+    advance by the chunk with the mean of the calcium at its two ends, then the cell's calcium gets
+    the troponin flux of that step (:func:`feedback.apply_feedback`). Returns the last beat
+    (a :class:`heartsim.kernels.ionic.cell.Beat`, sampled at the ends of the chunks), the tension
+    trace (times, Ta in kPa, with t = 0 at the stimulus) and the final cell and tension states.
+    """
+    from heartsim.kernels.ionic.cell import STIMULUS, Beat, _stepper
+    from heartsim.kernels.ionic.parameters import region_values
+    from heartsim.kernels.tension import feedback
+    from heartsim.kernels.tension.calcium import calcium_state
+
+    feedback.check_supported(model)
+    p = region_values(model, variant, {**(overrides or {}), **feedback.ORD_CELL_OVERRIDES}, scale)
+    rate, width = STIMULUS[model.name]
+    y = np.array(model.initial_state(p), dtype=np.float64)[:, None].copy()
+    cal = calcium_state(model)
+    lam = np.array([float(lmbda)])
+    ys = land.rest_state(params, 1, lmbda=lam, cai_uM=float(cal.uM(y)[0]))
+    step = _stepper(model, p, kernel)
+    steps, on_steps = int(round(bcl / dt)), int(round(width / dt))
+    for b in range(beats):
+        rec = b == beats - 1
+        t_rec, v_rec, ca_rec, ta_rec = [0.0], [float(y[0, 0])], [float(y[cal.index, 0])], \
+            [float(land.active_tension(params, ys, lam)[0])]
+        k = 0
+        while k < steps:
+            n = min(tension_every, steps - k)
+            if k < on_steps < k + n:
+                n = on_steps - k
+            ca0 = float(cal.uM(y)[0])
+            step(y, dt, rate if k < on_steps else 0.0, n)
+            k += n
+            before = float(ys[0, 0])
+            land.step(params, ys, n * dt, 0.5 * (ca0 + float(cal.uM(y)[0])), lam, 0.0,
+                      kernel="native" if kernel != "numpy" and _native() else "numpy")
+            feedback.apply_feedback(model, y, p, ys[0] - before)
+            if rec:
+                t_rec.append(k * dt)
+                v_rec.append(float(y[0, 0]))
+                ca_rec.append(float(y[cal.index, 0]))
+                ta_rec.append(float(land.active_tension(params, ys, lam)[0]))
+        if progress is not None:
+            progress(b + 1)
+    beat = Beat(np.array(t_rec[1:]), np.array(v_rec[1:]), np.array(ca_rec[1:]), v_rec[0], dt)
+    return beat, (np.array(t_rec), np.array(ta_rec)), y[:, 0].copy(), ys[:, 0].copy()
+
+
+def _native() -> bool:
+    from heartsim.kernels.ionic import native
+
+    return native.available()

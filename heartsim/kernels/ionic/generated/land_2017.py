@@ -1,4 +1,4 @@
-"""land_2017: generated from heartsim/kernels/ionic/models/land_2017.model (sha256 23b82eb55ccc7b3a).
+"""land_2017: generated from heartsim/kernels/ionic/models/land_2017.model (sha256 8d3bab03b0a214ab).
 
 Do not edit: run ``python -m heartsim.kernels.ionic.codegen`` after changing the model file.
 Land S, Park-Holohan SJ, Smith NP, dos Remedios CG, Kentish JC, Niederer SA (2017) J Mol Cell Cardiol 104:83
@@ -8,7 +8,7 @@ Land S, Park-Holohan SJ, Smith NP, dos Remedios CG, Kentish JC, Niederer SA (201
 
 NAME = 'land_2017'
 CITE = 'Land S, Park-Holohan SJ, Smith NP, dos Remedios CG, Kentish JC, Niederer SA (2017) J Mol Cell Cardiol 104:83'
-SOURCE_SHA256 = '23b82eb55ccc7b3a88f8bd98944b1fdc028b94f99eef7574915f4463b3482271'
+SOURCE_SHA256 = '8d3bab03b0a214ab5c51a696dc1394faa287a5657b75ac8ebd5b0a4ccbe4180a'
 STATES = ('CaTRPN', 'B', 'S', 'W', 'zeta_s', 'zeta_w', 'cai', 'lmbda', 'dlmbda_dt')
 STATE_UNITS = {'CaTRPN': '-', 'B': '-', 'S': '-', 'W': '-', 'zeta_s': '-', 'zeta_w': '-', 'cai': 'uM', 'lmbda': '-', 'dlmbda_dt': '1/ms'}
 GATES = ('CaTRPN', 'B', 'S', 'W', 'zeta_s', 'zeta_w')
