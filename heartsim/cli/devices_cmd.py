@@ -83,6 +83,7 @@ def cmd_credibility(args, log: logging.Logger) -> int:
         raise ConfigError(["credibility.quantities_of_interest: name the quantities the series converges"])
     out = args.out.resolve()
     values: dict[str, list] = {q: [] for q in cfg.credibility.quantities_of_interest}
+    units: dict[str, str] = {}
     for h in sizes:
         folder = out / f"h-{h:g}mm"
         cmd = [sys.executable, "-m", "heartsim", "-q", "run", str(args.config), "--out", str(folder), "--force",
@@ -93,11 +94,12 @@ def cmd_credibility(args, log: logging.Logger) -> int:
         if cfg.devices.sites:
             report(folder, cfg.devices, log)
         for q in values:
-            value, _ = qoi_value(folder, q)
+            value, units[q] = qoi_value(folder, q)
             if value is None:
                 raise ConfigError([f"credibility.quantities_of_interest: {q!r} is not in the run's results"])
             values[q].append(value)
-    series = {q: {"h_mm": list(sizes), "values": v, **gci(tuple(sizes), tuple(v))} for q, v in values.items()}
+    series = {q: {"h_mm": list(sizes), "values": v, "unit": units[q], **gci(tuple(sizes), tuple(v))}
+              for q, v in values.items()}
     for q, g in series.items():
         print(f"{q}: {', '.join(f'{x:.6g}' for x in g['values'])} at h = {', '.join(f'{h:g}' for h in sizes)} mm; "
               f"observed order {g['observed_order']:.3g}, extrapolated {g['extrapolated']:.6g}, GCI {g['gci_fine']:.3g}")

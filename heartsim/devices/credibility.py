@@ -136,6 +136,8 @@ def record(resolved: dict, folder: Path, refinement: dict | None = None, populat
     qois = []
     for name in cred.get("quantities_of_interest", []):
         value, unit = qoi_value(folder, name) if kind == "run" else (None, "")
+        if refinement and name in refinement:  # a series: the finest mesh's value
+            value, unit = refinement[name]["values"][0], refinement[name].get("unit", "")
         qois.append({"name": name, "value": value, "unit": unit,
                      **({"refinement": refinement[name]} if refinement and name in refinement else {})})
     return {
