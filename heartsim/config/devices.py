@@ -159,5 +159,5 @@ class VerificationConfig(Section):
     @model_validator(mode="after")
     def _three(self) -> "VerificationConfig":
         if self.refine and (len(self.refine) != 3 or not (self.refine[0] < self.refine[1] < self.refine[2])):
-            raise ValueError("refine: give three mesh sizes, finest first (h1 < h2 < h3)")
+            raise ValueError(f"{SUBKEY}refine: give three mesh sizes, finest first (h1 < h2 < h3)")
         return self

@@ -43,3 +43,17 @@ def test_credibility_evidence_points_at_existing_documents_and_tests():
         for _, doc, tests, _ in entries:
             assert (repo / doc).is_file(), doc
             assert all((repo / t).is_file() for t in tests), tests
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({}, "verification.refine: give three mesh sizes for a refinement series"),
+    ({"verification": {"refine": [0.5, 0.25, 1.0]}}, "verification.refine: give three mesh sizes, finest first"),
+    ({"verification": {"refine": [0.25, 0.5, 1.0]}}, "credibility.quantities_of_interest: name the quantities"),
+])
+def test_refinement_series_bad_input_is_one_line(tmp_path, capsys, small_config_dict, write_config, extra, message):
+    from heartsim.cli.main import main
+
+    code = main(["credibility", str(write_config({**small_config_dict, **extra})), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and message in err[0], err
+    assert not (tmp_path / "o").exists()
