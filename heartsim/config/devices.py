@@ -115,7 +115,7 @@ class DevicesConfig(Section):
     def _unique(self) -> "DevicesConfig":
         names = [s.name for s in self.sites]
         if len(set(names)) != len(names):
-            raise ValueError("sites: names must be unique")
+            raise ValueError(f"{SUBKEY}sites: names must be unique")
         for site in self.sites:
             least = {"lead": 3, "annulus": 3 if getattr(site, "between", None) is None else 0,
                      "vessel_segment": 2}.get(site.type, 0)
