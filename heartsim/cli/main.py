@@ -159,7 +159,9 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
     except Checkpointed:
         return EXIT_CHECKPOINTED
     from heartsim.devices.credibility import write_record
+    from heartsim.devices.report import report_after_run
 
+    on_root(comm, lambda: report_after_run(out, cfg, log))  # the config's device sites, if any
     on_root(comm, lambda: write_record(out, cfg.model_dump(mode="json"), versions=summary.get("versions")))
     log.info("%s", summary.get("headline") or f"done in {summary.get('wall_time_s', 0):.1f} s")
     return EXIT_OK

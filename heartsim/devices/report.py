@@ -268,3 +268,10 @@ def report(folder: Path, devices, log: logging.Logger | None = None) -> list[Pat
     folder = Path(folder).resolve()
     results = analyse(folder, devices)
     return write(folder, results)
+
+
+def report_after_run(out: Path, cfg, log: logging.Logger) -> None:
+    """At the end of ``heartsim run``: the config's device sites on the finished run (nothing without sites)."""
+    if cfg.devices.sites:
+        written = report(out, cfg.devices, log)
+        log.info("device sites: %s in %s", ", ".join(s.name for s in cfg.devices.sites), written[-1].parent)
