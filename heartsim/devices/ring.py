@@ -36,7 +36,8 @@ def fit_plane(points: np.ndarray, name: str = "ring") -> tuple[np.ndarray, np.nd
     return c, vt[2], vt[:2]
 
 
-def _polygon_area(uv: np.ndarray) -> float:
+def polygon_area(uv: np.ndarray) -> float:
+    """|1/2 sum (u_i v_{i+1} - u_{i+1} v_i)| of a closed planar polygon (mm^2)."""
     u, v = uv[:, 0], uv[:, 1]
     return 0.5 * abs(float(np.dot(u, np.roll(v, -1)) - np.dot(np.roll(u, -1), v)))
 
@@ -58,7 +59,7 @@ def ring_shape(points: np.ndarray, name: str = "ring") -> dict[str, float]:
     """Area, perimeter, diameters and eccentricity of one ring (see the module text)."""
     c, n, axes = fit_plane(points, name)
     uv = (np.asarray(points, float) - c) @ axes.T
-    area = _polygon_area(uv)
+    area = polygon_area(uv)
     perimeter = float(np.linalg.norm(np.roll(points, -1, axis=0) - points, axis=1).sum())
     dmin, dmax = feret(uv)
     return {"area_mm2": area, "perimeter_mm": perimeter, "diameter_area_mm": 2 * np.sqrt(area / np.pi),

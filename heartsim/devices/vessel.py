@@ -30,6 +30,7 @@ import numpy as np
 
 from heartsim.devices import curve
 from heartsim.devices.result import SiteError, SiteResult
+from heartsim.devices.ring import polygon_area
 
 
 def _station_tangents(points: np.ndarray) -> np.ndarray:
@@ -87,9 +88,8 @@ def _section(points: np.ndarray, c: np.ndarray, t: np.ndarray, r: np.ndarray) ->
 
 
 def _area(uv: np.ndarray) -> float:
-    order = np.argsort(np.arctan2(uv[:, 1], uv[:, 0]))
-    u, v = uv[order, 0], uv[order, 1]
-    return 0.5 * abs(float(np.dot(u, np.roll(v, -1)) - np.dot(np.roll(u, -1), v)))
+    """Shoelace area of the section's points ordered by angle around the centroid."""
+    return polygon_area(uv[np.argsort(np.arctan2(uv[:, 1], uv[:, 0]))])
 
 
 def vessel_metrics(name: str, times: np.ndarray, rings: list[np.ndarray]) -> SiteResult:
