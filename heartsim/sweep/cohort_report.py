@@ -27,14 +27,17 @@ def resolve(frame, name: str) -> str | None:
     return None
 
 
-def device_metrics(frame) -> list[str]:
-    """Columns that come from device summaries (``site.`` prefixed, numeric)."""
+def site_names(folder: Path) -> set[str]:
+    """Names of the device sites any case of the cohort reported."""
+    return {name for path in (folder / "cases").glob("case-*/out/devices/summary.json")
+            for name in json.loads(path.read_text())}
+
+
+def device_metrics(frame, sites: set[str]) -> list[str]:
+    """Numeric columns that come from device summaries (``<site>.`` prefixed)."""
     import pandas as pd
 
-    fixed = {"case", "state", "reason"}
-    return [c for c in frame.columns if c not in fixed and not c.startswith("param.") and "." in c
-            and c.split(".")[0] not in ("final", "activation_time_ms", "versions")
-            and pd.api.types.is_numeric_dtype(frame[c])]
+    return [c for c in frame.columns if c.split(".")[0] in sites and pd.api.types.is_numeric_dtype(frame[c])]
 
 
 def _ecdf_plot(path: Path, name: str, values, reference=None) -> Path:
@@ -63,7 +66,7 @@ def cohort_outputs(frame, folder: Path, meta: dict) -> list[Path]:
     import pandas as pd
 
     done = frame[frame["state"] == "completed"]
-    metrics = device_metrics(frame)
+    metrics = device_metrics(frame, site_names(folder))
     written = []
     table = pd.DataFrame([{"metric": m, **stats.percentiles(done[m].to_numpy(float))} for m in metrics])
     table.to_csv(folder / "cohort_stats.csv", index=False)

@@ -81,6 +81,7 @@ def test_synthetic_cohort_runs_collects_and_records_the_failed_anatomy(tmp_path,
     tips = done["lead.tip_displacement_mm.peak"].to_numpy()
     assert np.all(tips > 0) and tips[1] > tips[0]  # the longer beam's lead tip (x = 5) moves more
     assert (out / "collected.parquet").is_file() and (out / "plots" / "ecdf_lead.safety_factor.png").is_file()
+    assert {p.name.split(".")[0] for p in (out / "plots").glob("ecdf_*")} == {"ecdf_lead"}  # device metrics only
     [threshold] = json.loads((out / "thresholds.json").read_text())
     k = int((done["lead.safety_factor"] >= 1.0).sum())
     assert threshold["cases_with_value"] == 2 and threshold["passed"] == k and threshold["cases_without_value"] == 1
