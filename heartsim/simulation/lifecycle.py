@@ -37,9 +37,11 @@ them back. A component may raise :class:`heartsim.config.errors.ConfigError` fro
 keys for the failure record when ``advance`` raises. ``finish`` gets a :class:`Clock` (set-up and
 loop time, steps of this segment, ``segment`` = restarts so far, ``wall()`` over all segments).
 
-A coupled runner composes components into one: ``advance`` steps each in its staggered order,
-``keys`` concatenates theirs into distinct ranges (e.g. ``key * n_parts + part``), ``state`` merges
-their fields under prefixed names and their meta under their ``physics``.
+A coupled runner composes components into one: ``advance`` steps each in its staggered order;
+``keys`` concatenates the parts' keys made distinct (e.g. ``key * n_parts + part``; owned entries of
+all parts first, then the ghosts); every field of ``state`` spans that combined set (a part's
+array in its own positions, zeros elsewhere), under a prefixed name, and the parts' meta go under
+their ``physics``; ``restore`` picks each part's positions back out.
 
 What the lifecycle owns
 -----------------------
