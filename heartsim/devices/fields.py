@@ -1,7 +1,7 @@
 """Reading what a finished run wrote, for the device analysis: its mesh and its field time series
 (XDMF + HDF5 as DOLFINx writes them, read with h5py, no DOLFINx), the flow runner's forces.csv, and the
-mesh file's facet tags. The one place that knows run-folder file layouts (to be rerouted through a
-general run-folder reader).
+mesh file's facet tags. Field series come through :class:`heartsim.io.reader.RunFolder` (restart segments
+included); mesh files with facet tags are read here.
 
 Points are located in the tetrahedra of the field's mesh (reference configuration) and fields
 interpolated linearly (P1: barycentric weights), so site points move with the tissue:
@@ -162,16 +162,43 @@ def read_resolved(folder: Path) -> dict:
     return json.loads(path.read_text())
 
 
+def run_series(folder: Path, name: str) -> Series | None:
+    """The series ``name`` of a run folder through :class:`heartsim.io.reader.RunFolder` (restart segments
+    included); later times on a differently numbered mesh (a restart on another number of ranks) are mapped
+    onto the first time's nodes by coordinates. None when the run wrote no such field."""
+    from scipy.spatial import cKDTree
+
+    from heartsim.io.reader import RunFolder
+
+    try:
+        run = RunFolder(folder)
+        times = run.fields().get(name)
+    except (FileNotFoundError, ET.ParseError):
+        return None
+    if not times:
+        return None
+    first = run.field(name, times[0])
+    if first.center != "Node" or first.cells.shape[1] != 4:
+        raise ConfigError([f"{folder}: field {name!r} is not a nodal field on tetrahedra of degree 1"])
+    values = []
+    for t in times:
+        f = run.field(name, t)
+        v = f.values if f.values.shape[1] > 1 else f.values[:, 0]
+        if f.points.shape != first.points.shape or not np.allclose(f.points, first.points):
+            v = v[cKDTree(f.points).query(first.points)[1]]  # another node numbering: match by coordinates
+        values.append(v)
+    return Series(first.points, first.cells.astype(np.int64), np.array(times), values)
+
+
 def motion(folder: Path) -> Series | None:
-    """The displacement series ``u`` of a mechanics run (displacement.xdmf), or None when the run has none."""
-    path = folder / "displacement.xdmf"
-    return read_xdmf_series(path, "u") if path.is_file() else None
+    """The displacement series ``u`` of a mechanics run, or None when the run has none."""
+    return run_series(folder, "u")
 
 
 def any_mesh_series(folder: Path) -> tuple[Series, str] | None:
     """The first nodal series of a run with no motion (pressure of flow, v of EP): its mesh and times."""
-    for stem, name in (("pressure", "pressure"), ("v", "v"), ("velocity", "velocity")):
-        path = folder / f"{stem}.xdmf"
-        if path.is_file():
-            return read_xdmf_series(path, name), name
+    for name in ("pressure", "v", "velocity"):
+        series = run_series(folder, name)
+        if series is not None:
+            return series, name
     return None
