@@ -40,30 +40,6 @@ def _h5(xdmf: Path, text: str):
         return np.asarray(f[dataset])
 
 
-def read_xdmf_series(xdmf: Path, name: str) -> Series:
-    """The time series of field ``name`` in ``xdmf`` (ConfigError naming the file when absent)."""
-    if not xdmf.is_file():
-        raise ConfigError([f"{xdmf}: no such file (the run wrote no {name} field in XDMF)"])
-    root = ET.parse(xdmf).getroot()
-    grids = root.iter("Grid")
-    mesh = next(g for g in grids if g.get("GridType") == "Uniform")
-    topo = mesh.find("Topology")
-    if topo.get("TopologyType", "").lower() != "tetrahedron":
-        raise ConfigError([f"{xdmf}: {topo.get('TopologyType')} cells; device sites need a tetrahedral mesh of degree 1"])
-    points = _h5(xdmf, mesh.find("Geometry/DataItem").text)
-    cells = _h5(xdmf, topo.find("DataItem").text).astype(np.int64)
-    times, values = [], []
-    for grid in root.iter("Grid"):
-        attr = grid.find("Attribute")
-        if attr is None or attr.get("Name") != name or grid.find("Time") is None:
-            continue
-        times.append(float(grid.find("Time").get("Value")))
-        values.append(_h5(xdmf, attr.find("DataItem").text))
-    if not times:
-        raise ConfigError([f"{xdmf}: no time series of {name!r}"])
-    return Series(points, cells, np.array(times), values)
-
-
 def locate(points: np.ndarray, cells: np.ndarray, queries: np.ndarray, site: str,
            tol: float = 1e-3) -> tuple[np.ndarray, np.ndarray]:
     """(cell index (q,), barycentric weights (q, 4)) of every query point in the tetrahedral mesh.
