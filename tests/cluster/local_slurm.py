@@ -101,7 +101,7 @@ PartitionName=test Nodes={host} Default=YES MaxTime=INFINITE State=UP
         self._start(["slurmctld", "-D", "-f", str(conf)])
         time.sleep(1.0)
         self._start(["slurmd", "-D", "-f", str(conf)])
-        self._wait_for(self._node_idle, "the node to become idle", timeout=60)
+        self._wait_for(self.node_idle, "the node to become idle", timeout=60)
         return self
 
     def _start(self, cmd: list[str]) -> None:
@@ -122,9 +122,10 @@ PartitionName=test Nodes={host} Default=YES MaxTime=INFINITE State=UP
             time.sleep(0.5)
         raise RuntimeError(f"timed out waiting for {what}: see {self.root / 'log'}")
 
-    def _node_idle(self) -> bool:
+    def node_idle(self) -> bool:
+        """The node runs no job and is not cleaning one up (state idle, not completing)."""
         out = self.run(["sinfo", "-h", "-o", "%t"], check=False).stdout
-        return "idle" in out
+        return out.strip() == "idle"
 
     def run(self, cmd: list[str], check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(cmd, env=self.env, capture_output=True, text=True, check=check)
