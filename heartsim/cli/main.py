@@ -192,6 +192,14 @@ COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "r
             "mesh": lambda args, log: __import__("heartsim.cli.mesh_cmd", fromlist=["cmd_mesh"]).cmd_mesh(args, log)}
 
 
+def _output_refused(exc: Exception) -> bool:
+    """An OSError of a file the file system refused to take (no space, quota, read-only)."""
+    import errno
+
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) \
+        and exc.filename is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = setup_logging(_rank(), args.quiet, args.verbose)
@@ -208,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         log.error("interrupted")
         return 130
     except Exception as exc:  # a failure while running: one line, traceback with --verbose
+        if _output_refused(exc):  # disk full or read-only while writing: name the file, exit 2
+            if _rank() == 0:
+                print(f"heartsim: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         log.error("failed: %s: %s", type(exc).__name__, exc)
         if args.verbose:
             raise
