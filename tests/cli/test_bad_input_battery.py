@@ -207,10 +207,14 @@ def test_disk_full_during_output(target, small_config_dict, tmp_path, capsys, mo
     ("name: [unclosed\n", "invalid YAML"),
 ])
 def test_config_not_a_mapping(text, expected, tmp_path, capsys):
+    _run_text(tmp_path, text, f"case.yaml: {expected}", capsys)
+
+
+def _run_text(tmp_path, text, expected, capsys):
     cfg = tmp_path / "case.yaml"
     cfg.write_text(text)
     out = tmp_path / "out"
-    _refused(["run", str(cfg), "--out", str(out)], f"case.yaml: {expected}", capsys, out)
+    _refused(["run", str(cfg), "--out", str(out)], expected, capsys, out)
 
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -224,10 +228,7 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("name: !!python/name:os.system\n", "case.yaml: invalid YAML"),
 ])
 def test_unsafe_yaml(text, expected, tmp_path, capsys):
-    cfg = tmp_path / "case.yaml"
-    cfg.write_text(text)
-    out = tmp_path / "out"
-    _refused(["run", str(cfg), "--out", str(out)], expected, capsys, out)
+    _run_text(tmp_path, text, expected, capsys)
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 
 
