@@ -196,21 +196,24 @@ class FunctionSeriesWriter:
             self.paths.append(path)
         if "xdmf" in formats:
             path = folder / f"{stem}.xdmf"
-            self._xdmf = dolfinx.io.XDMFFile(comm, str(path), "w")
-            self._xdmf.write_mesh(functions[0].function_space.mesh)
+            # closed after every write: HDF5 keeps its metadata in memory until the file is closed, so
+            # a run killed (kill -9) while the file is open leaves an unreadable .h5
+            with dolfinx.io.XDMFFile(comm, str(path), "w") as xdmf:
+                xdmf.write_mesh(functions[0].function_space.mesh)
+            self._xdmf = (comm, path)
             self.paths.append(path)
 
     def write(self, t: float) -> None:
         if self._vtx is not None:
             self._vtx.write(t)
         if self._xdmf is not None:
-            for f in self._functions:
-                self._xdmf.write_function(f, t)
+            with dolfinx.io.XDMFFile(self._xdmf[0], str(self._xdmf[1]), "a") as xdmf:
+                for f in self._functions:
+                    xdmf.write_function(f, t)
 
     def close(self) -> None:
-        for writer in (self._vtx, self._xdmf):
-            if writer is not None:
-                writer.close()
+        if self._vtx is not None:
+            self._vtx.close()
         self._vtx = self._xdmf = None
 
 
