@@ -56,6 +56,7 @@ def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = F
     total = cfg.time.steps()
     resolved = cfg.model_dump(mode="json")
     fingerprint = config_hash({"circulation": sec.model_dump(mode="json"), "dt": dt})
+    ckpt_every = round(cfg.checkpoint.interval / dt) if cfg.checkpoint.interval else 0
 
     def work() -> dict:
         wall_start = time.perf_counter()
@@ -112,15 +113,17 @@ def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = F
                     if sec.periodic.stop:
                         break
             progress.update(step - first, model.t)
-            if stop is not None and stop.signum and step < total:
+            signalled = stop is not None and stop.signum and step < total
+            if signalled or (ckpt_every and step % ckpt_every == 0 and step < total):
                 state = {"state_hash": fingerprint, "step": step, "model": model.get_state(),
                          "wall_time_s": previous_wall + time.perf_counter() - wall_start,
                          "monitor": {"start": monitor.start.tolist(), "scale": monitor.scale.tolist(),
                                      "cycles": monitor.cycles, "changes": monitor.changes},
                          "rows": rows, "cycles": cycles, "cycle_rows": cycle_rows}
                 (out / CHECKPOINT).parent.mkdir(exist_ok=True)
-                write_json_atomic(out / CHECKPOINT, state)
+                write_json_atomic(out / CHECKPOINT, state)  # temporary name + rename: a kill leaves the last
                 _write_tables(out, rows, cycles)
+            if signalled:
                 write_status(out, "checkpointed", reason=f"signal {stop.signum}", t_ms=model.t, step=step,
                              checkpoint=str(CHECKPOINT))
                 log.warning("signal %d: checkpoint written at t = %.1f ms; continue with --restart %s",
