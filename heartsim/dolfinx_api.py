@@ -204,6 +204,11 @@ class FunctionSeriesWriter:
             self.paths.append(path)
 
     def write(self, t: float) -> None:
+        """Write every Function at time ``t``; SolverFailure (collective) when one holds NaN or inf."""
+        from heartsim.runtime.failures import require_finite
+
+        require_finite(self._functions[0].function_space.mesh.comm,
+                       {f.name: f.x.array for f in self._functions}, f"at t = {t:.6g}")
         if self._vtx is not None:
             self._vtx.write(t)
         if self._xdmf is not None:

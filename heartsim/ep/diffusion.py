@@ -19,6 +19,7 @@ import ufl
 from petsc4py import PETSc
 
 from heartsim import dolfinx_api as dx
+from heartsim.runtime.failures import ksp_reason
 
 _prefixes = iter(range(1_000_000))
 
@@ -78,7 +79,7 @@ class DiffusionStep:
         self.ksp.solve(self._rhs, x)
         reason = self.ksp.getConvergedReason()
         if reason < 0:
-            raise RuntimeError(f"diffusion solve diverged (KSP reason {reason}) after "
+            raise RuntimeError(f"diffusion solve diverged (KSP reason {ksp_reason(reason)}) after "
                                f"{self.ksp.getIterationNumber()} iterations")
         self.iterations += self.ksp.getIterationNumber()
         self.solves += 1

@@ -94,7 +94,13 @@ def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = F
         periodic_at = None
         loop_start = time.perf_counter()
         while step < total:
-            model.step(dt)
+            try:
+                model.step(dt)
+            except Exception as exc:  # Newton failure, non-finite state: status and summary say so
+                from heartsim.simulation.run_folder import record_failure
+
+                record_failure(out, cfg.name, exc, model.t, step, config_hash(resolved))
+                raise
             step += 1
             row = {"t": model.t, **model.outputs()}
             cycle_rows.append(row)

@@ -246,3 +246,17 @@ def test_killed_and_restarted_equals_uninterrupted(kind, seed, tube, tmp_path, w
     for name in ("velocity", "pressure"):
         assert assert_series_readable(out / f"{name}.xdmf") >= 1
         assert assert_series_readable(out / f"{name}.restart1.xdmf") >= 1
+
+
+def test_diverged_solve_ends_the_run_naming_the_time(tube, tmp_path, write_config, capsys):
+    """A flow solve that cannot converge (one unpreconditioned iteration at rtol 1e-14) ends the run
+    with exit 1, one line naming the solve and the time, and status.json 'failed'."""
+    import yaml
+
+    config = write_config(yaml.safe_load(yaml.safe_dump(_data(tube))))
+    out = tmp_path / "out"
+    assert main(["run", str(config), "--out", str(out), "--set", "solver.flow.ksp_max_it=1",
+                 "--set", "solver.flow.ksp_rtol=1e-14", "--set", "solver.flow.pc_type=none"]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if "failed:" in line]
+    assert len(lines) == 1 and "momentum solve diverged at t = 0.1 ms (step 1; KSP reason -3 (iteration limit reached)" in lines[0], lines
+    assert json.loads((out / "status.json").read_text())["state"] == "failed"
