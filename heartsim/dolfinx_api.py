@@ -183,7 +183,9 @@ def assemble_scalar(form, comm: MPI.Comm) -> float:
 class FunctionSeriesWriter:
     """Time series of Functions in VTX (.bp) and/or XDMF (.xdmf + .h5), both readable by ParaView."""
 
-    def __init__(self, comm: MPI.Comm, folder: Path, stem: str, functions: list, formats: Sequence[str]):
+    def __init__(self, comm: MPI.Comm, folder: Path, stem: str, functions: list, formats: Sequence[str],
+                 require_finite: bool = False):
+        self._finite = require_finite  # state fields: NaN/inf stops the run (maps may hold NaN by design)
         self._vtx = None
         self._xdmf = None
         self._functions = functions
@@ -204,11 +206,13 @@ class FunctionSeriesWriter:
             self.paths.append(path)
 
     def write(self, t: float) -> None:
-        """Write every Function at time ``t``; SolverFailure (collective) when one holds NaN or inf."""
-        from heartsim.runtime.failures import require_finite
+        """Write every Function at time ``t``; with ``require_finite``, SolverFailure (collective) first
+        when one holds NaN or inf."""
+        if self._finite:
+            from heartsim.runtime.failures import require_finite
 
-        require_finite(self._functions[0].function_space.mesh.comm,
-                       {f.name: f.x.array for f in self._functions}, f"at t = {t:.6g}")
+            require_finite(self._functions[0].function_space.mesh.comm,
+                           {f.name: f.x.array for f in self._functions}, f"at t = {t:.6g}")
         if self._vtx is not None:
             self._vtx.write(t)
         if self._xdmf is not None:

@@ -94,7 +94,7 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         return write_checkpoint(out, comm, keys, problem.n_owned, problem.state(), meta, cfg.checkpoint.keep)
 
     stem = "v" if segment == 0 else f"v.restart{segment}"
-    writer = dx.FunctionSeriesWriter(comm, out, stem, [problem.sync()], cfg.output.formats)
+    writer = dx.FunctionSeriesWriter(comm, out, stem, [problem.sync()], cfg.output.formats, require_finite=True)
     writer.write(problem.t)
     progress = Progress(steps - problem.step_count, steps * cfg.time.dt, log)
     first_step = problem.step_count

@@ -181,7 +181,7 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     views = [(dx.function(vector_view, "velocity"), ns.u), (dx.function(scalar_view, "pressure"), ns.p),
              (dx.function(vector_view, "wss"), shear.vector)]
     suffix = f".restart{segment}" if segment else ""
-    writers = [dx.FunctionSeriesWriter(comm, out, view.name + suffix, [view], cfg.output.formats)
+    writers = [dx.FunctionSeriesWriter(comm, out, view.name + suffix, [view], cfg.output.formats, require_finite=True)
                for view, _ in views]
     header = ["time_ms", "inflow_mL_s"] + [f"flow_{o}_mL_s" for o in outlets] + ["pressure_inlet_kPa"] + \
         [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + \

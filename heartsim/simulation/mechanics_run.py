@@ -105,7 +105,7 @@ class Outputs:
         # J at the nodes of a DG space of the displacement degree, for max |J - 1|
         self.j_max = fem.Function(dx.dg_space(mesh, problem.cfg.formulation.degree))
         comm = mesh.comm
-        self.writers = [dx.FunctionSeriesWriter(comm, out, "displacement", [self.u_out], formats),
+        self.writers = [dx.FunctionSeriesWriter(comm, out, "displacement", [self.u_out], formats, require_finite=True),
                         dx.FunctionSeriesWriter(comm, out, "fields", list(self.fields.values()), ["xdmf"])]
 
     def update(self) -> None:

@@ -127,6 +127,27 @@ PartitionName=test Nodes={host} Default=YES MaxTime=INFINITE State=UP
         out = self.run(["sinfo", "-h", "-o", "%t"], check=False).stdout
         return out.strip() == "idle"
 
+    def step_daemons(self, job: str) -> list[int]:
+        """PIDs of slurmstepd processes still serving ``job`` on this node."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if cmdline.startswith("slurmstepd") and f"[{job}." in cmdline:
+                found.append(int(proc.name))
+        return found
+
+    def log_tails(self, lines: int = 40) -> str:
+        """The last lines of slurmctld's and slurmd's logs (for a failure message)."""
+        out = []
+        for name in ("slurmctld.log", "slurmd.log"):
+            path = self.root / "log" / name
+            text = path.read_text(errors="replace").splitlines()[-lines:] if path.is_file() else []
+            out.append(f"\n--- {name} ---\n" + "\n".join(text))
+        return "".join(out)
+
     def run(self, cmd: list[str], check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(cmd, env=self.env, capture_output=True, text=True, check=check)
 

@@ -43,7 +43,8 @@ def test_circulation_newton_failure_names_the_time(write_config, tmp_path, capsy
 
 
 def test_a_nan_in_any_written_field_stops_the_run(tmp_path):
-    """Every runner writes its fields through FunctionSeriesWriter, which refuses NaN/inf (collectively)."""
+    """The runners write their state fields (EP v, flow velocity/pressure/..., mechanics displacement)
+    through FunctionSeriesWriter(require_finite=True), which refuses NaN/inf (collectively)."""
     import dolfinx.fem
     import dolfinx.mesh
 
@@ -52,7 +53,7 @@ def test_a_nan_in_any_written_field_stops_the_run(tmp_path):
 
     mesh = dolfinx.mesh.create_unit_cube(MPI.COMM_WORLD, 2, 2, 2)
     f = dolfinx.fem.Function(dolfinx.fem.functionspace(mesh, ("Lagrange", 1)), name="pressure")
-    writer = dx.FunctionSeriesWriter(MPI.COMM_WORLD, tmp_path, "p", [f], ["xdmf"])
+    writer = dx.FunctionSeriesWriter(MPI.COMM_WORLD, tmp_path, "p", [f], ["xdmf"], require_finite=True)
     writer.write(0.0)
     f.x.array[3] = np.nan
     with pytest.raises(SolverFailure, match=r"NaN or inf in pressure at t = 2.5"):
