@@ -225,7 +225,7 @@ def test_sigterm_checkpoints_exit_75_and_restart_completes(tube, tmp_path, write
 
 @pytest.mark.parametrize("kind,seed", [("file", 4)])
 def test_killed_and_restarted_equals_uninterrupted(kind, seed, tube, tmp_path, write_config):
-    """kill -9 (tests/killing.py) inside a checkpoint write or after a seeded step; --restart gives the
+    """kill -9 (tests/killing.py) inside a checkpoint write; --restart gives the
     uninterrupted run (to 1e-10, as a signal stop: the mass-imbalance column differs by ~1e-15, not
     bit for bit); the series of both segments stay readable."""
     import yaml
