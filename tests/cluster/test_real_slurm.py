@@ -84,11 +84,11 @@ def test_time_limit_checkpoint_requeue_and_finish(slurm, profile, small_config_d
     # command that takes 45 s, as on a busy cluster), so the warning always arrives before the run
     # could take a signal: the script holds it and forwards it once every rank is ready (a rank
     # still starting used to die of it, prterun: 'exited on signal 10', and the job FAILED). Later
-    # instances start at once; ~15 s of work (more on a loaded machine) may meet another warning
-    # mid-run. Either way the job is requeued and finishes.
-    data = dict(small_config_dict, time={"dt": "0.1 ms", "end": "1200 ms"},
-                output={"formats": ["xdmf"], "interval": "300 ms"})
-    data["mesh"] = dict(data["mesh"], resolution="0.1 mm")
+    # instances start at once; a few seconds of work (much more on a loaded machine) may meet
+    # another warning mid-run. Either way the job is requeued and finishes.
+    data = dict(small_config_dict, time={"dt": "0.1 ms", "end": "400 ms"},
+                output={"formats": ["xdmf"], "interval": "100 ms"})
+    data["mesh"] = dict(data["mesh"], resolution="0.2 mm")
     cfg = write_config(data)
     out = tmp_path / "long"
     bin_dir = tmp_path / "bin"
