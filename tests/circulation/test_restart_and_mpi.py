@@ -69,7 +69,7 @@ def test_killed_inside_a_checkpoint_write_restarts_to_the_uninterrupted_result(t
     assert main(["-q", "run", str(config), "--out", str(plain)]) == 0
     k = kill_point(6, "file", steps=300, checkpoints=5)
     killed_run(config, out, "file", k)
-    assert json.loads((out / "checkpoint/circulation.json").read_text())["step"] == 50 * (k - 1)
+    assert json.loads((out / "checkpoint/latest.json").read_text())["step"] == 50 * (k - 1)
     assert main(["-q", "run", str(config), "--restart", str(out)]) == 0
     for table in ("circulation.csv", "cycles.csv"):
         assert _rows(out / table) == _rows(plain / table), table

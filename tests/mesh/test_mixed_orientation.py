@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.cli.main import main
 from heartsim.config.model import MeshConfig
 from heartsim.mesh import build_mesh
@@ -26,8 +26,8 @@ def _negative(quadratic=False) -> int:
 
 
 def _check(tagged, reoriented):
-    cells = dx.measure_of_tags(tagged.mesh, tagged.cell_tags, 3, MPI.COMM_SELF)
-    facets = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, MPI.COMM_SELF)
+    cells = fem.measure_of_tags(tagged.mesh, tagged.cell_tags, 3, MPI.COMM_SELF)
+    facets = fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, MPI.COMM_SELF)
     assert cells == pytest.approx(CELL_VOLUMES, rel=1e-12)
     assert facets == pytest.approx(FACET_AREAS, rel=1e-12)
     assert f"reoriented {reoriented} of 96 cells (negative vertex order)" in tagged.notes

@@ -48,12 +48,12 @@ def test_a_nan_in_any_written_field_stops_the_run(tmp_path):
     import dolfinx.fem
     import dolfinx.mesh
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
     from heartsim.runtime.failures import SolverFailure
 
     mesh = dolfinx.mesh.create_unit_cube(MPI.COMM_WORLD, 2, 2, 2)
     f = dolfinx.fem.Function(dolfinx.fem.functionspace(mesh, ("Lagrange", 1)), name="pressure")
-    writer = dx.FunctionSeriesWriter(MPI.COMM_WORLD, tmp_path, "p", [f], ["xdmf"], require_finite=True)
+    writer = fem.FunctionSeriesWriter(MPI.COMM_WORLD, tmp_path, "p", [f], ["xdmf"], require_finite=True)
     writer.write(0.0)
     f.x.array[3] = np.nan
     with pytest.raises(SolverFailure, match=r"NaN or inf in pressure at t = 2.5"):
