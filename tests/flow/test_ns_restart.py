@@ -14,6 +14,8 @@ from mpi4py import MPI
 sys.path.insert(0, str(Path(__file__).parent))
 from ns_meshes import tube_msh  # noqa: E402
 
+from conftest import h5_time  # noqa: E402
+
 from heartsim.cli.main import EXIT_CHECKPOINTED, main  # noqa: E402
 from heartsim.config.loader import validate_data  # noqa: E402
 from heartsim.simulation.run_folder import Checkpointed  # noqa: E402
@@ -56,7 +58,7 @@ def _final(out: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
     with h5py.File(files[-1], "r") as f:
         xyz = f["Mesh/mesh/geometry"][:]
         group = f[f"Function/{name}"]
-        values = group[sorted(group.keys(), key=float)[-1]][:]
+        values = group[sorted(group.keys(), key=h5_time)[-1]][:]
     order = np.lexsort(np.round(xyz, 8).T[::-1])
     return xyz[order], values[order]
 
@@ -91,7 +93,7 @@ def _final_named(out: Path, name: str):
     with h5py.File(out / "tawss_osi.h5", "r") as f:
         xyz = f["Mesh/mesh/geometry"][:]
         group = f[f"Function/{name}"]
-        values = group[sorted(group.keys(), key=float)[-1]][:]
+        values = group[sorted(group.keys(), key=h5_time)[-1]][:]
     order = np.lexsort(np.round(xyz, 8).T[::-1])
     return xyz[order], values[order]
 
