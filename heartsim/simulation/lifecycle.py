@@ -21,7 +21,8 @@ and these methods, which the lifecycle calls in this order::
     while not done():
         advance()              one step (or one load-step attempt)
         record()               write what is due after it: fields, table rows
-        [state()]              on a checkpoint interval or a stop signal: (fields, meta) to save
+        [state(), tables()]    on a checkpoint interval or a stop signal: (fields, meta) to save,
+                               and {table name: bytes written} of its CsvTables
     finish(clock) -> dict      close outputs, compute the summary (status, physics keys, "headline");
                                a component may set ``raise_after_finish`` (a message): the run then
                                raises RuntimeError once the summary (status "failed") is written
@@ -32,7 +33,15 @@ lifecycle adds ``t``, ``step``, ``physics``, ``segment``, ``ranks``, ``state_has
 ``wall_time_s`` and ``tables`` (the byte sizes of the component's restart-safe CSV tables, see
 :class:`heartsim.io.tables.CsvTable`, listed in ``tables()``). ``restore(fields, meta)`` receives
 them back. A component may raise :class:`heartsim.config.errors.ConfigError` from ``restore``
-(a checkpoint it cannot continue) before anything is written.
+(a checkpoint it cannot continue) before anything is written. Optional: ``failure_details()``, extra
+keys for the failure record when ``advance`` raises. ``finish`` gets a :class:`Clock` (set-up and
+loop time, steps of this segment, ``segment`` = restarts so far, ``wall()`` over all segments).
+
+A coupled runner composes components into one: ``advance`` steps each in its staggered order;
+``keys`` concatenates the parts' keys made distinct (e.g. ``key * n_parts + part``; owned entries of
+all parts first, then the ghosts); every field of ``state`` spans that combined set (a part's
+array in its own positions, zeros elsewhere), under a prefixed name, and the parts' meta go under
+their ``physics``; ``restore`` picks each part's positions back out.
 
 What the lifecycle owns
 -----------------------
@@ -43,13 +52,14 @@ What the lifecycle owns
 - progress lines (rank 0), checkpoints every ``checkpoint.interval`` and on SIGTERM/SIGUSR1 (then
   status ``checkpointed`` and :class:`Checkpointed`: the CLI exits with 75);
 - a failure record (``summary.json`` and ``status.json`` with the error) when ``advance`` raises;
-- the summary (the component's, plus status, restarts and timing) and status ``completed``.
+- writing the component's summary and the final status (``completed``, or ``failed`` with its error).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,7 +67,7 @@ from typing import Any, Protocol
 import numpy as np
 from mpi4py import MPI
 
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.runtime.checkpoint import FOLDER, POINTER, latest_checkpoint, read_checkpoint, write_checkpoint
 from heartsim.runtime.collective import on_root
@@ -66,6 +76,16 @@ from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
 from heartsim.simulation.run_folder import (Checkpointed, record_failure, start_run_folder, state_hash,
                                             stop_checkpointed)
+
+
+@contextmanager
+def config_keys(section: str):
+    """Turn an :class:`InputError` raised inside (physics building a problem from the config section
+    ``section``, e.g. ``physics.ep``) into a :class:`ConfigError` naming the full key path."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.at(section) from None
 
 
 class Component(Protocol):
@@ -126,7 +146,8 @@ class Lifecycle:
 
     Create it first thing in a runner (its wall clock starts here) and call :meth:`run` once the
     component is built. ``stop`` should be created as early as possible (the CLI does it first), so
-    that a signal during set-up is kept and acted on after step 1. ``fingerprint`` defaults to
+    that a signal during set-up is kept and acted on after step 1; without one, :meth:`run` installs
+    handlers for its own duration (none linger when building the component fails). ``fingerprint`` defaults to
     :func:`state_hash` of ``cfg``; ``checkpoint_every`` (steps, 0: only on a signal) to
     ``checkpoint.interval / time.dt``.
     """
@@ -136,8 +157,8 @@ class Lifecycle:
                  keep: int | None = None):
         self.wall_start = time.perf_counter()
         self.cfg, self.out, self.comm, self.log, self.restart = cfg, Path(out), comm, log, restart
-        self.owns_stop = stop is None
-        self.stop = stop or StopRequest()
+        self.owns_stop = stop is None  # then run() installs (and restores) its own handlers
+        self.stop = stop
         self.fingerprint = fingerprint or state_hash(cfg)
         if checkpoint_every is None:
             interval = cfg.checkpoint.interval
@@ -201,6 +222,8 @@ class Lifecycle:
 
         ``total_steps`` and ``end_time`` (ms) drive the progress lines (none without them)."""
         comm, out = self.comm, self.out
+        if self.stop is None:
+            self.stop = StopRequest()
         try:
             if self.restart:
                 self._restore(component)
