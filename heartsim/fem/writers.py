@@ -51,7 +51,7 @@ class FunctionSeriesWriter:
         """Write every Function at time ``t``; with ``require_finite``, SolverFailure (collective) first
         when one holds NaN or inf."""
         if self._finite:
-            from heartsim.runtime.failures import require_finite
+            from heartsim.failures import require_finite
 
             require_finite(self._functions[0].function_space.mesh.comm,
                            {f.name: f.x.array for f in self._functions}, f"at t = {t:.6g}")
