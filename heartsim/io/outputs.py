@@ -22,10 +22,12 @@ FIELD_SERIES = {
 TABLES = {
     "ecg.csv": "ep", "boundaries.csv": "flow", "forces.csv": "flow", "loadsteps.csv": "mechanics",
     "circulation.csv": "circulation", "cycles.csv": "circulation",
+    "pv.csv": "electromechanics", "convergence.csv": "electromechanics",
 }
 #: other files and folders: run records, plots, checkpoints
 RUN_FILES = ("summary.json", "config.resolved.json", "status.json", "checkpoint",
-             "ecg.png", "pv_loops.png", "pressures.png", "credibility.json", "devices")
+             "ecg.png", "pv_loops.png", "pressures.png", "credibility.json", "devices",
+             "pv_loop.png", "traces.png")
 
 
 def output_patterns() -> tuple[str, ...]:
