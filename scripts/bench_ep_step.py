@@ -74,6 +74,75 @@ def throughput(target: float, steps: int, backend: str, kernel: str) -> list[str
     return rows
 
 
+class _Timed:
+    """Wall time spent in one callable (wrapped in place), summed over calls."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def wrap(self, fn):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return timed
+
+
+def profile_step(dx: float, dt: float, steps: int, warmup: int, extra: tuple[str, ...]) -> dict:
+    """Milliseconds per step in each part of heartsim's monodomain step on the Niederer case at ``dx``.
+
+    Parts: the ionic kernel (``model.step``, twice per Strang step), the stimulus (rest of the
+    reaction callable), the copies between the loop's array and the PETSc vector (in/out and the
+    output Function), the right-hand side B v (mat-vec), the KSP solve, the activation and
+    repolarisation trackers, and the rest (Python in EPLoop.advance / split_step, v_before copy).
+    Rank-local wall times (rank 0's), measured by wrapping each callable on the live objects."""
+    cfg = niederer_config(dx, dt, 100.0, extra)
+    problem = Monodomain(build_mesh(cfg.mesh, MPI.COMM_WORLD), cfg.physics.ep, cfg.time.dt,
+                         cfg.solver.ep_options(), select_backend("numpy"))
+    for _ in range(warmup):
+        problem.advance()
+    loop, diffusion = problem.loop, problem.diffusion
+    names = ("ionic kernel", "stimulus (rest of the reaction call)", "copies loop <-> PETSc, ghost update, output",
+             "RHS B v", "KSP solve", "trackers", "total", "diffuse")
+    parts = {name: _Timed() for name in names}
+    loop.model = _Proxy(loop.model, step=parts["ionic kernel"].wrap(loop.model.step))
+    loop.reaction = parts["stimulus (rest of the reaction call)"].wrap(loop.reaction)
+    loop.activation.update = parts["trackers"].wrap(loop.activation.update)
+    loop.repolarisation.update = parts["trackers"].wrap(loop.repolarisation.update)
+    diffusion.B = _Proxy(diffusion.B, mult=parts["RHS B v"].wrap(diffusion.B.mult))
+    diffusion.ksp = _Proxy(diffusion.ksp, solve=parts["KSP solve"].wrap(diffusion.ksp.solve))
+    problem._diffuse_petsc = parts["diffuse"].wrap(problem._diffuse_petsc)
+    problem.sync = parts["copies loop <-> PETSc, ghost update, output"].wrap(problem.sync)
+    its0, solves0 = problem.linear_iterations
+    advance = parts["total"].wrap(problem.advance)
+    for _ in range(steps):
+        advance()
+    ms = {name: part.seconds / steps * 1e3 for name, part in parts.items()}
+    # nested timers: the reaction call holds the kernel; diffuse holds B v, the solve and the copies
+    ms["stimulus (rest of the reaction call)"] -= ms["ionic kernel"]
+    ms["copies loop <-> PETSc, ghost update, output"] += ms.pop("diffuse") - ms["RHS B v"] - ms["KSP solve"]
+    total = ms.pop("total")
+    ms["rest (Python in advance/split_step, v_before copy)"] = total - sum(ms.values())
+    ms["total"] = total
+    its, solves = problem.linear_iterations
+    ms["KSP iterations per solve"] = (its - its0) / max(1, solves - solves0)
+    ms["nodes"] = problem.n_global
+    problem.destroy()
+    return ms
+
+
+class _Proxy:
+    """An object whose named attributes are replaced (for timing wrappers on C-extension objects)."""
+
+    def __init__(self, target, **override):
+        self._target, self._override = target, override
+
+    def __getattr__(self, name):
+        return self._override[name] if name in self._override else getattr(self._target, name)
+
+
 def beat_niederer(dx: float, dt: float, end: float) -> dict:
     """fenicsx-beat 0.7.2 on the Niederer case (see the module docstring); P1-P9 and loop wall time."""
     import beat
@@ -132,34 +201,61 @@ def beat_niederer(dx: float, dt: float, end: float) -> dict:
             "nodes": space.dofmap.index_map.size_global, "steps": steps}
 
 
+def side_by_side(dx: float, dt: float, end: float, extra: tuple[str, ...], say) -> float:
+    """heartsim then fenicsx-beat on the Niederer case to ``end``; prints a table row, returns beat / heartsim."""
+    ours = run_niederer(dx, dt, MPI.COMM_WORLD, "numpy", end=end, stop_when_activated=False, extra=extra)
+    theirs = beat_niederer(dx, dt, end)
+    p8, q8 = ours["times"]["P8"], theirs["times"]["P8"]
+    ratio = theirs["loop_s"] / ours["loop_s"]
+    say(f"| {dx} | {dt} | {end} | {MPI.COMM_WORLD.size} | {ours['nodes']} | {ours['loop_s']:.2f} | "
+        f"{theirs['loop_s']:.2f} | {ratio:.2f} | {p8:.2f} | {q8:.2f} | {p8 - q8:+.2f} |", flush=True)
+    return ratio
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=float, nargs="*", default=[1e4, 3e4, 1e5])
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--backend", default="auto", choices=["auto", "numpy", "gpu"])
     parser.add_argument("--beat-dx", type=float, nargs="*", default=[0.5])
+    parser.add_argument("--beat-end", type=float, nargs="*", default=[],
+                        help="end time (ms) of the side-by-side runs, one per --beat-dx (default 65 at 0.5 mm, "
+                             "45 below; P8 is NaN when a run ends before P8 activates)")
     parser.add_argument("--dt", type=float, default=0.05, help="time step of the side-by-side runs (ms)")
-    parser.add_argument("--cpu-kernel", choices=["numpy", "native"], default="numpy",
-                        help="CPU code of the TT06 model in heartsim's runs")
+    parser.add_argument("--cpu-kernel", choices=["auto", "numpy", "native"], default=None,
+                        help="CPU code of the TT06 model in heartsim's runs (default: the config's, auto)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="config override for heartsim's runs, e.g. solver.ep.pc_type=hypre (repeatable)")
+    parser.add_argument("--profile", type=float, nargs="*", default=[], metavar="DX",
+                        help="profile one heartsim step on the Niederer case at these dx (ms per part)")
+    parser.add_argument("--profile-steps", type=int, default=40)
     args = parser.parse_args()
     say = print if MPI.COMM_WORLD.rank == 0 else (lambda *a, **k: None)
+    extra = tuple(args.overrides) + ((f"physics.ep.ionic.cpu_kernel={args.cpu_kernel}",) if args.cpu_kernel else ())
+    kernel = args.cpu_kernel or "auto"
+    if args.profile:
+        rows = [profile_step(dx, args.dt, args.profile_steps, 10, extra) for dx in args.profile]
+        say(f"\nOne step, ms (rank 0 of {MPI.COMM_WORLD.size}; {args.profile_steps} steps after 10; "
+            f"overrides: {', '.join(extra) or 'none'})\n")
+        say("| part | " + " | ".join(f"dx {dx} ({int(r['nodes'])} nodes)" for dx, r in zip(args.profile, rows)) + " |")
+        say("|---|" + "---|" * len(rows))
+        for name in rows[0]:
+            if name != "nodes":
+                say(f"| {name} | " + " | ".join(f"{r[name]:.2f}" for r in rows) + " |")
     if args.nodes:
         say("| code | nodes | ranks | ms per step | node-steps/s |\n|---|---|---|---|---|")
         for target in args.nodes:
-            for row in throughput(target, args.steps, args.backend, args.cpu_kernel):
+            for row in throughput(target, args.steps, args.backend, kernel):
                 say(row, flush=True)
     if args.beat_dx:
-        say("\n| dx mm | dt ms | end ms | heartsim loop s | beat loop s | beat / heartsim | heartsim P8 | beat P8 | "
-            "P8 difference |\n|---|---|---|---|---|---|---|---|---|")
-        for dx in args.beat_dx:
-            end = {0.5: 65.0, 0.2: 45.0, 0.1: 45.0}.get(dx, 65.0)
-            ours = run_niederer(dx, args.dt, MPI.COMM_WORLD, "numpy", end=end, stop_when_activated=False,
-                                extra=(f"physics.ep.ionic.cpu_kernel={args.cpu_kernel}",))
-            ours_loop = ours["loop_s"]
-            theirs = beat_niederer(dx, args.dt, end)
-            p8, q8 = ours["times"]["P8"], theirs["times"]["P8"]
-            say(f"| {dx} | {args.dt} | {end} | {ours_loop:.1f} | {theirs['loop_s']:.1f} | "
-                f"{theirs['loop_s'] / ours_loop:.2f} | {p8:.2f} | {q8:.2f} | {p8 - q8:+.2f} |", flush=True)
+        ends = args.beat_end or [{0.5: 65.0}.get(dx, 45.0) for dx in args.beat_dx]
+        if len(ends) != len(args.beat_dx):
+            parser.error("--beat-end needs one value per --beat-dx")
+        say(f"\nheartsim overrides: {', '.join(extra) or 'none'}\n")
+        say("| dx mm | dt ms | end ms | ranks | nodes | heartsim loop s | beat loop s | beat / heartsim | heartsim P8 | "
+            "beat P8 | P8 difference |\n|---|---|---|---|---|---|---|---|---|---|---|")
+        ratios = {dx: side_by_side(dx, args.dt, end, extra, say) for dx, end in zip(args.beat_dx, ends)}
+        say("ratio " + ", ".join(f"dx{dx:g}: {r:.2f}" for dx, r in ratios.items()))
 
 
 if __name__ == "__main__":
