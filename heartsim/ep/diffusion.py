@@ -11,16 +11,19 @@ theta = 1 is backward Euler (first order), theta = 1/2 Crank-Nicolson (second or
 and reused while dt is constant (so is the KSP's preconditioner set-up); the solve goes through a
 PETSc KSP whose options are passed through.
 
-Initial guess: v^n plus the previous step's diffusion increment, x0 = v^n + (v^n_prev-out -
-v^n_prev-in) (the front moves a fraction of a cell per step, so the increment changes little).
-The stopping test is the KSP's own (by default ||r|| <= rtol ||b||, b the right-hand side), the
-same as with x0 = v^n: only the iterations needed to meet it change.
+Initial guess: v plus the diffusion increment d = v_out - v_in linearly extrapolated from the
+two previous solves, x0 = v + 2 d_{n-1} - d_{n-2} (the front moves a fraction of a cell per
+step, so the increment changes smoothly). The stopping test is the KSP's own (by default
+||r|| <= rtol ||b||, b the right-hand side), the same as with x0 = v: only the number of
+iterations needed to meet it changes (Niederer, dx 0.5 mm, steps 100-300: 17.0 with x0 = v,
+15.0 with x0 = v + d_{n-1}, 14.0 extrapolated).
 """
 
 from __future__ import annotations
 
 from typing import Mapping
 
+import numpy as np
 import ufl
 from petsc4py import PETSc
 
@@ -59,8 +62,9 @@ class DiffusionStep:
             del options[prefix + key]
         self._rhs = self.A.createVecRight()
         self._start = self.A.createVecRight()  # v before the solve
-        self._increment = self.A.createVecRight()  # previous solve's v_out - v_in (zero at first)
-        self._increment.set(0.0)
+        self._increments = [self.A.createVecRight(), self.A.createVecRight()]  # d_{n-1}, d_{n-2}
+        for d in self._increments:
+            d.set(0.0)
         self.iterations = 0
         self.solves = 0
         mass.destroy()
@@ -85,10 +89,11 @@ class DiffusionStep:
         x = dx.petsc_vec(v)
         self.B.mult(x, self._rhs)
         x.copy(self._start)
-        x.axpy(1.0, self._increment)
+        last, before = self._increments
+        x.maxpy([2.0, -1.0], [last, before])  # x0 = v + 2 d_{n-1} - d_{n-2}
         self.ksp.solve(self._rhs, x)
-        x.copy(self._increment)
-        self._increment.axpy(-1.0, self._start)
+        before.waxpy(-1.0, self._start, x)  # the oldest vector becomes d_n
+        self._increments = [before, last]
         reason = self.ksp.getConvergedReason()
         if reason < 0:
             raise RuntimeError(f"diffusion solve diverged (KSP reason {reason}) after "
@@ -97,6 +102,15 @@ class DiffusionStep:
         self.solves += 1
         v.x.scatter_forward()
 
+    def increments(self) -> np.ndarray:
+        """The two previous increments (d_{n-1}, d_{n-2}) at the owned nodes, shape (2, owned), for a checkpoint."""
+        return np.array([d.getArray(readonly=True) for d in self._increments])
+
+    def set_increments(self, values: np.ndarray) -> None:
+        """Restore what :meth:`increments` returned (so that a restarted run repeats the same solves)."""
+        for d, row in zip(self._increments, values):
+            d.getArray()[:] = row
+
     def destroy(self) -> None:
-        for obj in (self.ksp, self.A, self.B, self._rhs, self._start, self._increment):
+        for obj in (self.ksp, self.A, self.B, self._rhs, self._start, *self._increments):
             obj.destroy()
