@@ -322,11 +322,12 @@ class CheckpointConfig(Section):
 PetscValue = Union[str, int, float, bool, None]
 
 #: c M + theta dt K is strongly diagonally dominant at EP time steps (c = chi C_m = 1.4 µF/mm³ against
-#: theta dt sigma / h² ~ 0.08 at dt 0.05 ms, h 0.2 mm), so Jacobi-CG needs ~11-15 iterations at
-#: rtol 1e-10 and is cheaper per step than a BoomerAMG V-cycle (docs/ep.md, "EP step speed")
+#: theta dt sigma / h² ~ 0.08 at dt 0.05 ms, h 0.2 mm), so CG with (local) symmetric SOR needs 4-6
+#: iterations at rtol 1e-10 and is cheaper per step than a BoomerAMG V-cycle or Jacobi (docs/ep.md,
+#: "EP step speed"); on one rank heartsim.ep.diffusion applies it with Eisenstat's trick
 DEFAULT_EP_PETSC = {
     "ksp_type": "cg",
-    "pc_type": "jacobi",
+    "pc_type": "sor",
     "ksp_rtol": 1e-10,
 }
 
@@ -335,7 +336,7 @@ class SolverConfig(Section):
     """PETSc options, passed straight through (per physics), merged over heartsim's defaults."""
 
     ep: dict[str, PetscValue] = {}
-    """PETSc options of the monodomain linear solve (defaults: CG + Jacobi, rtol 1e-10; e.g. ``pc_type: hypre`` for BoomerAMG)."""
+    """PETSc options of the monodomain linear solve (defaults: CG + symmetric SOR, rtol 1e-10; e.g. ``pc_type: hypre`` for BoomerAMG)."""
 
     mechanics: dict[str, PetscValue] = {}
     """PETSc options of the mechanics Newton solve (SNES, KSP, PC), merged over its defaults."""
