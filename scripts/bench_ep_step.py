@@ -143,8 +143,8 @@ class _Proxy:
         return self._override[name] if name in self._override else getattr(self._target, name)
 
 
-def beat_niederer(dx: float, dt: float, end: float) -> dict:
-    """fenicsx-beat 0.7.2 on the Niederer case (see the module docstring); P1-P9 and loop wall time."""
+def beat_stepper(dx: float, dt: float):
+    """(step, finish, set-up seconds, nodes) of fenicsx-beat 0.7.2 on the Niederer case (module docstring)."""
     import beat
     import dolfinx
     import gotranx
@@ -182,29 +182,76 @@ def beat_niederer(dx: float, dt: float, end: float) -> dict:
                                          num_states=len(init), v_index=model.state_index("V"))
     solver = beat.MonodomainSplittingSolver(pde=pde, ode=ode, theta=0.5)
     setup = time.perf_counter() - start
-    v = pde.state.x.array
-    act = ActivationTimes(v.size, 0.0)
+    state = {"t": 0.0, "k": 0, "act": ActivationTimes(pde.state.x.array.size, 0.0)}
+
+    def step() -> None:
+        before = pde.state.x.array.copy()
+        t = state["t"]
+        solver.step((t, t + dt))
+        state["act"].update(before, pde.state.x.array, t, t + dt)
+        state["k"] += 1
+        state["t"] = state["k"] * dt
+
+    def finish() -> dict:
+        field = dolfinx.fem.Function(pde.state.function_space)
+        field.x.array[:] = state["act"].times
+        values = dx_api.evaluate_at_points(field, np.array(list(POINTS.values()), dtype=float))
+        return dict(zip(POINTS, values.tolist()))
+
+    return step, finish, setup, space.dofmap.index_map.size_global
+
+
+def beat_niederer(dx: float, dt: float, end: float) -> dict:
+    """fenicsx-beat 0.7.2 on the Niederer case (see the module docstring); P1-P9 and loop wall time."""
+    step, finish, setup, nodes = beat_stepper(dx, dt)
     steps = int(round(end / dt))
     loop_start = time.perf_counter()
-    t = 0.0
-    for k in range(steps):
-        before = v.copy()
-        solver.step((t, t + dt))
-        v = pde.state.x.array
-        act.update(before, v, t, t + dt)
-        t = (k + 1) * dt
+    for _ in range(steps):
+        step()
     loop = time.perf_counter() - loop_start
-    field = dolfinx.fem.Function(pde.state.function_space)
-    field.x.array[:] = act.times
-    values = dx_api.evaluate_at_points(field, np.array(list(POINTS.values()), dtype=float))
-    return {"times": dict(zip(POINTS, values.tolist())), "loop_s": loop, "setup_s": setup,
-            "nodes": space.dofmap.index_map.size_global, "steps": steps}
+    return {"times": finish(), "loop_s": loop, "setup_s": setup, "nodes": nodes, "steps": steps}
 
 
-def side_by_side(dx: float, dt: float, end: float, extra: tuple[str, ...], say) -> float:
-    """heartsim then fenicsx-beat on the Niederer case to ``end``; prints a table row, returns beat / heartsim."""
-    ours = run_niederer(dx, dt, MPI.COMM_WORLD, "numpy", end=end, stop_when_activated=False, extra=extra)
-    theirs = beat_niederer(dx, dt, end)
+def heartsim_stepper(dx: float, dt: float, end: float, extra: tuple[str, ...]):
+    """(step, finish, nodes) of heartsim's run of the Niederer case, as in heartsim.verification.niederer."""
+    cfg = niederer_config(dx, dt, end, extra)
+    problem = Monodomain(build_mesh(cfg.mesh, MPI.COMM_WORLD), cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(),
+                         select_backend("numpy"))
+
+    def finish() -> dict:
+        values = dx_api.evaluate_at_points(problem.activation_function(), np.array(list(POINTS.values()), dtype=float))
+        problem.destroy()
+        return dict(zip(POINTS, values.tolist()))
+
+    return problem.advance, finish, problem.n_global
+
+
+def interleaved(dx: float, dt: float, end: float, extra: tuple[str, ...], chunk: int) -> tuple[dict, dict]:
+    """Both codes advanced in alternating blocks of ``chunk`` steps (each block timed on its own), so
+    that a change of the machine's load hits both; returns (heartsim, beat) like run_niederer."""
+    ours_step, ours_finish, nodes = heartsim_stepper(dx, dt, end, extra)
+    beat_step, beat_finish, _, _ = beat_stepper(dx, dt)
+    steps = int(round(end / dt))
+    walls = [0.0, 0.0]
+    for first in range(0, steps, chunk):
+        for k, step in enumerate((ours_step, beat_step)):
+            MPI.COMM_WORLD.Barrier()
+            start = time.perf_counter()
+            for _ in range(min(chunk, steps - first)):
+                step()
+            walls[k] += time.perf_counter() - start
+    return ({"times": ours_finish(), "loop_s": walls[0], "nodes": nodes},
+            {"times": beat_finish(), "loop_s": walls[1], "nodes": nodes})
+
+
+def side_by_side(dx: float, dt: float, end: float, extra: tuple[str, ...], say, chunk: int = 0) -> float:
+    """heartsim and fenicsx-beat on the Niederer case to ``end`` (one after the other, or interleaved in
+    blocks of ``chunk`` steps); prints a table row, returns beat / heartsim."""
+    if chunk:
+        ours, theirs = interleaved(dx, dt, end, extra, chunk)
+    else:
+        ours = run_niederer(dx, dt, MPI.COMM_WORLD, "numpy", end=end, stop_when_activated=False, extra=extra)
+        theirs = beat_niederer(dx, dt, end)
     p8, q8 = ours["times"]["P8"], theirs["times"]["P8"]
     ratio = theirs["loop_s"] / ours["loop_s"]
     say(f"| {dx} | {dt} | {end} | {MPI.COMM_WORLD.size} | {ours['nodes']} | {ours['loop_s']:.2f} | "
@@ -229,6 +276,9 @@ def main() -> None:
     parser.add_argument("--profile", type=float, nargs="*", default=[], metavar="DX",
                         help="profile one heartsim step on the Niederer case at these dx (ms per part)")
     parser.add_argument("--profile-steps", type=int, default=40)
+    parser.add_argument("--interleave", type=int, default=0, metavar="STEPS",
+                        help="advance heartsim and beat alternately in blocks of STEPS steps (timing each block), "
+                             "so that load changes on a shared machine hit both; 0: one after the other")
     args = parser.parse_args()
     say = print if MPI.COMM_WORLD.rank == 0 else (lambda *a, **k: None)
     extra = tuple(args.overrides) + ((f"physics.ep.ionic.cpu_kernel={args.cpu_kernel}",) if args.cpu_kernel else ())
@@ -254,7 +304,8 @@ def main() -> None:
         say(f"\nheartsim overrides: {', '.join(extra) or 'none'}\n")
         say("| dx mm | dt ms | end ms | ranks | nodes | heartsim loop s | beat loop s | beat / heartsim | heartsim P8 | "
             "beat P8 | P8 difference |\n|---|---|---|---|---|---|---|---|---|---|---|")
-        ratios = {dx: side_by_side(dx, args.dt, end, extra, say) for dx, end in zip(args.beat_dx, ends)}
+        ratios = {dx: side_by_side(dx, args.dt, end, extra, say, args.interleave)
+                  for dx, end in zip(args.beat_dx, ends)}
         say("ratio " + ", ".join(f"dx{dx:g}: {r:.2f}" for dx, r in ratios.items()))
 
 
