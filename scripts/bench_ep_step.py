@@ -3,18 +3,24 @@
     scripts/in-env python3 scripts/bench_ep_step.py                       # throughput + beat at 0.5 mm
     scripts/in-env python3 scripts/bench_ep_step.py --nodes 1e4 1e5 1e6 --beat-dx 0.5 0.2
     scripts/in-env python3 scripts/bench_ep_step.py --beat-dx                # throughput only
+    scripts/in-env python3 scripts/bench_ep_step.py --nodes --beat-dx --profile 0.5 0.2   # one-step profile
+    scripts/in-env python3 scripts/bench_ep_step.py --nodes --beat-dx 0.5 0.2 --beat-end 65 10 --interleave 20
 
 1. Throughput: a slab of TT06 epicardial tissue (the Niederer case, enlarged) of about N nodes, one
    complete step (ionic update + stimulus + diffusion solve + trackers), timed over ``--steps`` steps
    after one warm-up step, for
-   - the finite-element run (heartsim.ep.monodomain: PETSc CG + BoomerAMG, or CuPy PCG on a GPU),
+   - the finite-element run (heartsim.ep.monodomain: PETSc CG + SSOR by default, or CuPy PCG on a GPU),
    - the DOLFINx-free runner on the exported arrays (heartsim.kernels.bench: SciPy/NumPy, or CuPy),
    reported as node-steps per second and ms per step; on a GPU also the device memory per node.
 2. Side by side: the Niederer case at each ``--beat-dx`` (dt 0.05 ms) run by heartsim and by
    fenicsx-beat 0.7.2 (its own TT06 epi from the .ode shipped with it, gotranx generalised
    Rush-Larsen, theta = 1/2 splitting, CG + BoomerAMG), both to the same end time, in the same
    process on the same machine; activation detected the same way for both (first crossing of 0 mV,
-   linear interpolation, P8 interpolated in the P1 map). Prints wall-time ratio and P8 difference.
+   linear interpolation, P8 interpolated in the P1 map). Prints wall-time ratio and P8 difference,
+   then one line ``ratio dx0.5: R1, dx0.2: R2`` (beat / heartsim loop time per dx). With
+   ``--interleave N`` the two codes advance alternately N steps at a time, each block timed, so
+   that load changes on a shared machine hit both.
+3. ``--profile DX...``: milliseconds per step in each part of heartsim's step (see profile_step).
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ def throughput(target: float, steps: int, backend: str, kernel: str) -> list[str
     fe = (time.perf_counter() - start) / steps
     n = problem.n_global
     problem.destroy()
-    rows = [f"| FE run ({'CuPy PCG' if problem.on_device else 'PETSc CG+AMG'}, {chosen.name}, {kernel}) | {n} | "
+    rows = [f"| FE run ({'CuPy PCG' if problem.on_device else 'PETSc ' + str(cfg.solver.ep_options().get('pc_type'))}, {chosen.name}, {kernel}) | {n} | "
             f"{MPI.COMM_WORLD.size} | {fe * 1e3:.1f} | {n / fe:.3g} |"]
     if arrays is not None:  # rank 0: the DOLFINx-free runner on the same arrays
         case = BenchCase(arrays, chosen)
