@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx_api
+from heartsim import fem
 from heartsim.ep.export import export_problem
 from heartsim.ep.monodomain import Monodomain
 from heartsim.kernels.activation import ActivationTimes
@@ -201,7 +201,7 @@ def beat_stepper(dx: float, dt: float):
     def finish() -> dict:
         field = dolfinx.fem.Function(pde.state.function_space)
         field.x.array[:] = state["act"].times
-        values = dx_api.evaluate_at_points(field, np.array(list(POINTS.values()), dtype=float))
+        values = fem.evaluate(field, np.array(list(POINTS.values()), dtype=float))[:, 0]
         return dict(zip(POINTS, values.tolist()))
 
     return step, finish, setup, space.dofmap.index_map.size_global
@@ -225,7 +225,7 @@ def heartsim_stepper(dx: float, dt: float, end: float, extra: tuple[str, ...]):
                          select_backend("numpy"))
 
     def finish() -> dict:
-        values = dx_api.evaluate_at_points(problem.activation_function(), np.array(list(POINTS.values()), dtype=float))
+        values = fem.evaluate(problem.activation_function(), np.array(list(POINTS.values()), dtype=float))[:, 0]
         problem.destroy()
         return dict(zip(POINTS, values.tolist()))
 

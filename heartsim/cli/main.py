@@ -94,8 +94,8 @@ def cmd_info(args, log: logging.Logger) -> int:
 
     comm = MPI.COMM_WORLD
     versions = stack_versions()
-    _, gpu = probe_gpu()
-    mapping = comm.gather((comm.rank, socket.gethostname(), local_rank(), gpu), root=0)
+    _, gpu = probe_gpu(comm)
+    mapping = comm.gather((comm.rank, socket.gethostname(), local_rank(comm), gpu), root=0)
     if comm.rank == 0:
         for name, version in versions.items():
             print(f"{name:>8}: {version}")
@@ -126,9 +126,12 @@ def cmd_schema(args, log: logging.Logger) -> int:
 def _run_config(config_path: Path, out: Path | None, overrides: list[str], force: bool,
                 log: logging.Logger, restart: Path | None = None) -> int:
     # first thing: a SIGTERM/SIGUSR1 arriving while the run is still setting up is kept, not fatal
-    from heartsim.runtime.signals import StopRequest
+    from heartsim.runtime.signals import StopRequest, announce_ready
 
     stop = StopRequest()
+    from mpi4py import MPI
+
+    announce_ready(MPI.COMM_WORLD)  # a job script forwards Slurm's warning only from now on
     from heartsim.config import load_config
     from heartsim.io.outputs import check_output_folder
 
@@ -189,6 +192,14 @@ COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "r
             "mesh": lambda args, log: __import__("heartsim.cli.mesh_cmd", fromlist=["cmd_mesh"]).cmd_mesh(args, log)}
 
 
+def _output_refused(exc: Exception) -> bool:
+    """An OSError of a file the file system refused to take (no space, quota, read-only)."""
+    import errno
+
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) \
+        and exc.filename is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = setup_logging(_rank(), args.quiet, args.verbose)
@@ -205,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         log.error("interrupted")
         return 130
     except Exception as exc:  # a failure while running: one line, traceback with --verbose
+        if _output_refused(exc):  # disk full or read-only while writing: name the file, exit 2
+            if _rank() == 0:
+                print(f"heartsim: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         log.error("failed: %s: %s", type(exc).__name__, exc)
         if args.verbose:
             raise

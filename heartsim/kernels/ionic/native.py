@@ -26,10 +26,14 @@ import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel
+from heartsim.kernels.ionic.methods import METHODS_WANT, kernel_defines
+
+if TYPE_CHECKING:  # the model wrapper imports this module, not the other way round
+    from heartsim.kernels.ionic.generated_model import GeneratedModel
 
 CFLAGS = ("-O3", "-fno-math-errno", "-shared", "-fPIC", "-std=c99", "-x", "c")  # ISO C: no FP contraction
 SIMD_FLAGS = ("-march=native", "-mprefer-vector-width=512", "-fopenmp-simd")
@@ -67,9 +71,11 @@ def simd_source(source: str, name: str, method: int) -> str | None:
     body = body.replace(_HOST_LOOP, '  _Pragma("omp simd") for (long long i_ = 0; i_ < n_; ++i_) {')
     declare = "".join(f"#pragma omp declare simd notinbranch\nextern double {f}(double{', double' if f == 'pow' else ''});\n"
                       for f in SIMD_FUNCTIONS)
-    args = ("real* restrict y, const double* restrict ptab, const int* restrict region, const double dt, "
-            "const double stim_rate, const real* restrict stim_mask, const int method, const int substeps, "
-            "const long long n_")
+    start = source.index(head) + len(head)
+    args = source[start: source.index(")", start)]  # the host function's parameter list, as rendered
+    if [a.split()[-1] for a in args.split(",")] != ["y", "ptab", "region", "dt", "stim_rate", "stim_mask",
+                                                    "method", "substeps", "n_"]:
+        return None
     call = f"{name}_body_(y, ptab, {{region}}, dt, stim_rate, {{mask}}, {{method}}, {{substeps}}, n_);"
     fast = lambda region: call.format(region=region, mask="0", method=method, substeps=1)  # noqa: E731
     wrapper = (f"\nvoid {name}_step({args}) {{\n"
@@ -117,7 +123,7 @@ def _build(source: str, flags: tuple[str, ...], libs: tuple[str, ...], key_extra
 @lru_cache(maxsize=None)
 def _library(source: str, single: bool, name: str = "", method: int = -1) -> ctypes.CDLL:
     """The compiled kernel: the vectorised build when it compiles and loads, else the scalar one."""
-    real = ("-DREAL=float",) if single else ()
+    real = kernel_defines(single)
     fast = simd_source(source, name, method) if name and method >= 0 else None
     if fast is not None and os.environ.get("HEARTSIM_NATIVE_SIMD", "1") != "0":
         try:
@@ -139,12 +145,21 @@ class NativeKernel:
         self._fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double,
                              ctypes.c_double, ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_longlong]
 
+    def _table(self, ptab: np.ndarray) -> np.ndarray:
+        """The parameter table in the kernel's precision (converted once per table object)."""
+        if ptab.dtype == self.dtype and ptab.flags.c_contiguous:
+            return ptab
+        if getattr(self, "_converted", (None,))[0] is not ptab:
+            self._converted = (ptab, np.ascontiguousarray(ptab, dtype=self.dtype))
+        return self._converted[1]
+
     def step(self, y: np.ndarray, dt: float, ptab: np.ndarray, region: np.ndarray | None = None,
              stim: float = 0.0, stim_mask: np.ndarray | None = None, substeps: int | None = None) -> None:
         """Advance y (n_states, n), C-contiguous of this kernel's dtype, in place by dt (ms) in
-        ``substeps`` equal steps (default: the model's)."""
+        ``substeps`` equal steps (default: the model's); ``ptab`` is the (regions, parameters) table
+        (any float dtype: used in the kernel's precision)."""
         assert y.dtype == self.dtype and y.flags.c_contiguous and y.shape[0] == len(self.model.state_names)
-        assert ptab.dtype == np.float64 and ptab.flags.c_contiguous
+        ptab = self._table(ptab)
         assert region is None or (region.dtype == np.int32 and region.size == y.shape[1])
         assert stim_mask is None or (stim_mask.dtype == self.dtype and stim_mask.size == y.shape[1])
         self._fn(y.ctypes.data, ptab.ctypes.data, None if region is None else region.ctypes.data,

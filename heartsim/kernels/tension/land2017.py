@@ -189,11 +189,12 @@ def steady_state(params: LandParameters, cai_uM: Any, lmbda: Any = 1.0) -> np.nd
     return out
 
 
-def rest_state(params: LandParameters, n: int, lmbda: Any = 1.0, cai_uM: float = 0.0, xp: Any = np) -> Any:
-    """States (6, n) at rest: the steady state at ``cai_uM`` (default 0: no calcium, tropomyosin
-    fully blocked) and stretch ``lmbda``, zeta = 0 (:func:`steady_state`); on the array module ``xp``."""
+def rest_state(params: LandParameters, n: int, lmbda: Any = 1.0, cai_uM: Any = 0.0, xp: Any = np) -> Any:
+    """States (6, n) at rest: the steady state at ``cai_uM`` (scalar or per node; default 0: no
+    calcium, tropomyosin fully blocked) and stretch ``lmbda`` (scalar or per node), zeta = 0
+    (:func:`steady_state`); host inputs, result on the array module ``xp``."""
     lam = np.broadcast_to(np.asarray(lmbda, dtype=float), (n,))
-    return xp.asarray(steady_state(params, np.full(n, float(cai_uM)), lam))
+    return xp.asarray(steady_state(params, np.broadcast_to(np.asarray(cai_uM, dtype=float), (n,)), lam))
 
 
 @lru_cache(maxsize=None)
@@ -209,8 +210,9 @@ def step(params: LandParameters, states: Any, dt: float, cai_uM: Any, lmbda: Any
     """Advance ``states`` (6, n) in place by ``dt`` ms with the inputs held over the step.
 
     ``cai_uM`` (uM), ``lmbda`` (-), ``dlmbda_dt`` (1/ms): scalars or arrays of length n. Runs the
-    generated code: the fused CUDA kernel for CuPy arrays, the host-compiled kernel with
-    ``kernel="native"``, else the NumPy array code. ``method``: "rush_larsen" (default: every
+    generated code: the fused CUDA kernel for CuPy arrays (inputs then on the device too), the
+    host-compiled kernel with ``kernel="native"`` (or "auto" where a C compiler exists), else the
+    NumPy array code. ``method``: "rush_larsen" (default: every
     tension state is linear in itself, so this is the exact exponential step of each state with
     the others frozen), "generalised_rush_larsen" (the same here) or "forward_euler".
     """
@@ -220,6 +222,10 @@ def step(params: LandParameters, states: Any, dt: float, cai_uM: Any, lmbda: Any
     work[:len(STATE_NAMES)] = states
     for k, value in enumerate((cai_uM, lmbda, dlmbda_dt)):
         work[len(STATE_NAMES) + k] = value
+    if kernel == "auto":
+        from heartsim.kernels.ionic import native
+
+        kernel = "native" if native.available() else "numpy"
     model = generated_model(method, kernel)
     model.step(work, dt, params.as_dict(), xp)
     states[...] = work[:len(STATE_NAMES)]
