@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: modules that add sub-commands: each has ``register(subparsers)``, which sets ``func`` (args, log) -> int
 #: as the parser's default (``p.set_defaults(func=...)``)
 COMMAND_MODULES = ["batch", "mesh_cmd", "circulation_cmd", "geometry_cmd", "ep_cmd", "cell_cmd", "fibers_cmd",
-                   "cardiac_geometry_cmd"]
+                   "cardiac_geometry_cmd", "devices_cmd", "cohort_cmd"]
 
 
 def cmd_info(args, log: logging.Logger) -> int:
@@ -161,6 +161,11 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
         summary = run(cfg, out, comm, log, restart=restart is not None, stop=stop)
     except Checkpointed:
         return EXIT_CHECKPOINTED
+    from heartsim.devices.credibility import write_record
+    from heartsim.devices.report import report_after_run
+
+    on_root(comm, lambda: report_after_run(out, cfg, log))  # the config's device sites, if any
+    on_root(comm, lambda: write_record(out, cfg.model_dump(mode="json"), versions=summary.get("versions")))
     log.info("%s", summary.get("headline") or f"done in {summary.get('wall_time_s', 0):.1f} s")
     return EXIT_OK
 

@@ -33,7 +33,7 @@ import ufl
 from petsc4py import PETSc
 
 from heartsim import fem
-from heartsim.runtime.failures import ksp_reason
+from heartsim.failures import ksp_reason
 
 def mass_and_stiffness(space, sigma: ufl.core.expr.Expr) -> tuple[PETSc.Mat, PETSc.Mat]:
     """Assembled P1 mass matrix M_ij = (w_j, w_i) and stiffness K_ij = (sigma grad w_j, grad w_i)."""

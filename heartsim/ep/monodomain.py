@@ -30,7 +30,7 @@ from heartsim.kernels.backend import Backend
 from heartsim.kernels.ep_loop import EPLoop, NodalLead
 from heartsim.kernels.ionic.setup import ionic_from_config, region_index
 from heartsim.mesh import TaggedMesh
-from heartsim.runtime.failures import at_step
+from heartsim.failures import at_step
 
 
 def _ionic_regions(space, tagged: TaggedMesh, regions: dict, key: str) -> list[np.ndarray]:

@@ -40,7 +40,7 @@ from petsc4py import PETSc
 
 from heartsim import fem
 from heartsim.config.errors import InputError
-from heartsim.runtime.failures import ksp_reason
+from heartsim.failures import ksp_reason
 from heartsim.config.flow import FlowConfig
 from heartsim.flow import metrics
 from heartsim.flow.inlet import Inlet

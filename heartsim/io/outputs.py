@@ -25,14 +25,15 @@ TABLES = {
 }
 #: other files and folders: run records, plots, checkpoints
 RUN_FILES = ("summary.json", "config.resolved.json", "status.json", "checkpoint",
-             "ecg.png", "pv_loops.png", "pressures.png")
+             "ecg.png", "pv_loops.png", "pressures.png", "credibility.json", "devices")
 
 
 def output_patterns() -> tuple[str, ...]:
     """Glob patterns of everything any heartsim run writes into its output folder: the one list
     (:data:`FIELD_SERIES`, :data:`TABLES`, :data:`RUN_FILES`) that ``--force`` clears and
     :class:`heartsim.io.reader.RunFolder` reads. A runner writing a new name adds it here."""
-    series = [f"{stem}{ext}" for stem in FIELD_SERIES for ext in (".bp", ".xdmf", ".h5", ".restart*")]
+    series = [f"{stem}{ext}" for stem in FIELD_SERIES
+              for ext in (".bp", ".xdmf", ".h5", ".restart*", ".pvd", "[0-9]*.pvtu", "_p[0-9]*_[0-9]*.vtu")]
     return (*series, *TABLES, *RUN_FILES)
 
 

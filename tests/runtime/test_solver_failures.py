@@ -49,7 +49,7 @@ def test_a_nan_in_any_written_field_stops_the_run(tmp_path):
     import dolfinx.mesh
 
     from heartsim import fem
-    from heartsim.runtime.failures import SolverFailure
+    from heartsim.failures import SolverFailure
 
     mesh = dolfinx.mesh.create_unit_cube(MPI.COMM_WORLD, 2, 2, 2)
     f = dolfinx.fem.Function(dolfinx.fem.functionspace(mesh, ("Lagrange", 1)), name="pressure")
