@@ -144,8 +144,8 @@ class IonicConfig(Section):
     """ODE integrator: Rush-Larsen for gates and forward Euler for the rest, generalised Rush-Larsen (GRL1) for all, or forward Euler for all."""
     substeps: int = Field(1, ge=1, le=1000)
     """ODE sub-steps per reaction step (each advances the ionic model by step / substeps)."""
-    cpu_kernel: Literal["numpy", "native"] = "numpy"
-    """CPU code of physiological models: the generated NumPy code, or the same kernel source compiled with the host C compiler (faster; needs cc)."""
+    cpu_kernel: Literal["auto", "numpy", "native"] = "auto"
+    """CPU code of physiological models: the generated NumPy code, or the same kernel source compiled with the host C compiler (faster, vectorised; needs cc); ``auto``: native when a C compiler is found, else numpy."""
 
     @model_validator(mode="after")
     def _known(self) -> "IonicConfig":
@@ -326,10 +326,13 @@ class CheckpointConfig(Section):
 
 PetscValue = Union[str, int, float, bool, None]
 
+#: c M + theta dt K is strongly diagonally dominant at EP time steps (c = chi C_m = 1.4 µF/mm³ against
+#: theta dt sigma / h² ~ 0.08 at dt 0.05 ms, h 0.2 mm), so CG with (local) symmetric SOR needs 4-6
+#: iterations at rtol 1e-10 and is cheaper per step than a BoomerAMG V-cycle or Jacobi (docs/ep.md,
+#: "EP step speed"); on one rank heartsim.ep.diffusion applies it with Eisenstat's trick
 DEFAULT_EP_PETSC = {
     "ksp_type": "cg",
-    "pc_type": "hypre",
-    "pc_hypre_type": "boomeramg",
+    "pc_type": "sor",
     "ksp_rtol": 1e-10,
 }
 
@@ -338,7 +341,7 @@ class SolverConfig(Section):
     """PETSc options, passed straight through (per physics), merged over heartsim's defaults."""
 
     ep: dict[str, PetscValue] = {}
-    """PETSc options of the monodomain linear solve (defaults: CG + BoomerAMG, rtol 1e-10)."""
+    """PETSc options of the monodomain linear solve (defaults: CG + symmetric SOR, rtol 1e-10; e.g. ``pc_type: hypre`` for BoomerAMG)."""
 
     mechanics: dict[str, PetscValue] = {}
     """PETSc options of the mechanics Newton solve (SNES, KSP, PC), merged over its defaults."""

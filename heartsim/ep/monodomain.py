@@ -153,8 +153,15 @@ class Monodomain:
 
     # ---- checkpoints
     def state(self) -> dict[str, np.ndarray]:
-        """Every nodal array of the time-loop state (local nodes, NumPy), for a checkpoint."""
-        return self.loop.state()
+        """Every nodal array of the time-loop state (local nodes, NumPy), for a checkpoint; with the
+        PETSc PDE step also its last two increments (the initial guess of the next solve), so that a
+        restarted run repeats the solves of an uninterrupted one bit for bit."""
+        fields = self.loop.state()
+        if not self.on_device:
+            increments = np.zeros((2, self.n_local))
+            increments[:, : self.n_owned] = self.diffusion.increments()
+            fields["pde_increments"] = increments
+        return fields
 
     def counters(self) -> dict:
         """The non-nodal time-loop state, for a checkpoint (collective: sums the ECG over ranks)."""
@@ -172,6 +179,8 @@ class Monodomain:
             if self.comm.rank != 0:
                 ecg = np.zeros_like(ecg)
         self.loop.restore(fields, int(counters["step"]), ecg)
+        if not self.on_device and "pde_increments" in fields:
+            self.diffusion.set_increments(np.asarray(fields["pde_increments"])[:, : self.n_owned])
         d = self._array_diffusion if self.on_device else self.diffusion
         d.iterations = int(counters["ksp_iterations"])
         d.solves = int(counters["ksp_solves"])

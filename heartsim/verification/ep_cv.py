@@ -21,9 +21,10 @@ from heartsim.mesh import build_mesh
 
 
 def strip_config(h: float, length: float, fiber, sigma_l: float, sigma_t: float, dt: float, end: float,
-                 model: str = "mitchell_schaeffer", lumped: bool = False) -> dict:
-    """Raw config mapping of the strip case."""
+                 model: str = "mitchell_schaeffer", lumped: bool = False, solver: dict | None = None) -> dict:
+    """Raw config mapping of the strip case (``solver``: PETSc options of the EP solve, over the defaults)."""
     return {
+        "solver": {"ep": dict(solver or {})},
         "name": "cv-strip",
         "mesh": {"generate": "box", "size": [length, h, h], "resolution": h},
         "physics": {"ep": {

@@ -82,10 +82,10 @@ def test_runner_matches_fe_run_with_tt06_variant_and_drug_block(write_config, tm
         data = {k: npz[k] for k in npz.files}
     names = [str(n) for n in data["parameter_names"]]
     assert data["parameter_table"][0, names.index("g_to")] == 0.294  # the epicardial variant
-    bench = BenchCase(data, select_backend("numpy"))
+    bench = BenchCase(data, select_backend("numpy"), cpu_kernel="numpy")  # the reference array code
     bench.run()
     xb, tb = _sorted(data["coordinates"], bench.maps()["activation_time"])
-    xf, tf = activation_map(case)
+    xf, tf = activation_map(case)  # the FE run: cpu_kernel auto (native where cc exists)
     assert np.allclose(xb, xf) and np.array_equal(np.isnan(tb), np.isnan(tf)) and np.isnan(tf).sum() < tf.size // 2
     assert np.nanmax(np.abs(tb - tf)) <= 0.05
     if native.available():  # the runner's --cpu-kernel native: the compiled kernel, same numbers

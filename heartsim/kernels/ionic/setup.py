@@ -26,11 +26,20 @@ def region_index(n_local: int, nodes_per_region: Sequence[np.ndarray]) -> np.nda
     return region
 
 
+def resolve_cpu_kernel(choice: str) -> str:
+    """``auto`` -> ``native`` when a C compiler exists, else ``numpy``; other choices unchanged."""
+    if choice != "auto":
+        return choice
+    from heartsim.kernels.ionic import native
+
+    return "native" if native.available() else "numpy"
+
+
 def ionic_from_config(cfg, region: np.ndarray | None = None, xp: Any = np):
     """(model, params) for the ionic section ``cfg`` (an IonicConfig); see the module docstring."""
     model = MODELS[cfg.model]
     if isinstance(model, GeneratedModel):
-        model = model.with_integrator(cfg.method, cfg.substeps, cfg.cpu_kernel)
+        model = model.with_integrator(cfg.method, cfg.substeps, resolve_cpu_kernel(cfg.cpu_kernel))
     default = cfg.variant if cfg.variant is not None else getattr(model, "default_variant", None) or None
     rows = [region_values(model, default, cfg.parameters, cfg.scale)]
     rows += [region_values(model, variant, cfg.parameters, cfg.scale) for variant in cfg.regions.values()]
