@@ -57,7 +57,7 @@ def compare(case: str, out: Path) -> list[str]:
     rules = spec(case)
     problems = []
     for key, expected in reference.items():
-        kind, name = key.split("/")[:2]
+        kind, name = key.split("/", 1)[0], key[key.index("/") + 1:key.rindex("/")]  # a table may be in a folder
         rule = (rules["fields"] if kind == "field" else rules["tables"])[name]
         atol = rule["atol"] if not key.endswith("/points") else 1e-9
         actual = got.get(key)
