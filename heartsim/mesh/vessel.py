@@ -55,6 +55,7 @@ class Cap:
     tip: np.ndarray  # the end point of the vessel beyond the plane (mm)
     area: float = 0.0  # area of the cap after meshing (mm^2)
     tag: int = 0  # facet tag value given to the cap
+    section: float = 0.0  # the vessel's full cross-section behind the cap, from the voxels (mm^2)
 
 
 def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
@@ -224,7 +225,7 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     if len(section) < 3:
         return None
     centre = section.mean(axis=0) - ((section.mean(axis=0) - centre) @ normal) * normal
-    return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip)
+    return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip, section=reference)
 
 
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,7 +252,7 @@ def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> t
         _, comp = connected_components(graph, directed=False)
         candidates = np.flatnonzero(f > 0)
         if len(candidates) == 0:
-            raise ConfigError([f"cap at {np.round(cap.centre, 1)}: the plane does not cut the surface"])
+            raise ConfigError([f"the cap plane through {np.round(cap.centre, 2).tolist()} does not cut the surface"])
         seed = candidates[np.argmin(np.linalg.norm(points[candidates] - cap.tip, axis=1))]
         region = near & (comp == comp[seed])
         push = region & (f < delta)
@@ -415,9 +416,18 @@ def _any_inside(q: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> b
     return bool(np.any((cross(a, b, q) > 0) & (cross(b, c, q) > 0) & (cross(c, a, q) > 0)))
 
 
+class CapsLost(Exception):
+    """Caps (indices) that have no facet after meshing."""
+
+    def __init__(self, caps: list[int]):
+        super().__init__(f"{len(caps)} flat cap(s) lost in meshing")
+        self.caps = caps
+
+
 def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, size: float) -> MeshData:
-    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area), from the mesh's
-    ``cap_k`` tags (Gmsh plane surfaces closing the rims, see ``tetrahedralise``)."""
+    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing voxel cross-section), from the
+    mesh's ``cap_k`` tags (Gmsh plane surfaces closing the rims, see ``tetrahedralise``), else from the
+    cap planes. Raises :class:`CapsLost` when a cap has no facet."""
     from heartsim.mesh.quality import facet_areas
 
     areas = facet_areas(data.points, data.facets)
@@ -437,15 +447,16 @@ def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, siz
             on_cap[sel & (on_cap < 0)] = k
     for k, cap in enumerate(caps):
         cap.area = float(areas[on_cap == k].sum())
-    found = [k for k, cap in enumerate(caps) if cap.area > 0]
-    if len(found) != len(caps):
-        raise ConfigError([f"vessel meshing: {len(caps) - len(found)} of {len(caps)} flat caps were lost in meshing "
-                           "(try a smaller --size)"])
+    lost = [k for k, cap in enumerate(caps) if cap.area <= 0]
+    if lost:
+        raise CapsLost(lost)
+    found = list(range(len(caps)))
+    # inlet and outlet order from the voxels' cross-sections (not from the mesh: independent of --size)
     if inlet_hint is not None:
         inlet = found[int(np.argmin([np.linalg.norm(caps[k].centre - inlet_hint) for k in found]))]
     else:
-        inlet = max(found, key=lambda k: caps[k].area)
-    outlets = sorted((k for k in found if k != inlet), key=lambda k: -caps[k].area)
+        inlet = max(found, key=lambda k: (caps[k].section, -k))
+    outlets = sorted((k for k in found if k != inlet), key=lambda k: (-caps[k].section, k))
     values = np.full(len(data.facets), WALL, np.int32)
     values[on_cap == inlet] = INLET
     caps[inlet].tag = INLET
@@ -477,6 +488,101 @@ def stub_voxels(mask: np.ndarray, affine: np.ndarray, caps: list[Cap]) -> np.nda
     return cut
 
 
+def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angle: float, name: str,
+             inlet_hint) -> tuple[MeshData, str]:
+    """Cut, cap and mesh once: caps as Gmsh plane surfaces on the remeshed wall's rims, else as their
+    own discrete surfaces (the rims then are fixed discrete curves). Raises ConfigError (both ways'
+    reasons) or :class:`CapsLost`."""
+    points, triangles, patch = cut_and_cap(points, triangles, caps)
+    planes = np.array([np.concatenate([c.centre, c.normal]) for c in caps])
+    try:
+        data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0, name=name, caps=planes,
+                              size_grid=grid)
+        return tag_caps(data, caps, inlet_hint, size), "plane surfaces"
+    except CapsLost as exc:
+        first = str(exc)
+    except ConfigError as exc:
+        first = "; ".join(exc.lines)
+    try:
+        data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=name, patches=patch,
+                              size_grid=grid)
+    except ConfigError as exc:
+        raise ConfigError([f"plane caps: {first}; discrete caps: {'; '.join(exc.lines)}"]) from None
+    return tag_caps(data, caps, inlet_hint, size), "discrete cap surfaces"
+
+
+def _refined_near_rims(grid, caps: list[Cap], size: float):
+    """The size grid with h <= max(r / 4, size / 4) within 1.5 r of each cap centre (r: its radius)."""
+    from heartsim.mesh.sizefield import SizeGrid
+
+    values = grid.values.copy()
+    xyz = np.indices(values.shape).reshape(3, -1).T @ grid.affine[:3, :3].T + grid.affine[:3, 3]
+    flat = values.reshape(-1)
+    for cap in caps:
+        near = np.linalg.norm(xyz - cap.centre, axis=1) <= 1.5 * cap.radius + size
+        flat[near] = np.minimum(flat[near], max(cap.radius / 4.0, size / 4.0))
+    return SizeGrid(flat.reshape(values.shape), grid.affine)
+
+
+def _cap_of(message: str, caps: list[Cap]) -> int | None:
+    """The cap whose centre a worker message names ("... plane through [x, y, z]"), if any."""
+    import re
+
+    found = re.search(r"through \[([-0-9.e, ]+)\]", message)
+    if not found:
+        return None
+    centre = np.array([float(v) for v in found.group(1).split(",")])
+    return int(np.argmin([np.linalg.norm(c.centre - centre) for c in caps]))
+
+
+def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, feature_angle: float, name: str,
+                       inlet_hint, recut) -> tuple[MeshData, str, list[str]]:
+    """Mesh with flat caps, recovering lost or failing caps before giving up (module docstring, step 4):
+    1. as found; 2. the size grid refined near every rim; 3-4. the caps that failed (were lost, or that
+    an error names) moved inward by max(r, size) each time (``recut(k, extra)``: cap k's plane ``extra``
+    mm farther inside). Returns the mesh, the cap method and what was tried; the final error names the
+    end(s) that failed and every attempt's reason."""
+    tried: list[str] = []
+    extra = np.zeros(len(caps))
+    culprits: list[int] = []
+    for step in range(4):
+        refine = step > 0
+        label = "as found" if step == 0 else "refined near the rims"
+        if step >= 2:
+            if not culprits:
+                break
+            failed = None
+            for k in culprits:
+                extra[k] += max(caps[k].radius, size)
+                moved = recut(k, float(extra[k]))
+                if moved is None:
+                    failed = k
+                    break
+                caps[k] = moved
+            if failed is not None:
+                tried.append(f"end {failed + 1}: no complete section {extra[failed]:.1f} mm farther inside")
+                culprits = [failed]
+                break
+            label += ", cap(s) " + ", ".join(str(k + 1) for k in culprits) + " moved inward"
+        try:
+            data, method = _attempt(points, triangles, caps, size,
+                                    _refined_near_rims(grid, caps, size) if refine else grid, feature_angle, name,
+                                    inlet_hint)
+            tried.append(f"{label}: meshed ({method})")
+            return data, method, tried
+        except CapsLost as exc:
+            culprits = exc.caps
+            tried.append(f"{label}: cap(s) {', '.join(str(k + 1) for k in exc.caps)} lost in meshing")
+        except ConfigError as exc:
+            reason = "; ".join(exc.lines)
+            k = _cap_of(reason, caps)
+            culprits = [k] if k is not None else culprits
+            tried.append(f"{label}: {reason}")
+    ends = ", ".join(f"end {k + 1} at {np.round(caps[k].centre, 1).tolist()} mm (radius {caps[k].radius:.1f} mm)"
+                     for k in culprits) or "no single end identified"
+    raise ConfigError([f"{name}: vessel meshing failed ({ends}) after {len(tried)} attempts: " + " | ".join(tried)])
+
+
 def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2.0,
                 inlet_hint: np.ndarray | None = None, feature_angle: float = 40.0) -> tuple[MeshData, dict]:
     """Lumen mesh of ``label`` with inlet/outlet_k/wall facet tags, and a report of what was done."""
@@ -490,32 +596,37 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     spacing = labels.spacing
     ends, radii = find_ends(mask, spacing)
     caps: list[Cap] = []
+    cap_end, borders = [], []  # the end each cap closes; the image border an end touches
     for i, end in enumerate(ends):
         at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
         border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
+        borders.append(border[0] if border else None)
         cap = cap_plane(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
-                        border[0] if border else None)
+                        borders[-1])
         if cap is not None:
             caps.append(cap)
+            cap_end.append(i)
     if len(caps) < 2:
         raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
+    from heartsim.mesh.sizefield import radius_size_grid
+
     points, triangles = mask_surface(mask, affine, size)
-    points, triangles, patch = cut_and_cap(points, triangles, caps)
-    planes = np.array([np.concatenate([c.centre, c.normal]) for c in caps])
-    try:  # caps as Gmsh plane surfaces on the rims of the remeshed wall (exact, separate entities)
-        data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0,
-                              name=labels.path.name, caps=planes)
-        method = "plane surfaces"
-    except ConfigError:  # fall back to caps filled before remeshing, found again by their planes
-        data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=labels.path.name)
-        method = "filled before remeshing"
-    data = tag_caps(data, caps, inlet_hint, size)
+    grid = radius_size_grid(mask, affine, size)
+
+    def recut(k: int, extra: float) -> Cap | None:
+        i = cap_end[k]
+        return cap_plane(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                         cap_offset + extra, borders[i])
+
+    data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
+                                             labels.path.name, inlet_hint, recut)
     data.cell_values[:] = label
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
     kept = mask & ~stub_voxels(mask, affine, caps)
     return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method,
+                  "attempts": tried,
                   "kept_mask": kept, "kept_affine": affine,
                   "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
                             "area_mm2": round(c.area, 2)} for c in caps]}

@@ -1,0 +1,71 @@
+"""Raise the minimum scaled Jacobian of a tetrahedral mesh by moving interior nodes (boundary fixed).
+
+Gmsh's and Netgen's optimisers leave a handful of flat tetrahedra next to the boundary (a few in
+10^5 on the CT aortas, scaled Jacobian 0.04-0.12) where the surface mesh meets a cap rim or a
+tightly curved wall. For each interior node of such a tetrahedron, candidate positions are tried and
+the one that most raises the smallest scaled Jacobian of the node's star (the tetrahedra sharing it)
+is kept, if it raises it at all:
+
+* the centroid of the node's neighbours (Laplacian smoothing);
+* for each tetrahedron of the star, the apex of the regular tetrahedron on the opposite face
+  (face centroid + sqrt(2/3) x mean edge along the face's inward normal);
+* points 1/4, 1/2 and 3/4 of the way from the node to each of these.
+
+Boundary nodes never move, so the surface (and every facet tag) is unchanged; a move is accepted
+only when the star's minimum rises, so no tetrahedron is inverted and the mesh minimum never falls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from heartsim.mesh.quality import scaled_jacobian
+
+_FACES = ((1, 2, 3), (0, 3, 2), (0, 1, 3), (0, 2, 1))  # face opposite corner i, outward for a positive tet
+
+
+def improve(points: np.ndarray, cells: np.ndarray, fixed: np.ndarray, floor: float,
+            rounds: int = 8) -> tuple[np.ndarray, int]:
+    """New node coordinates and the number of nodes moved; cells positively oriented, ``fixed``
+    a boolean mask of nodes that must not move (the boundary)."""
+    points = np.array(points, float)
+    sj = scaled_jacobian(points, cells, "tetra")
+    order = np.argsort(cells.ravel(), kind="stable")
+    starts = np.searchsorted(cells.ravel()[order], np.arange(len(points) + 1))
+    moved = set()
+    for _ in range(rounds):
+        nodes = np.unique(cells[sj < floor])
+        nodes = nodes[~fixed[nodes]]
+        if len(nodes) == 0:
+            break
+        changed = False
+        for node in nodes:
+            star = order[starts[node]:starts[node + 1]] // 4
+            best = float(sj[star].min())
+            here = points[node].copy()
+            targets = [np.unique(cells[star])]
+            targets = [points[targets[0][targets[0] != node]].mean(axis=0)]
+            for t in star:
+                corner = int(np.flatnonzero(cells[t] == node)[0])
+                face = points[cells[t][list(_FACES[corner])]]
+                normal = np.cross(face[1] - face[0], face[2] - face[0])
+                normal /= max(np.linalg.norm(normal), 1e-300)
+                edge = np.mean([np.linalg.norm(face[i] - face[i - 1]) for i in range(3)])
+                targets.append(face.mean(axis=0) - normal * edge * np.sqrt(2.0 / 3.0))
+            candidates = [here + w * (t - here) for t in targets for w in (0.25, 0.5, 0.75, 1.0)]
+            choice, best_sj = None, None
+            for cand in candidates:
+                points[node] = cand
+                value = scaled_jacobian(points, cells[star], "tetra")
+                if value.min() > best + 1e-6:
+                    best, choice, best_sj = float(value.min()), cand, value
+            if choice is None:
+                points[node] = here
+                continue
+            points[node] = choice
+            sj[star] = best_sj
+            moved.add(int(node))
+            changed = True
+        if not changed:
+            break
+    return points, len(moved)
