@@ -69,3 +69,39 @@ def improve(points: np.ndarray, cells: np.ndarray, fixed: np.ndarray, floor: flo
         if not changed:
             break
     return points, len(moved)
+
+
+def peel(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values: np.ndarray,
+         floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Remove flat boundary tetrahedra that no node move can fix: below ``floor``, all four nodes on
+    the boundary, two or three faces on the boundary, all with the same facet tag. Their other faces
+    become boundary facets with that tag (the surface changes by the sliver's thickness, its volume
+    by the sliver's volume). Returns cells, facets, facet values and the number removed."""
+    sj = scaled_jacobian(points, cells, "tetra")
+    bad = np.flatnonzero(sj < floor)
+    if len(bad) == 0:
+        return cells, facets, facet_values, 0
+    lookup = {tuple(sorted(f)): i for i, f in enumerate(facets[:, :3].tolist())}
+    on_boundary = np.zeros(len(points), bool)
+    on_boundary[facets.ravel()] = True
+    drop, drop_facets, new_facets, new_values = [], set(), [], []
+    for t in bad:
+        if not on_boundary[cells[t]].all():
+            continue
+        faces = [tuple(cells[t][list(f)]) for f in _FACES]  # outward for a positive tetrahedron
+        hits = [lookup.get(tuple(sorted(f))) for f in faces]
+        outer = [h for h in hits if h is not None]
+        if len(outer) < 2 or len(set(int(facet_values[h]) for h in outer)) != 1 or drop_facets & set(outer):
+            continue
+        drop.append(t)
+        drop_facets |= set(outer)
+        for face, hit in zip(faces, hits):
+            if hit is None:  # exposed: seen from the remaining neighbour, it points out of the mesh
+                new_facets.append(face[::-1])
+                new_values.append(int(facet_values[outer[0]]))
+    if not drop:
+        return cells, facets, facet_values, 0
+    keep = np.setdiff1d(np.arange(len(facets)), list(drop_facets))
+    facets = np.vstack([facets[keep], np.asarray(new_facets, facets.dtype).reshape(-1, 3)])
+    facet_values = np.concatenate([facet_values[keep], np.asarray(new_values, facet_values.dtype)])
+    return np.delete(cells, drop, axis=0), facets, facet_values, len(drop)

@@ -143,15 +143,17 @@ def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float
 
 
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
-              others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None) -> Cap | None:
+              others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None,
+              length: float | None = None) -> Cap | None:
     """The cut plane of one end (module docstring, step 2); None when no clean section is found.
 
     ``end``: the end voxel and the distance from it over the mask (mm, -1 outside). ``border_axis``:
     the image axis whose border the end touches (a field-of-view cut), if any: the first axis estimate
-    then comes from the centroids of the branch in the image slices along that axis."""
+    then comes from the centroids of the branch in the image slices along that axis. ``length``: how
+    far from the end (mm, geodesic) the branch is followed (default max(20, 5 r))."""
     vox, from_end = end
     spacing = np.linalg.norm(affine[:3, :3], axis=0)
-    length = max(20.0, 5.0 * radius)
+    length = max(20.0, 5.0 * radius) if length is None else length
     # the branch: voxels within ``length`` of the end, connected to it, not reaching another end
     while True:
         branch = _component_of((from_end >= 0) & (from_end <= length), vox)
@@ -226,6 +228,19 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         return None
     centre = section.mean(axis=0) - ((section.mean(axis=0) - centre) @ normal) * normal
     return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip, section=reference)
+
+
+def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
+            border_axis: int | None = None) -> Cap | None:
+    """``cap_plane``, checked: a plane whose full section is more than twice the end's radius (the
+    branch followed into a wider parent vessel, as with a thin branch leaving at a sharp angle) is
+    found again following the branch over half, then a quarter, of the length."""
+    default = max(20.0, 5.0 * radius)
+    for length in (default, default / 2, default / 4):
+        cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length)
+        if cap is None or cap.radius <= 2.0 * max(radius, 1e-9):
+            return cap
+    return None
 
 
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -601,8 +616,8 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
         at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
         border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
         borders.append(border[0] if border else None)
-        cap = cap_plane(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
-                        borders[-1])
+        cap = end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
+                      borders[-1])
         if cap is not None:
             caps.append(cap)
             cap_end.append(i)
@@ -616,8 +631,8 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
 
     def recut(k: int, extra: float) -> Cap | None:
         i = cap_end[k]
-        return cap_plane(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                         cap_offset + extra, borders[i])
+        return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                       cap_offset + extra, borders[i])
 
     data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
                                              labels.path.name, inlet_hint, recut)

@@ -88,9 +88,10 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
 
 
 def _lift_quality(data: MeshData, floor: float) -> None:
-    """Move interior nodes of the tetrahedra still below ``floor`` (heartsim.mesh.untangle)."""
+    """Move interior nodes of the tetrahedra still below ``floor``, then remove flat tetrahedra lying
+    wholly on the boundary (heartsim.mesh.untangle)."""
     from heartsim.mesh.quality import scaled_jacobian
-    from heartsim.mesh.untangle import improve
+    from heartsim.mesh.untangle import improve, peel
 
     before = float(scaled_jacobian(data.points, data.cells, "tetra").min(initial=1.0))
     if before >= floor:
@@ -98,8 +99,13 @@ def _lift_quality(data: MeshData, floor: float) -> None:
     fixed = np.zeros(len(data.points), bool)
     fixed[boundary_facets(data.cells).ravel()] = True
     data.points, moved = improve(data.points, data.cells, fixed, floor)
+    cells, data.facets, data.facet_values, peeled = peel(data.points, data.cells, data.facets, data.facet_values,
+                                                         floor)
+    data.cell_values = data.cell_values[:len(cells)]
+    data.cells = cells
     after = float(scaled_jacobian(data.points, data.cells, "tetra").min())
-    data.notes.append(f"moved {moved} interior node(s): minimum scaled Jacobian {before:.3f} -> {after:.3f}")
+    data.notes.append(f"moved {moved} interior node(s), removed {peeled} flat boundary tetrahedra: "
+                      f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
 
 
 def facet_geometry(data: MeshData) -> tuple[np.ndarray, np.ndarray]:
