@@ -70,7 +70,7 @@ class Tree:
         mask = inside.reshape(self.shape)
         if self.noise > 0:
             rng = np.random.default_rng(self.seed)
-            edge = mask ^ ndimage.binary_erosion(mask) | (ndimage.binary_dilation(mask) & ~mask)
+            edge = mask ^ ndimage.binary_erosion(mask, border_value=1) | (ndimage.binary_dilation(mask) & ~mask)
             flip = edge & (rng.random(self.shape) < self.noise)
             mask = mask ^ flip
         return mask.astype(np.uint8)

@@ -74,9 +74,11 @@ def improve(points: np.ndarray, cells: np.ndarray, fixed: np.ndarray, floor: flo
 def peel(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values: np.ndarray,
          floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Remove flat boundary tetrahedra that no node move can fix: below ``floor``, all four nodes on
-    the boundary, two or three faces on the boundary, all with the same facet tag. Their other faces
-    become boundary facets with that tag (the surface changes by the sliver's thickness, its volume
-    by the sliver's volume). Returns cells, facets, facet values and the number removed."""
+    the boundary, two or three faces on the boundary. Their other faces become boundary facets with
+    the commonest tag of the removed faces (ties: the smallest value, ``wall`` = 1 for vessels: a
+    sliver on a cap's rim gives its cap face to the wall, so the cap stays flat and loses that
+    triangle's area). The surface moves by the sliver's thickness, the volume by its volume.
+    Returns cells, facets, facet values and the number removed."""
     sj = scaled_jacobian(points, cells, "tetra")
     bad = np.flatnonzero(sj < floor)
     if len(bad) == 0:
@@ -91,14 +93,16 @@ def peel(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values
         faces = [tuple(cells[t][list(f)]) for f in _FACES]  # outward for a positive tetrahedron
         hits = [lookup.get(tuple(sorted(f))) for f in faces]
         outer = [h for h in hits if h is not None]
-        if len(outer) < 2 or len(set(int(facet_values[h]) for h in outer)) != 1 or drop_facets & set(outer):
+        if len(outer) < 2 or drop_facets & set(outer):
             continue
+        tags = [int(facet_values[h]) for h in outer]
+        tag = min(set(tags), key=lambda v: (-tags.count(v), v))  # the commonest tag; ties: the smallest
         drop.append(t)
         drop_facets |= set(outer)
         for face, hit in zip(faces, hits):
             if hit is None:  # exposed: seen from the remaining neighbour, it points out of the mesh
                 new_facets.append(face[::-1])
-                new_values.append(int(facet_values[outer[0]]))
+                new_values.append(tag)
     if not drop:
         return cells, facets, facet_values, 0
     keep = np.setdiff1d(np.arange(len(facets)), list(drop_facets))

@@ -96,14 +96,38 @@ def _component_of(region: np.ndarray, voxel) -> np.ndarray:
     return labelled == labelled[tuple(voxel)]
 
 
+def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, int]]) -> list[np.ndarray]:
+    """Voxel sets where the image's field of view cuts the vessel: on each border face of the image
+    (``faces``: (axis, index) on the grid of ``mask``), the connected patches of the mask that are
+    cross-sections, not grazes: the patch's deepest point (2D distance to the patch's edge, in the
+    face, holes filled) lies at least half its equivalent radius sqrt(A / pi) deep, and at least 1 mm."""
+    from scipy import ndimage
+
+    cuts = []
+    for axis, index in faces:
+        plane = ndimage.binary_fill_holes(np.take(mask, index, axis=axis))
+        in_plane = np.delete(np.asarray(spacing, float), axis)
+        depth = ndimage.distance_transform_edt(np.pad(plane, 1), sampling=in_plane)[1:-1, 1:-1]
+        labelled, count = ndimage.label(plane, structure=np.ones((3, 3)))
+        for k in range(1, count + 1):
+            where = labelled == k
+            area = float(where.sum()) * float(np.prod(in_plane))
+            if depth[where].max() >= max(1.0, 0.5 * np.sqrt(area / np.pi)):
+                ij = np.argwhere(where)
+                cuts.append(np.insert(ij, axis, index, axis=1))
+    return cuts
+
+
 def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
-              min_branch: float = 10.0) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+              min_branch: float = 10.0, faces: list[tuple[int, int]] | None = None
+              ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """Vessel ends: [(voxel, distance from that end over the mask (mm, -1 outside))] and the local
     radius at each end (mm).
 
     The geodesic distance from the deepest voxel has its global maximum at one end (the farthest);
     the distance from that end then has a local maximum at every other end. A maximum counts only if
-    prominent (module docstring)."""
+    prominent (module docstring). Every field-of-view cut (``border_cuts`` on the image's ``faces``)
+    is an end, however close to another: its voxel is the patch's farthest from the first end."""
     from scipy import ndimage
 
     depth = ndimage.distance_transform_edt(mask, sampling=spacing)
@@ -120,7 +144,18 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
     candidates.sort(key=lambda c: -c[1])
     ends = [(np.asarray(start), geo)]
     radii = [_end_radius(depth, geo, min_branch)]
+    for patch in border_cuts(mask, spacing, faces or []):
+        if np.min(np.linalg.norm((patch - start) * spacing, axis=1)) <= end_radius:
+            continue  # the first end's own cut
+        vox = patch[np.argmax(geo[tuple(patch.T)])]
+        d = float(geo[tuple(vox)])
+        from_end = np.where(mask, d - geo, -1.0)
+        ends.append((vox, from_end))
+        radii.append(_end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
+                                 min_branch))
     for vox, d in candidates:
+        if any(np.linalg.norm((vox - v) * spacing) <= end_radius for v, _ in ends[1:]):
+            continue  # the maximum of an end already found (a field-of-view cut)
         from_end = np.where(mask, d - geo, -1.0)
         radius = _end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
                              min_branch)
@@ -609,7 +644,9 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     affine = labels.affine.copy()
     affine[:3, 3] = labels.affine[:3, :3] @ lo + labels.affine[:3, 3]
     spacing = labels.spacing
-    ends, radii = find_ends(mask, spacing)
+    faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
+             if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
+    ends, radii = find_ends(mask, spacing, faces=faces)
     caps: list[Cap] = []
     cap_end, borders = [], []  # the end each cap closes; the image border an end touches
     for i, end in enumerate(ends):
