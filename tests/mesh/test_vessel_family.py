@@ -21,13 +21,16 @@ def _mesh(tree, tmp_path, size):
     return vessel_from_labels(path, size, None, None, 2.0)
 
 
-@pytest.mark.parametrize("seed", [0, 2])
+@pytest.mark.parametrize("seed", [4, 7])
 def test_family_member_meshes_with_exact_flat_caps(tmp_path, seed):
-    """Seed 0: voxels 0.79 x 0.68 x 0.64 mm, noise 8%; seed 2: 0.68 x 0.69 x 1.42 mm (anisotropic)."""
+    """Both main-vessel ends cut obliquely by the field of view, a branch leaving 14-20 mm before one of
+    them, a thin branch (r about 1.9 mm) at 20-35 deg; seed 4: voxels 0.88 x 0.75 x 1.58 mm, 14% of
+    the boundary voxels flipped; seed 7: 0.79 x 0.87 x 1.38 mm, 12%. At 2.5 mm: four flat caps, each
+    within 10% of pi r^2, minimum scaled Jacobian >= 0.15."""
     from heartsim.mesh.quality import quality
 
     tree = family_member(seed)
-    data, info = _mesh(tree, tmp_path, 2.0)
+    data, info = _mesh(tree, tmp_path, 2.5)
     assert cap_problems(data, tree) == [], info["caps"]
     assert quality(data).min_scaled_jacobian >= 0.15
     # inlet: the largest voxel cross-section (a main-vessel end); outlets by decreasing section
