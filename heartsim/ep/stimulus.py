@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
-from heartsim.config.errors import ConfigError
+from heartsim import fem
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.config.model import Stimulus, resolve_timing
 from heartsim.kernels.pacing import PulseTrain, train_onsets
 from heartsim.mesh import TaggedMesh
@@ -38,9 +38,9 @@ def region_nodes(space, tagged: TaggedMesh, stim: Stimulus, key: str) -> np.ndar
         value = tagged.tag_value(region.tag)
         if tagged.cell_tags is None or value is None:
             have = ", ".join(f"{n} ({v})" for n, v in tagged.tag_names.items()) or "none"
-            raise ConfigError([f"{key}.tag: no cell tag {region.tag!r} in the mesh (it has: {have})"])
+            raise InputError(f"{key}.tag", f"no cell tag {region.tag!r} in the mesh (it has: {have})")
         cells = tagged.cell_tags.find(value)
-        return np.asarray(dx.dofs_of_cells(space, cells), dtype=np.int32)
+        return np.asarray(fem.dofs_of_cells(space, cells), dtype=np.int32)
     coords = space.tabulate_dof_coordinates()
     return np.flatnonzero(points_in_region(coords, region)).astype(np.int32)
 
@@ -49,15 +49,15 @@ def point_nodes(space, stim: Stimulus, key: str, label: str) -> np.ndarray:
     """Local dofs within ``stim.radius`` of ``stim.point`` plus those of the cell holding it."""
     comm = space.mesh.comm
     point = np.asarray(stim.point, dtype=float)
-    cell = dx.points_in_mesh(space.mesh, point[None, :])[0]
+    cell = fem.cells_containing(space.mesh, point[None, :])[0]
     if not comm.allreduce(bool(cell >= 0), op=MPI.LOR):
-        raise ConfigError([f"{key}.point: lead {label!r} at {tuple(stim.point)} mm lies outside the tissue"])
+        raise InputError(f"{key}.point", f"lead {label!r} at {tuple(stim.point)} mm lies outside the tissue")
     coords = space.tabulate_dof_coordinates()
     near = np.flatnonzero(np.sum((coords - point) ** 2, axis=1) <= stim.radius ** 2 + 1e-12)
     if comm.allreduce(int(near.size), op=MPI.SUM) == 0:
         # the ball holds no node: take the vertices of one cell holding the point (the lowest-rank one)
         owner = comm.allreduce(comm.rank if cell >= 0 else comm.size, op=MPI.MIN)
-        vertices = coords[dx.dofs_of_cells(space, np.array([cell]))] if comm.rank == owner else None
+        vertices = coords[fem.dofs_of_cells(space, np.array([cell]))] if comm.rank == owner else None
         vertices = comm.bcast(vertices, root=owner)
         near = np.flatnonzero(np.any(np.all(np.isclose(coords[:, None, :], vertices[None]), axis=2), axis=1))
     return near.astype(np.int32)
@@ -78,8 +78,8 @@ def build_stimuli(space, tagged: TaggedMesh, stimuli: tuple[Stimulus, ...], pref
             nodes = region_nodes(space, tagged, stim, key)
         count = comm.allreduce(int(np.count_nonzero(nodes < owned)), op=MPI.SUM)
         if count == 0:
-            raise ConfigError([f"{key}: contains no mesh node (lead {stim.label(i)!r} lies outside the tissue "
-                               "or is smaller than its cells)"])
+            raise InputError(key, f"contains no mesh node (lead {stim.label(i)!r} lies outside the tissue "
+                                  "or is smaller than its cells)")
         start, period, n, couplings = timing[i]
         pulses = PulseTrain(train_onsets(start, period, n, couplings), stim.duration, stim.amplitude)
         out.append(NodalStimulus(stim, nodes, count, pulses))

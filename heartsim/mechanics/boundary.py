@@ -13,8 +13,8 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
-from heartsim.config.errors import ConfigError
+from heartsim import fem
+from heartsim.config.errors import ConfigError, InputError
 
 
 def tag_values(tagged, refs, key: str) -> list[int]:
@@ -26,7 +26,7 @@ def tag_values(tagged, refs, key: str) -> list[int]:
         value = tagged.facet_value(ref)
         if value is None or value not in present:
             names = ", ".join(f"{k}={v}" for k, v in sorted(tagged.facet_names.items(), key=lambda kv: kv[1]))
-            raise ConfigError([f"{key}: no facet tag {ref!r} in the mesh (facet tags: {names or sorted(present) or 'none'})"])
+            raise InputError(key, f"no facet tag {ref!r} in the mesh (facet tags: {names or sorted(present) or 'none'})")
         values.append(value)
     return values
 
@@ -48,23 +48,23 @@ def robin(k, u, v, ds, direction: str = "all"):
 def plane_normal(mesh, ds_base, comm) -> np.ndarray:
     """Mean unit outward normal of a (planar) facet set."""
     N = ufl.FacetNormal(mesh)
-    n = np.array([dx.assemble_scalar(N[i] * ds_base, comm) for i in range(3)])
+    n = np.array([fem.assemble_scalar(N[i] * ds_base, comm) for i in range(3)])
     return n / max(np.linalg.norm(n), 1e-300)
 
 
 def base_point(mesh, ds_base, comm) -> np.ndarray:
     """Centroid of a facet set (a point on the base plane)."""
     x = ufl.SpatialCoordinate(mesh)
-    area = dx.assemble_scalar(ufl.as_ufl(1.0) * ds_base, comm)
-    return np.array([dx.assemble_scalar(x[i] * ds_base, comm) for i in range(3)]) / area
+    area = fem.assemble_scalar(ufl.as_ufl(1.0) * ds_base, comm)
+    return np.array([fem.assemble_scalar(x[i] * ds_base, comm) for i in range(3)]) / area
 
 
 def sliding_component(normal: np.ndarray, key: str) -> int:
     """The axis of an axis-aligned plane normal (ConfigError otherwise)."""
     axis = int(np.argmax(np.abs(normal)))
     if abs(abs(normal[axis]) - 1.0) > 1e-6:
-        raise ConfigError([f"{key}: a sliding base must be a plane normal to x, y or z "
-                           f"(mean normal {np.round(normal, 4).tolist()})"])
+        raise InputError(key, f"a sliding base must be a plane normal to x, y or z "
+                              f"(mean normal {np.round(normal, 4).tolist()})")
     return axis
 
 
@@ -82,5 +82,5 @@ def tag_box_faces(tagged) -> None:
     for name, value in BOX_FACES.items():
         axis, end = "xyz".index(name[0]), (lo, hi)[int(name[1])]
         markers.append((value, lambda p, a=axis, c=end[axis]: np.abs(p[a] - c) < tol))
-    tagged.facet_tags = dx.boundary_facet_tags(mesh, markers)
+    tagged.facet_tags = fem.boundary_facet_tags(mesh, markers)
     tagged.facet_names = {**BOX_FACES, **tagged.facet_names}

@@ -26,9 +26,8 @@ import importlib
 from types import ModuleType
 from typing import Any, Mapping
 
-METHODS = ("rush_larsen", "generalised_rush_larsen", "forward_euler")
-#: what ``evaluate`` must return besides the rates: 0 nothing, 1 Jacobian diagonal of the gates, 2 of all
-METHODS_WANT = {"forward_euler": 0, "rush_larsen": 1, "generalised_rush_larsen": 2}
+from heartsim.kernels.ionic.methods import METHODS, METHODS_WANT, kernel_defines  # noqa: F401  (re-exported)
+
 #: |d f / d X| below which GRL1 falls back to forward Euler (same threshold in the CUDA kernel)
 SMALL_JACOBIAN = 1e-12
 
