@@ -109,3 +109,56 @@ def peel(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values
     facets = np.vstack([facets[keep], np.asarray(new_facets, facets.dtype).reshape(-1, 3)])
     facet_values = np.concatenate([facet_values[keep], np.asarray(new_values, facet_values.dtype)])
     return np.delete(cells, drop, axis=0), facets, facet_values, len(drop)
+
+
+def _positive(points: np.ndarray, tets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tetrahedra reoriented to positive volume, and their absolute volumes."""
+    p = points[tets]
+    det = np.einsum("ij,ij->i", p[:, 1] - p[:, 0], np.cross(p[:, 2] - p[:, 0], p[:, 3] - p[:, 0]))
+    tets = tets.copy()
+    tets[det < 0] = tets[det < 0][:, [0, 2, 1, 3]]
+    return tets, np.abs(det) / 6.0
+
+
+def flip23(points: np.ndarray, cells: np.ndarray, floor: float, rounds: int = 3) -> tuple[np.ndarray, int]:
+    """2-3 face flips around tetrahedra below ``floor``: a tetrahedron and its neighbour across an
+    interior face (apexes a, b; face p q r) become the three tetrahedra around the edge a-b when a-b
+    crosses the face (the three volumes add up to the two) and the smallest scaled Jacobian rises.
+    No node moves. Returns the cells and the number of flips."""
+    flips = 0
+    for _ in range(rounds):
+        sj = scaled_jacobian(points, cells, "tetra")
+        bad = np.flatnonzero(sj < floor)
+        if len(bad) == 0:
+            break
+        owner: dict[tuple, list[int]] = {}
+        for t in np.unique(np.concatenate([bad, *[np.flatnonzero(np.isin(cells, cells[bad]).any(axis=1))]])):
+            for f in _FACES:
+                owner.setdefault(tuple(sorted(cells[t][list(f)])), []).append(int(t))
+        used, remove, add = set(), [], []
+        for t in bad:
+            if t in used:
+                continue
+            for f in _FACES:
+                face = tuple(sorted(cells[t][list(f)]))
+                pair = [u for u in owner.get(face, []) if u != t]
+                if len(pair) != 1 or pair[0] in used:
+                    continue
+                u = pair[0]
+                a = int(np.setdiff1d(cells[t], face)[0])
+                b = int(np.setdiff1d(cells[u], face)[0])
+                p, q, r = face
+                new, volumes = _positive(points, np.array([[a, b, p, q], [a, b, q, r], [a, b, r, p]]))
+                _, old_volumes = _positive(points, cells[[t, u]])
+                if abs(volumes.sum() - old_volumes.sum()) > 1e-9 * old_volumes.sum() or volumes.min() <= 0:
+                    continue
+                if scaled_jacobian(points, new, "tetra").min() > min(sj[t], sj[u]) + 1e-6:
+                    used.update((int(t), u))
+                    remove += [int(t), u]
+                    add.append(new)
+                    break
+        if not add:
+            break
+        cells = np.vstack([np.delete(cells, remove, axis=0), *add])
+        flips += len(add)
+    return cells, flips

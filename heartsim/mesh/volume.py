@@ -88,10 +88,10 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
 
 
 def _lift_quality(data: MeshData, floor: float) -> None:
-    """Move interior nodes of the tetrahedra still below ``floor``, then remove flat tetrahedra lying
-    wholly on the boundary (heartsim.mesh.untangle)."""
+    """Move interior nodes of the tetrahedra still below ``floor``, flip faces (2-3), then remove flat
+    tetrahedra lying wholly on the boundary (heartsim.mesh.untangle)."""
     from heartsim.mesh.quality import scaled_jacobian
-    from heartsim.mesh.untangle import improve, peel
+    from heartsim.mesh.untangle import flip23, improve, peel
 
     before = float(scaled_jacobian(data.points, data.cells, "tetra").min(initial=1.0))
     if before >= floor:
@@ -99,12 +99,12 @@ def _lift_quality(data: MeshData, floor: float) -> None:
     fixed = np.zeros(len(data.points), bool)
     fixed[boundary_facets(data.cells).ravel()] = True
     data.points, moved = improve(data.points, data.cells, fixed, floor)
-    cells, data.facets, data.facet_values, peeled = peel(data.points, data.cells, data.facets, data.facet_values,
-                                                         floor)
-    data.cell_values = data.cell_values[:len(cells)]
+    cells, flips = flip23(data.points, data.cells, floor)
+    cells, data.facets, data.facet_values, peeled = peel(data.points, cells, data.facets, data.facet_values, floor)
+    data.cell_values = np.full(len(cells), data.cell_values[0] if len(data.cell_values) else 1, np.int32)
     data.cells = cells
     after = float(scaled_jacobian(data.points, data.cells, "tetra").min())
-    data.notes.append(f"moved {moved} interior node(s), removed {peeled} flat boundary tetrahedra: "
+    data.notes.append(f"moved {moved} interior node(s), {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
                       f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
 
 

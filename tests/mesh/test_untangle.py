@@ -52,3 +52,16 @@ def test_flat_boundary_sliver_removed_with_its_faces_retagged():
     values[outer[0]] = 2  # faces of two tags (a cap's rim): the commonest, 1, goes to the new face
     _, facets3, values3, removed = peel(points, cells, facets, values, 0.15)
     assert removed == 1 and values3[-1] == 1 and 2 not in values3
+
+
+def test_flip_replaces_a_flat_pair_by_three_good_tetrahedra():
+    # a flat tetrahedron (apex a just above face p q r) and its neighbour below: the edge a-b crosses p q r
+    points = np.array([[0, 0, 0], [1, 0, 0], [0.5, 0.9, 0], [0.5, 0.3, 0.05], [0.5, 0.3, -0.8]], float)
+    from heartsim.mesh.untangle import _positive, flip23
+
+    cells, _ = _positive(points, np.array([[0, 1, 2, 3], [0, 1, 2, 4]]))
+    before = scaled_jacobian(points, cells, "tetra").min()
+    flipped, flips = flip23(points, cells, 0.3)
+    assert flips == 1 and len(flipped) == 3
+    assert scaled_jacobian(points, flipped, "tetra").min() > before
+    assert np.isclose(_positive(points, flipped)[1].sum(), _positive(points, cells)[1].sum())
