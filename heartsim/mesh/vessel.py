@@ -267,13 +267,17 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
 
 def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
             border_axis: int | None = None) -> Cap | None:
-    """``cap_plane``, checked: a plane whose full section is more than twice the end's radius (the
-    branch followed into a wider parent vessel, as with a thin branch leaving at a sharp angle) is
-    found again following the branch over half, then a quarter, of the length."""
+    """``cap_plane``, checked: a plane that would cut away another end (its stub, the part beyond the
+    plane connected to this end, holds another end's voxel: a thin branch leaving its parent at a
+    sharp angle, followed into the parent) is found again following the branch over half, then a
+    quarter, of the length; None if every plane cuts away another end."""
     default = max(20.0, 5.0 * radius)
     for length in (default, default / 2, default / 4):
         cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length)
-        if cap is None or cap.radius <= 2.0 * max(radius, 1e-9):
+        if cap is None:
+            return None
+        stub = stub_voxels(mask, affine, [cap])
+        if not any(stub[tuple(o)] for o in others):
             return cap
     return None
 
