@@ -155,6 +155,9 @@ class ActiveStress(Section):
     """Active tension history as ``[t (ms), Ta (kPa)]`` pairs, linear in between."""
     cross_fiber_fraction: float = Field(0.0, ge=0, le=1)
     """Fraction eta of the active stress acting across the fiber."""
+    along: Literal["reference_fibre", "deformed_fibre"] = "reference_fibre"
+    """``reference_fibre``: S_a = Ta f0⊗f0 (second Piola-Kirchhoff; Land et al. 2015); ``deformed_fibre``:
+    Cauchy stress Ta f⊗f along the deformed unit fibre f = F f0/|F f0| (the electromechanics form)."""
 
     @model_validator(mode="after")
     def _source(self) -> "ActiveStress":
@@ -214,6 +217,9 @@ class BoundaryConfig(Section):
     """Springs (e.g. the pericardium on the epicardium)."""
     cavity: Optional[CavityVolume] = None
     """Cavity-volume constraint (returns the cavity pressure)."""
+    cavities: dict[str, tuple[TagRef, ...]] = {}
+    """Named cavities, name -> endocardial facet tags (closed at the base plane), whose pressures a coupled
+    model sets or whose volumes it imposes (electromechanics: e.g. ``{LV: [endo]}``)."""
 
 
 class LoadStepping(Section):

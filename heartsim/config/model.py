@@ -34,6 +34,8 @@ from heartsim.config.base import (  # noqa: F401  (re-exported: the names users 
     _exactly_one,
 )
 from heartsim.config.circulation import CirculationConfig
+from heartsim.config.electromechanics import ElectromechanicsConfig
+from heartsim.config.devices import CredibilityConfig, DevicesConfig, VerificationConfig
 from heartsim.config.fibers import FibersConfig
 from heartsim.config.flow import FlowConfig
 from heartsim.config.mechanics import MechanicsConfig
@@ -256,6 +258,8 @@ class PhysicsConfig(Section):
     """3D blood flow (incompressible Navier-Stokes)."""
     circulation: Optional[CirculationConfig] = None
     """0D circulation (alone, or as boundary model of flow/mechanics)."""
+    electromechanics: Optional[ElectromechanicsConfig] = None
+    """Coupled EP -> tension -> mechanics <-> closed loop (with physics.mechanics, physics.circulation, physics.ep)."""
 
     @model_validator(mode="after")
     def _some(self) -> "PhysicsConfig":
@@ -269,7 +273,7 @@ class PhysicsConfig(Section):
 
 
 #: every physics section, in the order runs are dispatched (see heartsim.simulation)
-PHYSICS = ("ep", "mechanics", "flow", "circulation")
+PHYSICS = ("ep", "mechanics", "flow", "circulation", "electromechanics")
 
 
 # --------------------------------------------------------------------------------------------
@@ -300,8 +304,9 @@ class OutputConfig(Section):
 
     folder: Optional[ConfigPath] = None
     """Output folder (relative to the config's folder); ``run --out`` overrides it."""
-    formats: tuple[Literal["vtx", "xdmf"], ...] = Field(("xdmf",), min_length=1)
-    """Field formats: ``vtx`` (ADIOS2 .bp folders) and/or ``xdmf`` (.xdmf + .h5); both open in ParaView."""
+    formats: tuple[Literal["vtx", "xdmf", "vtu"], ...] = Field(("xdmf",), min_length=1)
+    """Field formats: ``vtx`` (ADIOS2 .bp folders), ``xdmf`` (.xdmf + .h5) and/or ``vtu`` (plain VTK XML, a .vtu per
+    output time and a .pvd index: any VTK tool reads it without ADIOS2 or HDF5); all open in ParaView."""
     interval: Quantity("ms", gt=0) = 1.0
     """Interval between writes of the transmembrane potential (ms)."""
 
@@ -375,6 +380,12 @@ class Config(Section):
     """Checkpoints and restart."""
     fibers: Optional[FibersConfig] = None
     """Fiber architecture (used by EP conductivity and mechanics); none: the EP ``fiber`` direction."""
+    devices: DevicesConfig = DevicesConfig()
+    """Device sites analysed on the run's fields (``heartsim devices report``)."""
+    credibility: CredibilityConfig = CredibilityConfig()
+    """Context of use, question and quantities of interest (credibility.json)."""
+    verification: VerificationConfig = VerificationConfig()
+    """Solution verification: mesh-refinement series."""
 
     @model_validator(mode="after")
     def _mesh_needed(self) -> "Config":
@@ -395,6 +406,31 @@ class Config(Section):
         if interval is not None and interval < self.time.dt:
             raise ValueError(f"{SUBKEY}checkpoint.interval: {interval:g} ms is shorter than time.dt "
                              f"({self.time.dt:g} ms)")
+        return self
+
+    @model_validator(mode="after")
+    def _electromechanics(self) -> "Config":
+        """The coupled run's companions and its two time steps."""
+        em = self.physics.electromechanics
+        if em is None:
+            return self
+        where = f"{SUBKEY}physics.electromechanics"
+        if self.physics.mechanics is None:
+            raise ValueError(f"{SUBKEY}physics.mechanics: required by physics.electromechanics (material, boundary)")
+        circ = self.physics.circulation
+        if circ is None or circ.model != "closed_loop":
+            raise ValueError(f"{SUBKEY}physics.circulation: physics.electromechanics needs the closed_loop model, whose "
+                             f"{em.coupling.chamber} is the 3D cavity ({'none given' if circ is None else 'model: ' + circ.model})")
+        if em.calcium.source == "ep" and self.physics.ep is None:
+            raise ValueError(f"{SUBKEY}physics.ep: required by physics.electromechanics.calcium.source: ep")
+        if self.physics.ep is not None and em.calcium.source != "ep":
+            raise ValueError(f"{where}.calcium.source: physics.ep is given but calcium comes from {em.calcium.source}")
+        if em.dt < self.time.dt - 1e-12:
+            raise ValueError(f"{where}.dt: the mechanics step ({em.dt:g} ms) is smaller than the EP step time.dt "
+                             f"({self.time.dt:g} ms)")
+        ratio = em.dt / self.time.dt
+        if abs(ratio - round(ratio)) > 1e-6:
+            raise ValueError(f"{where}.dt: {em.dt:g} ms is not a multiple of the EP step time.dt ({self.time.dt:g} ms)")
         return self
 
     @model_validator(mode="after")

@@ -9,7 +9,23 @@ base) and the cavity's outward normal is minus the wall's normal N on the endoca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import ufl
+
+#: name of the cavity of the single volume constraint ``boundary.cavity``
+CONSTRAINED = "cavity"
+
+
+@dataclass
+class Cavity:
+    """A cavity of the problem: its facet tags, its pressure (a Constant acting on them, kPa) and the
+    compiled form of its volume (mm³)."""
+
+    name: str
+    tags: tuple
+    pressure: object
+    volume_form: object
 
 
 def cavity_volume_form(u, x0, ds_endo):

@@ -22,10 +22,10 @@ from mpi4py import MPI
 from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.mechanics import kinematics as kin
-from heartsim.mechanics.active_stress import active_piola
+from heartsim.mechanics.active_stress import active_piola, fibre_stretch
 from heartsim.mechanics.boundary import (base_point, follower_pressure, plane_normal, robin, sliding_component,
                                          tag_values)
-from heartsim.mechanics.cavity import cavity_volume_form
+from heartsim.mechanics.cavity import CONSTRAINED, Cavity, cavity_volume_form
 from heartsim.mechanics.loadstep import StepResult
 from heartsim.mechanics.materials import material_from_config
 from heartsim.mechanics.solver import SNESSolver
@@ -54,7 +54,10 @@ class MechanicsProblem:
     """Spaces, forms and solver of ``cfg`` (a MechanicsConfig) on ``tagged`` with ``fibers`` (f0, s0, n0)."""
 
     def __init__(self, tagged, cfg, fibers, petsc_options: dict, prescribed: tuple[Prescribed, ...] = (),
-                 active_field=None):
+                 active_field=None, cavities: dict[str, tuple] | None = None):
+        """``active_field``: Ta (kPa) as a Function (e.g. on a quadrature space) or UFL expression, or a
+        callable ``lambda_ -> Ta`` of the UFL fibre stretch lambda = |F f0| (a tension model solved inside
+        the Newton iteration); ``cavities``: named cavities (name -> facet tags) added to the config's."""
         self.tagged, self.cfg = tagged, cfg
         mesh = self.mesh = tagged.mesh
         self.comm = mesh.comm
@@ -79,8 +82,14 @@ class MechanicsProblem:
         F = ufl.variable(kin.deformation_gradient(u))
         J = ufl.det(F)
         self.law = material_from_config(cfg.material)
-        self.Ta = active_field if active_field is not None else fem.constant(mesh, 0.0)
         self.F, self.J = F, J
+        self.lmbda = fibre_stretch(F, fibers[0])
+        if active_field is None:
+            self.Ta = fem.constant(mesh, 0.0)
+        elif isinstance(active_field, ufl.core.expr.Expr):
+            self.Ta = active_field
+        else:
+            self.Ta = active_field(self.lmbda)
         P = self.P = self.piola(fibers)
         R = ufl.inner(P, ufl.grad(v)) * dX
         if self.mixed:
@@ -117,27 +126,37 @@ class MechanicsProblem:
             self.bcs.append(bc)
             self._scaled.append((g, g.x.array.copy()))
 
-        # cavity volume and its pressure
-        self.cavity_pressure = None
-        self.volume_form = None
+        # cavities: the volume-constrained one of the config (``boundary.cavity``), the named ones
+        # (``boundary.cavities`` and the ``cavities`` argument); each has its pressure Constant acting on its
+        # surface and its volume form
+        self.cavities: dict[str, Cavity] = {}
+        named = {**{k: tuple(v) for k, v in bnd.cavities.items()}, **(cavities or {})}
+        if named and bnd.cavity is not None:
+            raise ConfigError(["physics.mechanics.boundary: give either cavity (one volume constraint) or cavities (named)"])
         if bnd.cavity is not None:
-            tags = tuple(tag_values(tagged, bnd.cavity.tags, "physics.mechanics.boundary.cavity.tags"))
-            self.cavity_pressure = fem.constant(mesh, 0.0)
-            R += follower_pressure(self.cavity_pressure, F, v, ds(tags))
-            self.volume_form = fem.compile_form(cavity_volume_form(u, self.x0, ds(tags)))
-        self.cavity_tags = None
-        if bnd.cavity is not None:
-            self.cavity_tags = tags
-        elif bnd.pressure and bnd.pressure[0].cavity:
+            named = {CONSTRAINED: tuple(bnd.cavity.tags)}
+        for name, refs in named.items():
+            key = ("physics.mechanics.boundary.cavity.tags" if name == CONSTRAINED
+                   else f"physics.mechanics.boundary.cavities.{name}")
+            tags = tuple(tag_values(tagged, refs, key))
+            pressure = fem.constant(mesh, 0.0)
+            R += follower_pressure(pressure, F, v, ds(tags))
+            self.cavities[name] = Cavity(name, tags, pressure, fem.compile_form(cavity_volume_form(u, self.x0, ds(tags))))
+        self.cavity_pressure = self.cavities[CONSTRAINED].pressure if CONSTRAINED in self.cavities else None
+        self.volume_form = self.cavities[CONSTRAINED].volume_form if CONSTRAINED in self.cavities else None
+        self.cavity_tags = self.cavities[CONSTRAINED].tags if CONSTRAINED in self.cavities else None
+        if self.cavity_tags is None and self.cavities:
+            self.cavity_tags = next(iter(self.cavities.values())).tags
+            self.volume_form = next(iter(self.cavities.values())).volume_form
+        elif self.cavity_tags is None and bnd.pressure and bnd.pressure[0].cavity:
             self.cavity_tags = tuple(tag_values(tagged, bnd.pressure[0].tags, "physics.mechanics.boundary.pressure[0].tags"))
-        if self.cavity_tags is not None and self.volume_form is None:
             self.volume_form = fem.compile_form(cavity_volume_form(u, self.x0, ds(self.cavity_tags)))
 
         Jac = ufl.derivative(R, self.w, ufl.TrialFunction(self.space))
         self.solver = SNESSolver(R, Jac, self.w, self.bcs, petsc_options)
         self._saved = self.w.x.array.copy()
-        self._saved_p = 0.0
-        self._slope = None  # dV/dp of the cavity, from the last secant
+        self._saved_p = self.cavity_pressures()
+        self._dvdp: dict[tuple, np.ndarray] = {}  # dV/dp of the cavities, from the last quasi-Newton solve
         self.n_global = self.space.dofmap.index_map.size_global * self.space.dofmap.index_map_bs
         self.newton_iterations = 0
         self.solve_time = 0.0
@@ -146,14 +165,14 @@ class MechanicsProblem:
     def set_loads(self, loads: Loads) -> None:
         for c, value in zip(self.pressure_constants, loads.pressures):
             c.value = value
-        if self.cfg.active is not None and self.cfg.active.source != "field":
+        if self.cfg.active is not None and self.cfg.active.source != "field" and hasattr(self.Ta, "value"):
             self.Ta.value = loads.active
         for g, full in self._scaled:
             g.x.array[:] = loads.fraction * full
         self._target_volume = loads.volume
 
     def volume(self) -> float:
-        """Current cavity volume (mm³; NaN without a cavity)."""
+        """Current volume (mm³) of the constrained (or first named, or first pressure-loaded) cavity; NaN without."""
         if self.volume_form is None:
             return float("nan")
         return fem.assemble_scalar(self.volume_form, self.comm)
@@ -175,61 +194,92 @@ class MechanicsProblem:
         by secant iteration on the cavity pressure)."""
         if self.cfg.boundary.cavity is None:
             return self._newton()
-        target, tol = self._target_volume, self.cfg.boundary.cavity.tolerance
+        return self.solve_volumes({CONSTRAINED: self._target_volume}, self.cfg.boundary.cavity.tolerance)
+
+    # ---- named cavities (the coupling interface)
+    def cavity_volumes(self) -> dict[str, float]:
+        """Current volume (mm³) of every cavity, by name."""
+        return {name: fem.assemble_scalar(c.volume_form, self.comm) for name, c in self.cavities.items()}
+
+    def cavity_pressures(self) -> dict[str, float]:
+        """Current pressure (kPa) of every cavity, by name."""
+        return {name: float(c.pressure.value) for name, c in self.cavities.items()}
+
+    def set_cavity_pressures(self, pressures: dict[str, float]) -> None:
+        """Impose cavity pressures (kPa), by name (cavities not named keep theirs)."""
+        for name, p in pressures.items():
+            self.cavities[name].pressure.value = float(p)
+
+    def solve_volumes(self, targets: dict[str, float], tol: float, max_updates: int = 30) -> StepResult:
+        """Solve with the volumes of the named cavities imposed (mm³, to ``tol``): the cavity pressures are
+        the constraints' Lagrange multipliers, found by a quasi-Newton (Broyden) iteration on the pressure
+        vector whose iterates are converged Newton solves; dV/dp is probed by one extra solve per cavity the
+        first time and updated by Broyden's rule after that (kept between calls)."""
+        names = list(targets)
+        goal = np.array([targets[n] for n in names], dtype=float)
         total = 0
-        p0 = float(self.cavity_pressure.value)
-        result = self._newton()
-        total += result.iterations
+
+        def run(p: np.ndarray):
+            nonlocal total
+            self.set_cavity_pressures(dict(zip(names, p)))
+            result = self._newton()
+            total += result.iterations
+            vols = self.cavity_volumes()
+            return result, np.array([vols[n] for n in names]) - goal
+
+        p0 = np.array([self.cavities[n].pressure.value for n in names], dtype=float)
+        result, r0 = run(p0)
         if not result.converged:
             return StepResult(False, total, result.residual, result.detail)
-        r0 = self.volume() - target
-        slope = self._slope
-        if slope is None:  # first step: probe dV/dp
-            dp = 0.1 if abs(p0) < 1 else 0.1 * abs(p0)
+        jac = self._dvdp.get(tuple(names))
+        if jac is None:  # probe dV/dp, one cavity at a time
+            jac = np.zeros((len(names), len(names)))
             state = self.w.x.array.copy()
-            self.cavity_pressure.value = p0 + dp
-            probe = self._newton()
-            total += probe.iterations
-            if not probe.converged:
-                return StepResult(False, total, probe.residual, probe.detail)
-            slope = (self.volume() - target - r0) / dp
-            self.w.x.array[:] = state
-            self.cavity_pressure.value = p0
-        for _ in range(30):
-            if abs(r0) <= tol:
-                self._slope = slope
+            for k in range(len(names)):
+                dp = 0.1 if abs(p0[k]) < 1 else 0.1 * abs(p0[k])
+                probe_p = p0.copy()
+                probe_p[k] += dp
+                probe, rk = run(probe_p)
+                if not probe.converged:
+                    return StepResult(False, total, probe.residual, probe.detail)
+                jac[:, k] = (rk - r0) / dp
+                self.w.x.array[:] = state
+            self.set_cavity_pressures(dict(zip(names, p0)))
+        for _ in range(max_updates):
+            if np.max(np.abs(r0)) <= tol:
+                self._dvdp[tuple(names)] = jac
                 return StepResult(True, total, result.residual)
-            if not slope or not np.isfinite(slope):
+            try:
+                step = -np.linalg.solve(jac, r0)
+            except np.linalg.LinAlgError:
                 break
-            p1 = p0 - r0 / slope
+            if not np.all(np.isfinite(step)):
+                break
             state = self.w.x.array.copy()
             for _halving in range(8):  # a pressure update whose Newton solve fails is halved
-                self.cavity_pressure.value = p1
-                result = self._newton()
-                total += result.iterations
+                result, r1 = run(p0 + step)
                 if result.converged:
                     break
                 self.w.x.array[:] = state
-                p1 = p0 + 0.5 * (p1 - p0)
+                step = 0.5 * step
             if not result.converged:
                 return StepResult(False, total, result.residual, result.detail)
-            r1 = self.volume() - target
-            if r1 != r0:
-                slope = (r1 - r0) / (p1 - p0)
-            p0, r0 = p1, r1
-        return StepResult(False, total, abs(r0), f"cavity volume off by {r0:.3g} mm^3 after 30 pressure updates")
+            dr = r1 - r0
+            if np.any(dr != 0):
+                jac = jac + np.outer(dr - jac @ step, step) / float(step @ step)
+            p0, r0 = p0 + step, r1
+        worst = float(np.max(np.abs(r0)))
+        return StepResult(False, total, worst, f"cavity volume off by {worst:.3g} mm^3 after {max_updates} pressure updates")
 
     def save(self) -> None:
         """Remember the current state (the last converged one)."""
         self._saved[:] = self.w.x.array
-        if self.cavity_pressure is not None:
-            self._saved_p = float(self.cavity_pressure.value)
+        self._saved_p = self.cavity_pressures()
 
     def restore(self) -> None:
         """Go back to the saved state."""
         self.w.x.array[:] = self._saved
-        if self.cavity_pressure is not None:
-            self.cavity_pressure.value = self._saved_p
+        self.set_cavity_pressures(self._saved_p)
 
     # ----------------------------------------------------------------------------------------
     def displacement(self):
@@ -249,7 +299,8 @@ class MechanicsProblem:
             W = self.law.energy(kin.isochoric(F), fibers) + form.kappa / 4 * (J ** 2 - 1 - 2 * ufl.ln(J))
             P = ufl.diff(W, F)
         if self.cfg.active is not None:
-            P = P + active_piola(F, fibers, self.Ta, self.cfg.active.cross_fiber_fraction)
+            act = self.cfg.active
+            P = P + active_piola(F, fibers, self.Ta, act.cross_fiber_fraction, act.along)
         return P
 
     def cauchy(self, fibers=None):

@@ -1,0 +1,104 @@
+"""The coupled heartbeat: calcium -> tension (implicit in lambda) -> mechanics <-> closed loop, one step at a time.
+
+Per step of ``dt`` (ms): calcium at the mechanics quadrature points at t^{n+1} (from EP or a
+prescribed transient, :mod:`heartsim.electromechanics.calcium`), the tension model's slow states
+advanced pointwise (:class:`~heartsim.electromechanics.quadrature.QuadratureTension`), then the
+mechanics/circulation step (:class:`~heartsim.electromechanics.cavity0d.ChamberCoupling`), each of
+whose pressure iterates is a Newton solve with Ta(lambda) inside; after convergence the zeta states
+and lambda are accepted. Before the first beat :meth:`Heartbeat.preload` inflates the passive cavity
+to the end-diastolic pressure in equal load steps and hands its volume to the 0D model.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailure, StepInfo
+
+
+@dataclass
+class Timings:
+    """Wall seconds spent per part."""
+
+    calcium: float = 0.0
+    tension: float = 0.0
+    mechanics: float = 0.0
+    circulation: float = 0.0
+    steps: int = 0
+
+    def as_dict(self) -> dict:
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Heartbeat:
+    """``problem``: a MechanicsProblem with the cavity ``chamber`` among its named cavities and Ta from
+    ``tension.ta_of``; ``calcium(t)`` -> µM at the tension points; ``coupling``: the closed loop."""
+
+    problem: object
+    tension: object
+    coupling: ChamberCoupling
+    calcium: object
+    dt: float
+    chamber: str = "LV"
+    t: float = 0.0
+    timings: Timings = field(default_factory=Timings)
+
+    def _solve3d(self, p: float):
+        start = time.perf_counter()
+        self.problem.set_cavity_pressures({self.chamber: p})
+        result = self.problem._newton()
+        if not result.converged:  # retry from the start of the step
+            self.problem.restore()
+            self.problem.set_cavity_pressures({self.chamber: p})
+            result = self.problem._newton()
+        self.timings.mechanics += time.perf_counter() - start
+        volume = self.problem.cavity_volumes()[self.chamber] if result.converged else float("nan")
+        return result.converged, volume, result.iterations, result.detail
+
+    def preload(self, pressure: float, steps: int, min_fraction: float = 1e-3) -> float:
+        """Inflate the passive cavity to ``pressure`` (kPa) in ``steps`` equal steps (a step whose Newton solve
+        fails is undone and halved, down to ``min_fraction`` of the pressure; the step grows back by 1.5
+        after a success); returns the cavity volume."""
+        level, h = 0.0, 1.0 / steps
+        volume = self.problem.cavity_volumes()[self.chamber]
+        while level < 1.0 - 1e-12:
+            trial = min(1.0, level + h)
+            ok, v, _, detail = self._solve3d(pressure * trial)
+            if ok:
+                level, volume = trial, v
+                self.problem.save()
+                h = min(1.5 * h, 1.0 / steps)
+                continue
+            self.problem.restore()
+            h *= 0.5
+            if h < min_fraction:
+                raise CoupledStepFailure(0.0, f"preload to {pressure * trial:.4g} kPa: {detail}")
+        self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
+        self.tension.push()
+        self.coupling.start(volume, pressure)
+        return volume
+
+    def step(self) -> StepInfo:
+        """Advance by dt (raises CoupledStepFailure naming the time)."""
+        t_new = self.t + self.dt
+        start = time.perf_counter()
+        cai = self.calcium(t_new)
+        self.timings.calcium += time.perf_counter() - start
+        start = time.perf_counter()
+        self.tension.advance(cai)
+        self.timings.tension += time.perf_counter() - start
+        start = time.perf_counter()
+        mech_before = self.timings.mechanics
+        info = self.coupling.step(self.dt, self._solve3d)
+        self.timings.circulation += time.perf_counter() - start - (self.timings.mechanics - mech_before)
+        start = time.perf_counter()
+        self.tension.accept()
+        self.problem.save()
+        self.timings.tension += time.perf_counter() - start
+        self.t = t_new
+        self.timings.steps += 1
+        return info
