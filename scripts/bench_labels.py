@@ -55,12 +55,30 @@ def _wall_mask(labels, thickness, outflow):
     return largest_component(wall)
 
 
+def _mesh(args, path: Path):
+    """The mesh and report of one label map, as the options ask."""
+    if args.lv_wall:
+        from heartsim.mesh.generate_from import lv_from_labels
+
+        outflow = path.with_name(path.name.replace("lv_", "aorta_"))
+        data, info = lv_from_labels(path, args.size, None, args.lv_wall, outflow, None)
+        info["label_volume_mm3"] = info["wall_volume_mm3"]
+    elif args.vessel:
+        from heartsim.mesh.generate_from import vessel_from_labels
+
+        data, info = vessel_from_labels(path, args.size, None, path.with_name(path.name.replace("aorta_", "lv_")), 2.0)
+    else:
+        data, info = from_labels(path, args.size, None)
+    return data, info
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=float, default=2.0)
     ap.add_argument("--lv-wall", type=float, help="mesh LV walls of this thickness (lv_*.nii.gz, outflow from aorta_*)")
     ap.add_argument("--vessel", action="store_true",
                     help="aorta_*.nii.gz as vessels with flat caps (inlet: the end nearest lv_*.nii.gz)")
+    ap.add_argument("--maps", nargs="*", help="only these label maps (file names without .nii.gz)")
     ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/ct-labels")
     args = ap.parse_args()
     from scipy.spatial import cKDTree
@@ -71,21 +89,20 @@ def main() -> None:
     print(f"| label map | tetrahedra | min scaled Jacobian | mesh / label volume | mean surface distance (voxels) | wall time (s) |{caps}")
     print("|---|---|---|---|---|---|" + ("---|" if args.vessel else ""))
     pattern = "lv_*.nii.gz" if args.lv_wall else "aorta_*.nii.gz" if args.vessel else "*.nii.gz"
+    from heartsim.config.errors import ConfigError
+
     for path in sorted(args.data.glob(pattern)):
+        if args.maps and path.name.replace(".nii.gz", "") not in args.maps:
+            continue
         start = time.perf_counter()
-        if args.lv_wall:
-            from heartsim.mesh.generate_from import lv_from_labels
-
-            outflow = path.with_name(path.name.replace("lv_", "aorta_"))
-            data, info = lv_from_labels(path, args.size, None, args.lv_wall, outflow, None)
-            info["label_volume_mm3"] = info["wall_volume_mm3"]
-        elif args.vessel:
-            from heartsim.mesh.generate_from import vessel_from_labels
-
-            data, info = vessel_from_labels(path, args.size, None, path.with_name(path.name.replace("aorta_", "lv_")), 2.0)
-        else:
-            data, info = from_labels(path, args.size, None)
+        try:
+            data, info = _mesh(args, path)
+        except ConfigError as exc:  # a map that does not mesh is a result, not the end of the benchmark
+            print(f"| {path.name} | failed: {exc.lines[0][:300]} | | | | {time.perf_counter() - start:.1f} |"
+                  + (" |" if args.vessel else ""), flush=True)
+            continue
         seconds = time.perf_counter() - start
+        outflow = path.with_name(path.name.replace("lv_", "aorta_"))
         q = quality(data)
         labels = read_label_map(path)
         mask = largest_component(labels.mask(labels.labels()[0]))
@@ -98,7 +115,7 @@ def main() -> None:
         voxel = float(labels.spacing.min())
         print(f"| {path.name} | {len(data.cells)} | {q.min_scaled_jacobian:.3f} | "
               f"{q.volume / info['label_volume_mm3']:.4f} | {dist.mean() / voxel:.3f} | {seconds:.1f} |"
-              + (" " + ", ".join(f"{c['name']} {c['area_mm2']:.0f}" for c in info["caps"]) + f" ({info['cap_method']}) |"
+              + (" " + ", ".join(f"{c['name']} {c['area_mm2']:.0f}" for c in info["caps"]) + f" ({info['cap_method']}; {len(info.get('attempts', [1]))} attempt(s)) |"
                  if args.vessel else ""),
               flush=True)
 

@@ -111,6 +111,11 @@ def _generate(args, log: logging.Logger) -> int:
             print(f"  {cap['name']}: centre {cap['centre']} mm, normal {cap['normal']}, area {cap['area_mm2']} mm^2")
         if "wall_volume_mm3" in extra:
             line += f"; wall (voxel) volume {extra['wall_volume_mm3']:.6g} mm^3"
+        if len(extra.get("attempts", [])) > 1:  # vessel caps recovered (heartsim.mesh.vessel)
+            for attempt in extra["attempts"]:
+                print(f"  attempt: {attempt}")
+        for note in data.notes:  # e.g. the quality pass (heartsim.mesh.untangle)
+            print(f"  note: {note}")
         print(line)
     return 0
 

@@ -16,7 +16,21 @@ import sys
 import numpy as np
 
 
-def mesh(points, triangles, size: float, feature_angle: float, patches=None, caps=None) -> dict:
+def _size_callback(grid: np.ndarray, affine: np.ndarray):
+    """Gmsh mesh-size callback: the size grid's nearest sample (clamped), capped by Gmsh's own size."""
+    inv = np.linalg.inv(affine)
+    top = np.array(grid.shape) - 1
+
+    def size_at(dim, tag, x, y, z, lc):
+        ijk = np.rint(inv[:3, :3] @ (x, y, z) + inv[:3, 3]).astype(int)
+        ijk = np.minimum(np.maximum(ijk, 0), top)
+        return min(lc, float(grid[ijk[0], ijk[1], ijk[2]]))
+
+    return size_at
+
+
+def mesh(points, triangles, size: float, feature_angle: float, patches=None, caps=None,
+         size_grid=None, size_affine=None) -> dict:
     import gmsh
 
     gmsh.initialize(["-noenv"], readConfigFiles=False)
@@ -39,8 +53,10 @@ def mesh(points, triangles, size: float, feature_angle: float, patches=None, cap
         loop = gmsh.model.geo.addSurfaceLoop(surfaces + cap_surfaces)
         gmsh.model.geo.addVolume([loop])
         gmsh.model.geo.synchronize()
-        gmsh.option.setNumber("Mesh.MeshSizeMin", 0.5 * size)
+        gmsh.option.setNumber("Mesh.MeshSizeMin", 0.5 * size if size_grid is None else float(np.min(size_grid)))
         gmsh.option.setNumber("Mesh.MeshSizeMax", size)
+        if size_grid is not None:
+            gmsh.model.mesh.setSizeCallback(_size_callback(np.asarray(size_grid, float), np.asarray(size_affine)))
         gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
         gmsh.option.setNumber("Mesh.Algorithm", 6)
         gmsh.option.setNumber("Mesh.Algorithm3D", 1)
@@ -94,7 +110,9 @@ def main(argv: list[str]) -> int:
     data = np.load(src)
     try:
         out = mesh(data["points"], data["triangles"], float(data["size"]), float(data["feature_angle"]),
-                   data["patches"] if "patches" in data else None, data["caps"] if "caps" in data else None)
+                   data["patches"] if "patches" in data else None, data["caps"] if "caps" in data else None,
+                   data["size_grid"] if "size_grid" in data else None,
+                   data["size_affine"] if "size_affine" in data else None)
     except Exception as exc:  # noqa: BLE001  (one line for the caller's error message)
         print(str(exc).splitlines()[0] if str(exc) else repr(exc), file=sys.stderr)
         return 3

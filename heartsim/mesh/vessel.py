@@ -55,6 +55,7 @@ class Cap:
     tip: np.ndarray  # the end point of the vessel beyond the plane (mm)
     area: float = 0.0  # area of the cap after meshing (mm^2)
     tag: int = 0  # facet tag value given to the cap
+    section: float = 0.0  # the vessel's full cross-section behind the cap, from the voxels (mm^2)
 
 
 def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
@@ -95,14 +96,38 @@ def _component_of(region: np.ndarray, voxel) -> np.ndarray:
     return labelled == labelled[tuple(voxel)]
 
 
+def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, int]]) -> list[np.ndarray]:
+    """Voxel sets where the image's field of view cuts the vessel: on each border face of the image
+    (``faces``: (axis, index) on the grid of ``mask``), the connected patches of the mask that are
+    cross-sections, not grazes: the patch's deepest point (2D distance to the patch's edge, in the
+    face, holes filled) lies at least half its equivalent radius sqrt(A / pi) deep, and at least 1 mm."""
+    from scipy import ndimage
+
+    cuts = []
+    for axis, index in faces:
+        plane = ndimage.binary_fill_holes(np.take(mask, index, axis=axis))
+        in_plane = np.delete(np.asarray(spacing, float), axis)
+        depth = ndimage.distance_transform_edt(np.pad(plane, 1), sampling=in_plane)[1:-1, 1:-1]
+        labelled, count = ndimage.label(plane, structure=np.ones((3, 3)))
+        for k in range(1, count + 1):
+            where = labelled == k
+            area = float(where.sum()) * float(np.prod(in_plane))
+            if depth[where].max() >= max(1.0, 0.5 * np.sqrt(area / np.pi)):
+                ij = np.argwhere(where)
+                cuts.append(np.insert(ij, axis, index, axis=1))
+    return cuts
+
+
 def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
-              min_branch: float = 10.0) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+              min_branch: float = 10.0, faces: list[tuple[int, int]] | None = None
+              ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
     """Vessel ends: [(voxel, distance from that end over the mask (mm, -1 outside))] and the local
     radius at each end (mm).
 
     The geodesic distance from the deepest voxel has its global maximum at one end (the farthest);
     the distance from that end then has a local maximum at every other end. A maximum counts only if
-    prominent (module docstring)."""
+    prominent (module docstring). Every field-of-view cut (``border_cuts`` on the image's ``faces``)
+    is an end, however close to another: its voxel is the patch's farthest from the first end."""
     from scipy import ndimage
 
     depth = ndimage.distance_transform_edt(mask, sampling=spacing)
@@ -119,7 +144,18 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
     candidates.sort(key=lambda c: -c[1])
     ends = [(np.asarray(start), geo)]
     radii = [_end_radius(depth, geo, min_branch)]
+    for patch in border_cuts(mask, spacing, faces or []):
+        if np.min(np.linalg.norm((patch - start) * spacing, axis=1)) <= end_radius:
+            continue  # the first end's own cut
+        vox = patch[np.argmax(geo[tuple(patch.T)])]
+        d = float(geo[tuple(vox)])
+        from_end = np.where(mask, d - geo, -1.0)
+        ends.append((vox, from_end))
+        radii.append(_end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
+                                 min_branch))
     for vox, d in candidates:
+        if any(np.linalg.norm((vox - v) * spacing) <= end_radius for v, _ in ends[1:]):
+            continue  # the maximum of an end already found (a field-of-view cut)
         from_end = np.where(mask, d - geo, -1.0)
         radius = _end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
                              min_branch)
@@ -142,15 +178,17 @@ def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float
 
 
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
-              others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None) -> Cap | None:
+              others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None,
+              length: float | None = None) -> Cap | None:
     """The cut plane of one end (module docstring, step 2); None when no clean section is found.
 
     ``end``: the end voxel and the distance from it over the mask (mm, -1 outside). ``border_axis``:
     the image axis whose border the end touches (a field-of-view cut), if any: the first axis estimate
-    then comes from the centroids of the branch in the image slices along that axis."""
+    then comes from the centroids of the branch in the image slices along that axis. ``length``: how
+    far from the end (mm, geodesic) the branch is followed (default max(20, 5 r))."""
     vox, from_end = end
     spacing = np.linalg.norm(affine[:3, :3], axis=0)
-    length = max(20.0, 5.0 * radius)
+    length = max(20.0, 5.0 * radius) if length is None else length
     # the branch: voxels within ``length`` of the end, connected to it, not reaching another end
     while True:
         branch = _component_of((from_end >= 0) & (from_end <= length), vox)
@@ -224,7 +262,24 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     if len(section) < 3:
         return None
     centre = section.mean(axis=0) - ((section.mean(axis=0) - centre) @ normal) * normal
-    return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip)
+    return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip, section=reference)
+
+
+def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
+            border_axis: int | None = None) -> Cap | None:
+    """``cap_plane``, checked: a plane that would cut away another end (its stub, the part beyond the
+    plane connected to this end, holds another end's voxel: a thin branch leaving its parent at a
+    sharp angle, followed into the parent) is found again following the branch over half, then a
+    quarter, of the length; None if every plane cuts away another end."""
+    default = max(20.0, 5.0 * radius)
+    for length in (default, default / 2, default / 4):
+        cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length)
+        if cap is None:
+            return None
+        stub = stub_voxels(mask, affine, [cap])
+        if not any(stub[tuple(o)] for o in others):
+            return cap
+    return None
 
 
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -251,7 +306,7 @@ def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> t
         _, comp = connected_components(graph, directed=False)
         candidates = np.flatnonzero(f > 0)
         if len(candidates) == 0:
-            raise ConfigError([f"cap at {np.round(cap.centre, 1)}: the plane does not cut the surface"])
+            raise ConfigError([f"the cap plane through {np.round(cap.centre, 2).tolist()} does not cut the surface"])
         seed = candidates[np.argmin(np.linalg.norm(points[candidates] - cap.tip, axis=1))]
         region = near & (comp == comp[seed])
         push = region & (f < delta)
@@ -415,9 +470,18 @@ def _any_inside(q: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> b
     return bool(np.any((cross(a, b, q) > 0) & (cross(b, c, q) > 0) & (cross(c, a, q) > 0)))
 
 
+class CapsLost(Exception):
+    """Caps (indices) that have no facet after meshing."""
+
+    def __init__(self, caps: list[int]):
+        super().__init__(f"{len(caps)} flat cap(s) lost in meshing")
+        self.caps = caps
+
+
 def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, size: float) -> MeshData:
-    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing area), from the mesh's
-    ``cap_k`` tags (Gmsh plane surfaces closing the rims, see ``tetrahedralise``)."""
+    """Facet tags: 1 = wall, 2 = inlet, 3.. = outlet_1.. (by decreasing voxel cross-section), from the
+    mesh's ``cap_k`` tags (Gmsh plane surfaces closing the rims, see ``tetrahedralise``), else from the
+    cap planes. Raises :class:`CapsLost` when a cap has no facet."""
     from heartsim.mesh.quality import facet_areas
 
     areas = facet_areas(data.points, data.facets)
@@ -437,15 +501,16 @@ def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, siz
             on_cap[sel & (on_cap < 0)] = k
     for k, cap in enumerate(caps):
         cap.area = float(areas[on_cap == k].sum())
-    found = [k for k, cap in enumerate(caps) if cap.area > 0]
-    if len(found) != len(caps):
-        raise ConfigError([f"vessel meshing: {len(caps) - len(found)} of {len(caps)} flat caps were lost in meshing "
-                           "(try a smaller --size)"])
+    lost = [k for k, cap in enumerate(caps) if cap.area <= 0]
+    if lost:
+        raise CapsLost(lost)
+    found = list(range(len(caps)))
+    # inlet and outlet order from the voxels' cross-sections (not from the mesh: independent of --size)
     if inlet_hint is not None:
         inlet = found[int(np.argmin([np.linalg.norm(caps[k].centre - inlet_hint) for k in found]))]
     else:
-        inlet = max(found, key=lambda k: caps[k].area)
-    outlets = sorted((k for k in found if k != inlet), key=lambda k: -caps[k].area)
+        inlet = max(found, key=lambda k: (caps[k].section, -k))
+    outlets = sorted((k for k in found if k != inlet), key=lambda k: (-caps[k].section, k))
     values = np.full(len(data.facets), WALL, np.int32)
     values[on_cap == inlet] = INLET
     caps[inlet].tag = INLET
@@ -477,6 +542,101 @@ def stub_voxels(mask: np.ndarray, affine: np.ndarray, caps: list[Cap]) -> np.nda
     return cut
 
 
+def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angle: float, name: str,
+             inlet_hint) -> tuple[MeshData, str]:
+    """Cut, cap and mesh once: caps as Gmsh plane surfaces on the remeshed wall's rims, else as their
+    own discrete surfaces (the rims then are fixed discrete curves). Raises ConfigError (both ways'
+    reasons) or :class:`CapsLost`."""
+    points, triangles, patch = cut_and_cap(points, triangles, caps)
+    planes = np.array([np.concatenate([c.centre, c.normal]) for c in caps])
+    try:
+        data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0, name=name, caps=planes,
+                              size_grid=grid)
+        return tag_caps(data, caps, inlet_hint, size), "plane surfaces"
+    except CapsLost as exc:
+        first = str(exc)
+    except ConfigError as exc:
+        first = "; ".join(exc.lines)
+    try:
+        data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=name, patches=patch,
+                              size_grid=grid)
+    except ConfigError as exc:
+        raise ConfigError([f"plane caps: {first}; discrete caps: {'; '.join(exc.lines)}"]) from None
+    return tag_caps(data, caps, inlet_hint, size), "discrete cap surfaces"
+
+
+def _refined_near_rims(grid, caps: list[Cap], size: float):
+    """The size grid with h <= max(r / 4, size / 4) within 1.5 r of each cap centre (r: its radius)."""
+    from heartsim.mesh.sizefield import SizeGrid
+
+    values = grid.values.copy()
+    xyz = np.indices(values.shape).reshape(3, -1).T @ grid.affine[:3, :3].T + grid.affine[:3, 3]
+    flat = values.reshape(-1)
+    for cap in caps:
+        near = np.linalg.norm(xyz - cap.centre, axis=1) <= 1.5 * cap.radius + size
+        flat[near] = np.minimum(flat[near], max(cap.radius / 4.0, size / 4.0))
+    return SizeGrid(flat.reshape(values.shape), grid.affine)
+
+
+def _cap_of(message: str, caps: list[Cap]) -> int | None:
+    """The cap whose centre a worker message names ("... plane through [x, y, z]"), if any."""
+    import re
+
+    found = re.search(r"through \[([-0-9.e, ]+)\]", message)
+    if not found:
+        return None
+    centre = np.array([float(v) for v in found.group(1).split(",")])
+    return int(np.argmin([np.linalg.norm(c.centre - centre) for c in caps]))
+
+
+def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, feature_angle: float, name: str,
+                       inlet_hint, recut) -> tuple[MeshData, str, list[str]]:
+    """Mesh with flat caps, recovering lost or failing caps before giving up (module docstring, step 4):
+    1. as found; 2. the size grid refined near every rim; 3-4. the caps that failed (were lost, or that
+    an error names) moved inward by max(r, size) each time (``recut(k, extra)``: cap k's plane ``extra``
+    mm farther inside). Returns the mesh, the cap method and what was tried; the final error names the
+    end(s) that failed and every attempt's reason."""
+    tried: list[str] = []
+    extra = np.zeros(len(caps))
+    culprits: list[int] = []
+    for step in range(4):
+        refine = step > 0
+        label = "as found" if step == 0 else "refined near the rims"
+        if step >= 2:
+            if not culprits:
+                break
+            failed = None
+            for k in culprits:
+                extra[k] += max(caps[k].radius, size)
+                moved = recut(k, float(extra[k]))
+                if moved is None:
+                    failed = k
+                    break
+                caps[k] = moved
+            if failed is not None:
+                tried.append(f"end {failed + 1}: no complete section {extra[failed]:.1f} mm farther inside")
+                culprits = [failed]
+                break
+            label += ", cap(s) " + ", ".join(str(k + 1) for k in culprits) + " moved inward"
+        try:
+            data, method = _attempt(points, triangles, caps, size,
+                                    _refined_near_rims(grid, caps, size) if refine else grid, feature_angle, name,
+                                    inlet_hint)
+            tried.append(f"{label}: meshed ({method})")
+            return data, method, tried
+        except CapsLost as exc:
+            culprits = exc.caps
+            tried.append(f"{label}: cap(s) {', '.join(str(k + 1) for k in exc.caps)} lost in meshing")
+        except ConfigError as exc:
+            reason = "; ".join(exc.lines)
+            k = _cap_of(reason, caps)
+            culprits = [k] if k is not None else culprits
+            tried.append(f"{label}: {reason}")
+    ends = ", ".join(f"end {k + 1} at {np.round(caps[k].centre, 1).tolist()} mm (radius {caps[k].radius:.1f} mm)"
+                     for k in culprits) or "no single end identified"
+    raise ConfigError([f"{name}: vessel meshing failed ({ends}) after {len(tried)} attempts: " + " | ".join(tried)])
+
+
 def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2.0,
                 inlet_hint: np.ndarray | None = None, feature_angle: float = 40.0) -> tuple[MeshData, dict]:
     """Lumen mesh of ``label`` with inlet/outlet_k/wall facet tags, and a report of what was done."""
@@ -488,34 +648,41 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     affine = labels.affine.copy()
     affine[:3, 3] = labels.affine[:3, :3] @ lo + labels.affine[:3, 3]
     spacing = labels.spacing
-    ends, radii = find_ends(mask, spacing)
+    faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
+             if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
+    ends, radii = find_ends(mask, spacing, faces=faces)
     caps: list[Cap] = []
+    cap_end, borders = [], []  # the end each cap closes; the image border an end touches
     for i, end in enumerate(ends):
         at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
         border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
-        cap = cap_plane(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
-                        border[0] if border else None)
+        borders.append(border[0] if border else None)
+        cap = end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
+                      borders[-1])
         if cap is not None:
             caps.append(cap)
+            cap_end.append(i)
     if len(caps) < 2:
         raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
+    from heartsim.mesh.sizefield import radius_size_grid
+
     points, triangles = mask_surface(mask, affine, size)
-    points, triangles, patch = cut_and_cap(points, triangles, caps)
-    planes = np.array([np.concatenate([c.centre, c.normal]) for c in caps])
-    try:  # caps as Gmsh plane surfaces on the rims of the remeshed wall (exact, separate entities)
-        data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0,
-                              name=labels.path.name, caps=planes)
-        method = "plane surfaces"
-    except ConfigError:  # fall back to caps filled before remeshing, found again by their planes
-        data = tetrahedralise(points, triangles, size, feature_angle=feature_angle, name=labels.path.name)
-        method = "filled before remeshing"
-    data = tag_caps(data, caps, inlet_hint, size)
+    grid = radius_size_grid(mask, affine, size)
+
+    def recut(k: int, extra: float) -> Cap | None:
+        i = cap_end[k]
+        return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                       cap_offset + extra, borders[i])
+
+    data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
+                                             labels.path.name, inlet_hint, recut)
     data.cell_values[:] = label
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
     kept = mask & ~stub_voxels(mask, affine, caps)
     return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method,
+                  "attempts": tried,
                   "kept_mask": kept, "kept_affine": affine,
                   "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
                             "area_mm2": round(c.area, 2)} for c in caps]}
