@@ -319,7 +319,8 @@ class CheckpointConfig(Section):
     """
 
     interval: Optional[Quantity("ms", gt=0)] = None
-    """Simulated time between checkpoints (ms); none: only on a signal."""
+    """Simulated time between checkpoints (ms); none: only on a signal. Mechanics runs, whose load
+    steps are adaptive, checkpoint after every accepted load step when it is set."""
     keep: int = Field(2, ge=1)
     """How many of the newest checkpoints are kept."""
 

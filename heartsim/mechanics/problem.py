@@ -310,17 +310,19 @@ class MechanicsProblem:
 
     def checkpoint(self) -> tuple[np.ndarray, dict]:
         """The saved (last converged) state for a checkpoint: the local values of w (u, and p when
-        mixed) and the scalars a continuation needs (cavity pressure, dV/dp, Newton iterations)."""
-        return self._saved.copy(), {"cavity_pressure": self._saved_p, "slope": self._slope,
+        mixed) and the scalars a continuation needs (cavity pressures (kPa), the quasi-Newton dV/dp
+        of the cavities (mm^3/kPa), Newton iterations), JSON-ready."""
+        dvdp = {"|".join(names): np.asarray(jac).tolist() for names, jac in self._dvdp.items()}
+        return self._saved.copy(), {"cavity_pressures": dict(self._saved_p), "dvdp": dvdp,
                                     "newton_iterations": self.newton_iterations}
 
     def restore_checkpoint(self, values: np.ndarray, scalars: dict) -> None:
         """Continue from :meth:`checkpoint` (values of the local dofs, in any partition's order)."""
         self.w.x.array[:] = values
-        self._saved_p, self._slope = scalars["cavity_pressure"], scalars["slope"]
+        self._saved_p = {name: float(p) for name, p in scalars["cavity_pressures"].items()}
+        self._dvdp = {tuple(key.split("|")): np.asarray(jac, dtype=float) for key, jac in scalars["dvdp"].items()}
         self.newton_iterations = int(scalars["newton_iterations"])
-        if self.cavity_pressure is not None:
-            self.cavity_pressure.value = self._saved_p
+        self.set_cavity_pressures(self._saved_p)
         self.save()
 
     def destroy(self) -> None:

@@ -328,8 +328,11 @@ class MechanicsComponent:
 def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False,
                   stop=None) -> dict:
     """Run ``cfg`` (physics.mechanics) into ``out``; returns the summary (also in summary.json).
-    With ``restart`` it continues the run checkpointed (on a signal) in ``out``."""
-    life = Lifecycle(cfg, out, comm, log, restart, stop, checkpoint_every=0)
+    With ``restart`` it continues the run checkpointed in ``out`` (on a signal, and after every
+    accepted load step when ``checkpoint.interval`` is set: load steps are adaptive, so a fixed
+    interval of pseudo-time would miss or repeat steps)."""
+    every = 1 if cfg.checkpoint.interval is not None else 0
+    life = Lifecycle(cfg, out, comm, log, restart, stop, checkpoint_every=every)
     fem.check_version()
     mech = cfg.physics.mechanics
     tagged = build_mesh(cfg.mesh, comm)

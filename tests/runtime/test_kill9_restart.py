@@ -42,3 +42,37 @@ def test_ep_killed_and_restarted_equals_uninterrupted(kind, seed, small_config_d
     # the restarted series runs from the checkpoint to the end; the killed one stays readable
     assert assert_series_readable(out / "v.restart1.xdmf") == 8 - pointer["step"] // 10 + 1
     assert assert_series_readable(out / "v.xdmf") >= 1
+
+
+MECHANICS = {"name": "beam", "mesh": {"generate": "box", "size": [10, 1, 1], "resolution": 1.0},
+             "physics": {"mechanics": {
+                 "material": {"model": "guccione", "guccione": {"C": "2 kPa", "b_f": 8, "b_t": 2, "b_fs": 4}},
+                 "formulation": {"kind": "incompressible", "degree": 2},
+                 "boundary": {"base": ["x0"], "base_condition": "fixed",
+                              "pressure": [{"tags": ["z0"], "value": "0.004 kPa", "cavity": False}]},
+                 "loading": {"outputs": 2, "initial_step": 0.25},
+                 "fiber": [1, 0, 0], "sheet": [0, 1, 0], "probes": {"end": [10, 0.5, 1]}}},
+             "checkpoint": {"interval": "1 ms", "keep": 3},  # mechanics: after every accepted load step
+             "output": {"formats": ["xdmf"]}}
+
+
+@pytest.mark.parametrize("kind,seed", [("step", 4), ("file", 5), ("pointer", 6)])
+def test_mechanics_killed_and_restarted_equals_uninterrupted(kind, seed, write_config, tmp_path):
+    """Four load steps, a checkpoint after each: killed after a step or while a checkpoint is being
+    written, the restart reaches the same load steps, table rows and final displacement."""
+    cfg = write_config(MECHANICS)
+    plain, out = tmp_path / "plain", tmp_path / "killed"
+    assert main(["-q", "run", str(cfg), "--out", str(plain)]) == 0
+    k = kill_point(seed, kind, steps=5, checkpoints=4)  # step: after load step 3 of 4; file/pointer: checkpoint 2..3
+    killed_run(cfg, out, kind, k)
+    assert not (out / "summary.json").exists()
+    assert main(["-q", "run", str(cfg), "--restart", str(out)]) == 0
+    whole, again = (json.loads((p / "summary.json").read_text()) for p in (plain, out))
+    assert again["status"] == "completed" and again["restarts"] == 1
+    assert again["final"] == whole["final"] and again["load_steps"] == whole["load_steps"]
+    assert (out / "loadsteps.csv").read_text() == (plain / "loadsteps.csv").read_text()
+    ref = read_point_field(plain / "displacement.h5", "u")[1]
+    series = sorted(out.glob("displacement*.h5"))
+    assert np.array_equal(ref, read_point_field(series[-1], "u")[1])
+    for xdmf in out.glob("displacement*.xdmf"):
+        assert_series_readable(xdmf) >= 1
