@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx_api
+from heartsim import fem
 from heartsim.ep.export import export_problem
 from heartsim.ep.monodomain import Monodomain
 from heartsim.kernels.activation import ActivationTimes
@@ -127,7 +127,7 @@ def beat_niederer(dx: float, dt: float, end: float) -> dict:
     loop = time.perf_counter() - loop_start
     field = dolfinx.fem.Function(pde.state.function_space)
     field.x.array[:] = act.times
-    values = dx_api.evaluate_at_points(field, np.array(list(POINTS.values()), dtype=float))
+    values = fem.evaluate(field, np.array(list(POINTS.values()), dtype=float))[:, 0]
     return {"times": dict(zip(POINTS, values.tolist())), "loop_s": loop, "setup_s": setup,
             "nodes": space.dofmap.index_map.size_global, "steps": steps}
 

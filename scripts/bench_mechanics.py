@@ -27,7 +27,7 @@ from mpi4py import MPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from heartsim import dolfinx_api as dx  # noqa: E402
+from heartsim import fem  # noqa: E402
 from heartsim.verification.land2015 import (  # noqa: E402
     APEX, GUCCIONE_1_3, GUCCIONE_2, ellipsoid_mesh, land_fiber_vectors, run_problem)
 
@@ -70,7 +70,7 @@ def run_pulse(tagged, steps: int, problem: int = 2, petsc: dict | None = None) -
         if not solver.solve():
             raise RuntimeError(f"fenicsx-pulse did not converge at step {k}")
     solve = time.perf_counter() - solve_start
-    apex = APEX + dx.evaluate_vector_at_points(solver.u, APEX, mesh.comm)
+    apex = APEX + fem.evaluate(solver.u, APEX)
     return {"apex": apex[:, 2], "setup_s": setup, "solve_s": solve, "wall_s": time.perf_counter() - start}
 
 

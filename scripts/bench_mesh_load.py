@@ -42,12 +42,12 @@ def make_block(folder: Path, n: int) -> tuple[Path, Path]:
     import numpy as np
     from mpi4py import MPI
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
     from heartsim.mesh.build import distribute
     from heartsim.mesh.meshdata import read_mesh_data
 
-    mesh = dx.create_box(MPI.COMM_SELF, (0, 0, 0), (2.0 * n, n, n), (2 * n, n, n))  # 12 n^3 tetrahedra
-    x, cells, kind = dx.cells_in_vtk_order(mesh)
+    mesh = fem.create_box(MPI.COMM_SELF, (0, 0, 0), (2.0 * n, n, n), (2 * n, n, n))  # 12 n^3 tetrahedra
+    x, cells, kind = fem.cells_in_vtk_order(mesh)
     mid = x[cells].mean(axis=1)
     tags = np.where(mid[:, 0] < n, 1, 2).astype(np.int32)
     faces = np.sort(np.concatenate([cells[:, f] for f in ((0, 1, 2), (0, 1, 3), (1, 2, 3), (0, 2, 3))]), axis=1)
@@ -58,7 +58,7 @@ def make_block(folder: Path, n: int) -> tuple[Path, Path]:
     meshio.write(vtu, meshio.Mesh(x, [("triangle", tris), ("tetra", cells)], cell_data={"tags": [ftags, tags]}))
     xdmf = folder / "block.xdmf"
     tagged = distribute(read_mesh_data(vtu), MPI.COMM_SELF)
-    dx.write_xdmf_mesh(MPI.COMM_SELF, xdmf, tagged.mesh, tagged.cell_tags, tagged.facet_tags)
+    fem.write_xdmf_mesh(MPI.COMM_SELF, xdmf, tagged.mesh, tagged.cell_tags, tagged.facet_tags)
     return vtu, xdmf
 
 

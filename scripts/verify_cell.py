@@ -93,7 +93,7 @@ def main() -> int:
     print_authors_state(args.dt)
     if args.no_extras:
         return 0
-    print("\nFP32 kernel (same source, -DREAL=float) against FP64, one beat from the FP64 steady state:\n")
+    print("\nFP32 kernel (same source, -DHEARTSIM_FP32: float storage and arithmetic) against FP64, one beat from the FP64 steady state:\n")
     print("| model | cell | upstroke time diff (ms) | APD90 diff (ms) | max abs v diff (mV) |")
     print("| --- | --- | --- | --- | --- |")
     for name, variant in ((TT06, "epi"), (ORD, "endo")):

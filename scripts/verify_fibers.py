@@ -27,7 +27,7 @@ for _name in ("adios2", "adios4dolfinx"):
     sys.modules.setdefault(_name, types.ModuleType(_name))
 import ldrb  # noqa: E402
 
-from heartsim import dolfinx_api as dx  # noqa: E402
+from heartsim import fem  # noqa: E402
 from heartsim.config.fibers import FibersConfig  # noqa: E402
 from heartsim.fibers import compute_fibers  # noqa: E402
 from heartsim.fibers.analytic import land_frames  # noqa: E402
@@ -65,8 +65,8 @@ def compare(kind: str, size: float, rows: list) -> None:
     t_theirs = time.perf_counter() - start
     f, s, n = ours.local_arrays()
     f2, s2, n2 = (g.x.array.reshape(-1, 3) for g in (theirs.f0, theirs.s0, theirs.n0))
-    x = dx.dof_coordinates(ours.fiber.function_space)
-    assert np.allclose(x, dx.dof_coordinates(theirs.f0.function_space))
+    x = fem.dof_coordinates(ours.fiber.function_space)
+    assert np.allclose(x, fem.dof_coordinates(theirs.f0.function_space))
     d_f, d_s, d_n = line_angle(f, f2), line_angle(s, s2), line_angle(n, n2)
     frames, t = land_frames(x, (7, 10), (17, 20), (0, 0), (0, 0))
     keep = np.ones(len(x), bool)

@@ -39,7 +39,7 @@ from mpi4py import MPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from heartsim import dolfinx_api as dx  # noqa: E402
+from heartsim import fem  # noqa: E402
 from heartsim.config.base import Region  # noqa: E402
 from heartsim.config.flow import FlowConfig  # noqa: E402
 from heartsim.flow.ns import NavierStokes  # noqa: E402
@@ -69,10 +69,10 @@ def relative_l2(ns: NavierStokes, exact_values: np.ndarray) -> float:
     """||u_h - u_ex|| / ||u_ex|| with u_ex given at the P2 dofs (its interpolant)."""
     import ufl
 
-    ex = dx.function(ns.V)
+    ex = fem.function(ns.V)
     ex.x.array[:] = exact_values.ravel()
-    err = dx.assemble_scalar(ufl.inner(ns.u - ex, ns.u - ex) * ufl.dx, COMM)
-    ref = dx.assemble_scalar(ufl.inner(ex, ex) * ufl.dx, COMM)
+    err = fem.assemble_scalar(ufl.inner(ns.u - ex, ns.u - ex) * ufl.dx, COMM)
+    ref = fem.assemble_scalar(ufl.inner(ex, ex) * ufl.dx, COMM)
     return math.sqrt(err / ref)
 
 
@@ -201,7 +201,7 @@ def schafer_turek(args) -> None:
                 say(f"  step {ns.step_count} t = {ns.t:.0f} ms change {ns.change:.2e} "
                     f"cD {2 * f[0] / (rho * U * U * D * H):.4f} cL {2 * f[1] / (rho * U * U * D * H):.5f}")
         f = drag()
-        p = dx.evaluate_at(ns.p, np.array([[450.0, 200.0, 205.0], [550.0, 200.0, 205.0]]), COMM)[:, 0]
+        p = fem.evaluate(ns.p, np.array([[450.0, 200.0, 205.0], [550.0, 200.0, 205.0]]))[:, 0]
         cD, cL, dp = 2 * f[0] / (rho * U * U * D * H), 2 * f[1] / (rho * U * U * D * H), 1000 * (p[0] - p[1])
         rows.append([size, ns.n_velocity_dofs + ns.n_pressure_dofs, ns.step_count, ns.change, cD, cL, dp,
                      time.perf_counter() - start])

@@ -21,7 +21,7 @@ import sys
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.base import Region
 from heartsim.flow import metrics
 from heartsim.geometry.vessels import generate
@@ -34,9 +34,9 @@ TAU = 2 * MU * U / R
 def errors(size: float, comm, order: int = 1, timing: bool = False) -> dict[str, float]:
     tagged = generate("tube", comm, radius=R, length=L, size=size, order=order)
     mesh, ft, wall = tagged.mesh, tagged.facet_tags, tagged.facet_value("wall")
-    u = dx.function(dx.vector_lagrange_space(mesh, 2))
+    u = fem.function(fem.vector_lagrange_space(mesh, 2))
     u.interpolate(lambda x: np.stack([U * (1 - (x[1] ** 2 + x[2] ** 2) / R ** 2), 0 * x[0], 0 * x[0]]))
-    p = dx.function(dx.lagrange_space(mesh, 1))
+    p = fem.function(fem.lagrange_space(mesh, 1))
     p.interpolate(lambda x: G * (L - x[0]))
     wss = metrics.WallShearStress(u, MU, ft, [wall])
     wss.update()
@@ -46,7 +46,7 @@ def errors(size: float, comm, order: int = 1, timing: bool = False) -> dict[str,
     drop = metrics.pressure_drops(metrics.mean_pressure(p, ft, 1), {"o": metrics.mean_pressure(p, ft, 2)})["o"]
     out = {
         "size_mm": size,
-        "cells": comm.allreduce(dx.local_cell_count(mesh), op=MPI.SUM),
+        "cells": comm.allreduce(fem.local_cell_count(mesh), op=MPI.SUM),
         "flow": abs(-metrics.flow_rate(u, ft, 1)() - Q) / Q,
         "wss_mean": abs(wss.mean() - TAU) / TAU,
         "wss_nodes": comm.allreduce(nodal, op=MPI.MAX),

@@ -72,7 +72,7 @@ def cmd_fibers(args, log: logging.Logger) -> int:
 
     from mpi4py import MPI
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
     from heartsim.fibers import compute_fibers
     from heartsim.fibers.summary import helix_report
     from heartsim.io.outputs import check_output_folder
@@ -93,7 +93,7 @@ def cmd_fibers(args, log: logging.Logger) -> int:
     if comm.rank == 0:
         out.mkdir(parents=True, exist_ok=True)
     comm.barrier()
-    dx.write_functions_xdmf(comm, out / "fibers.xdmf", fib.functions())
+    fem.write_functions_xdmf(comm, out / "fibers.xdmf", fib.functions())
     if comm.rank == 0:
         (out / "fibers.json").write_text(json.dumps(report, indent=2))
         for line in report_lines(report):

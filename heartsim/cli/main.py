@@ -94,8 +94,8 @@ def cmd_info(args, log: logging.Logger) -> int:
 
     comm = MPI.COMM_WORLD
     versions = stack_versions()
-    _, gpu = probe_gpu()
-    mapping = comm.gather((comm.rank, socket.gethostname(), local_rank(), gpu), root=0)
+    _, gpu = probe_gpu(comm)
+    mapping = comm.gather((comm.rank, socket.gethostname(), local_rank(comm), gpu), root=0)
     if comm.rank == 0:
         for name, version in versions.items():
             print(f"{name:>8}: {version}")

@@ -122,13 +122,13 @@ def _inspect_data(cfg):
     from heartsim.mesh.build import read_on_root
 
     if cfg.file.suffix.lower() == ".xdmf":
-        from heartsim import dolfinx_api as dx
+        from heartsim import fem
         from heartsim.mesh.build import _read_dolfinx_xdmf
         from heartsim.mesh.meshdata import MeshData
 
         tagged = _read_dolfinx_xdmf(cfg, MPI.COMM_SELF)
         if tagged is not None:
-            points, cells, kind = dx.cells_in_vtk_order(tagged.mesh)
+            points, cells, kind = fem.cells_in_vtk_order(tagged.mesh)
             values = np.zeros(len(cells), np.int32)
             if tagged.cell_tags is not None:
                 values[tagged.cell_tags.indices] = tagged.cell_tags.values

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 
 #: unit of a cell model's calcium state -> factor to µM
 TO_MICROMOLAR = {"mM": 1e3, "uM": 1.0, "µM": 1.0, "nM": 1e-3}
@@ -37,11 +37,10 @@ class EPCalcium:
     """``ep``: a Monodomain; ``target``: a Function on the mechanics quadrature space (filled in µM)."""
 
     def __init__(self, ep, target):
-        import dolfinx.fem as fem
 
         self.ep, self.target = ep, target
         self.row, self.factor = calcium_row(ep.model)
-        self.p1 = fem.Function(ep.space, name="cai")
+        self.p1 = fem.function(ep.space, "cai")
         self.ep_time = 0.0  # wall seconds in EP
 
     def __call__(self, t: float) -> np.ndarray:
@@ -53,7 +52,7 @@ class EPCalcium:
         self.ep_time += time.perf_counter() - start
         states = self.ep.backend.to_host(self.ep.loop.states)
         self.p1.x.array[:] = self.factor * np.asarray(states[self.row])
-        dx.interpolate_expression(self.target, self.p1)
+        fem.interpolate_expression(self.target, self.p1)
         return self.target.x.array.copy()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.electromechanics.tension import PointwiseTension, S_, W_, ZS, ZW, ufl_tension
 
 
@@ -19,16 +19,15 @@ class QuadratureTension:
     """Tension states at the quadrature points of degree ``degree`` on ``mesh``."""
 
     def __init__(self, mesh, degree: int, params, dt: float, substeps: int):
-        import dolfinx.fem as fem
 
-        self.space = dx.quadrature_space(mesh, degree)
+        self.space = fem.quadrature_space(mesh, degree)
         self.n = self.space.dofmap.index_map.size_local + self.space.dofmap.index_map.num_ghosts
         self.points = PointwiseTension(params, self.n, dt, substeps)
         self.params = params
-        self.dt = fem.Constant(mesh, float(dt))
-        self.fields = {name: fem.Function(self.space, name=name) for name in ("S", "W", "zeta_s", "zeta_w", "lambda_old")}
-        self.Ta = fem.Function(self.space, name="Ta")
-        self.lmbda = fem.Function(self.space, name="lambda")
+        self.dt = fem.constant(mesh, float(dt))
+        self.fields = {name: fem.function(self.space, name) for name in ("S", "W", "zeta_s", "zeta_w", "lambda_old")}
+        self.Ta = fem.function(self.space, "Ta")
+        self.lmbda = fem.function(self.space, "lambda")
         self._lmbda_expr = None
         self.push()
 
@@ -56,7 +55,7 @@ class QuadratureTension:
 
     def stretch(self) -> np.ndarray:
         """lambda = |F f0| of the current mechanics state at the points."""
-        dx.interpolate_expression(self.lmbda, self._lmbda_expr)
+        fem.interpolate_expression(self.lmbda, self._lmbda_expr)
         return self.lmbda.x.array.copy()
 
     def accept(self) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC
 from heartsim.electromechanics import report
@@ -67,8 +67,8 @@ def check_cavity_closes(tagged, tags, base_refs, comm, tol: float = 0.05) -> Non
     base = tag_values(tagged, base_refs, "physics.mechanics.boundary.base")
     n_base = plane_normal(mesh, ds(tuple(base)), comm)
     N = ufl.FacetNormal(mesh)
-    a = np.array([dx.assemble_scalar(N[i] * ds(tuple(tags)), comm) for i in range(3)])
-    area = dx.assemble_scalar(ufl.as_ufl(1.0) * ds(tuple(tags)), comm)
+    a = np.array([fem.assemble_scalar(N[i] * ds(tuple(tags)), comm) for i in range(3)])
+    area = fem.assemble_scalar(ufl.as_ufl(1.0) * ds(tuple(tags)), comm)
     gap = np.linalg.norm(a - (a @ n_base) * n_base) / max(area, 1e-300)
     if gap > tol or not area > 0:
         raise ConfigError([f"{KEY}.coupling.cavity_tags: the surface does not close with the base plane "
@@ -84,10 +84,9 @@ def _cell_average(target, values: np.ndarray, qspace) -> None:
 def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False,
                          stop=None) -> dict:
     """Run ``cfg`` (physics.electromechanics) into ``out``; returns the summary (also in summary.json)."""
-    import dolfinx.fem as fem
 
     wall_start = time.perf_counter()
-    dx.check_version()
+    fem.check_version()
     if restart:
         raise ConfigError([f"--restart {out}: electromechanics runs have no checkpoints yet (rerun)"])
     em, mech, circ = cfg.physics.electromechanics, cfg.physics.mechanics, cfg.physics.circulation
@@ -127,7 +126,7 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
             ep_fibers = compute_fibers(tagged, cfg.fibers, comm)
         ep = Monodomain(tagged, cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=ep_fibers)
         try:
-            calcium = EPCalcium(ep, fem.Function(tension.space, name="cai"))
+            calcium = EPCalcium(ep, fem.function(tension.space, "cai"))
         except MissingCalcium as exc:
             raise ConfigError([f"physics.ep.ionic.model: {exc} (needed by {KEY}.calcium.source: ep; "
                                "use e.g. tentusscher_panfilov_2006 or ohara_rudy_2011)"]) from None
@@ -148,24 +147,24 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
 
     # ---- outputs
     mesh = tagged.mesh
-    u_out = fem.Function(dx.lagrange_space(mesh, 1, (3,)), name="u")
-    V0 = dx.dg_space(mesh)
-    cell = {name: fem.Function(V0, name=name) for name in ("Ta", "lambda", "E_ff", "sigma_ff")}
+    u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), "u")
+    V0 = fem.dg_space(mesh)
+    cell = {name: fem.function(V0, name) for name in ("Ta", "lambda", "E_ff", "sigma_ff")}
     # E_ff and sigma_ff at the quadrature points (where Ta and the problem's fibres live), then cell averages
     exprs = {"E_ff": kin.fiber_strain(problem.F, fibers[0]),
              "sigma_ff": kin.fiber_stress(problem.cauchy(), problem.F, fibers[0])}
-    at_points = fem.Function(tension.space)
-    writers = [dx.FunctionSeriesWriter(comm, out, "displacement", [u_out], cfg.output.formats),
-               dx.FunctionSeriesWriter(comm, out, "fields", list(cell.values()), cfg.output.formats)]
+    at_points = fem.function(tension.space)
+    writers = [fem.FunctionSeriesWriter(comm, out, "displacement", [u_out], cfg.output.formats),
+               fem.FunctionSeriesWriter(comm, out, "fields", list(cell.values()), cfg.output.formats)]
     if ep is not None:
-        writers.append(dx.FunctionSeriesWriter(comm, out, "v", [ep.v, calcium.p1], cfg.output.formats))
+        writers.append(fem.FunctionSeriesWriter(comm, out, "v", [ep.v, calcium.p1], cfg.output.formats))
 
     def write_fields(t: float) -> None:
         u_out.interpolate(problem.displacement())
         _cell_average(cell["Ta"], tension.Ta.x.array, tension.space)
         _cell_average(cell["lambda"], tension.lmbda.x.array, tension.space)
         for name, expr in exprs.items():
-            dx.interpolate_expression(at_points, expr)
+            fem.interpolate_expression(at_points, expr)
             _cell_average(cell[name], at_points.x.array, tension.space)
         if ep is not None:
             ep.sync()
@@ -236,7 +235,7 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
             w.close()
     activation_paths = []
     if ep is not None:
-        act = dx.FunctionSeriesWriter(comm, out, "activation", [ep.activation_function()], cfg.output.formats)
+        act = fem.FunctionSeriesWriter(comm, out, "activation", [ep.activation_function()], cfg.output.formats)
         act.write(0.0)
         act.close()
         activation_paths = act.paths

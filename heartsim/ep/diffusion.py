@@ -18,16 +18,13 @@ from typing import Mapping
 import ufl
 from petsc4py import PETSc
 
-from heartsim import dolfinx_api as dx
-
-_prefixes = iter(range(1_000_000))
-
+from heartsim import fem
 
 def mass_and_stiffness(space, sigma: ufl.core.expr.Expr) -> tuple[PETSc.Mat, PETSc.Mat]:
     """Assembled P1 mass matrix M_ij = (w_j, w_i) and stiffness K_ij = (sigma grad w_j, grad w_i)."""
     u, w = ufl.TrialFunction(space), ufl.TestFunction(space)
-    return (dx.assemble_matrix(u * w * ufl.dx),
-            dx.assemble_matrix(ufl.inner(sigma * ufl.grad(u), ufl.grad(w)) * ufl.dx))
+    return (fem.assemble_matrix(u * w * ufl.dx),
+            fem.assemble_matrix(ufl.inner(sigma * ufl.grad(u), ufl.grad(w)) * ufl.dx))
 
 
 class DiffusionStep:
@@ -40,17 +37,8 @@ class DiffusionStep:
         self.A = self._combine(mass, stiffness, c, theta * dt, lumped)
         self.B = self._combine(mass, stiffness, c, -(1.0 - theta) * dt, lumped)
         comm = space.mesh.comm
-        self.ksp = PETSc.KSP().create(comm)
-        self.ksp.setOperators(self.A)
-        prefix = f"heartsim_ep_{next(_prefixes)}_"
-        self.ksp.setOptionsPrefix(prefix)
-        options = PETSc.Options()
-        for key, value in petsc_options.items():
-            options[prefix + key] = "" if value is None else value
-        self.ksp.setFromOptions()
+        self.ksp = fem.ksp(comm, self.A, petsc_options, "ep")
         self.ksp.setInitialGuessNonzero(True)
-        for key in petsc_options:
-            del options[prefix + key]
         self._rhs = self.A.createVecRight()
         self.iterations = 0
         self.solves = 0
@@ -73,7 +61,7 @@ class DiffusionStep:
 
     def step(self, v) -> None:
         """Replace ``v`` (a Function on the space) by its value one step later."""
-        x = dx.petsc_vec(v)
+        x = fem.petsc_vec(v)
         self.B.mult(x, self._rhs)
         self.ksp.solve(self._rhs, x)
         reason = self.ksp.getConvergedReason()

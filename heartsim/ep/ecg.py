@@ -22,7 +22,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import ECGConfig
 
@@ -33,7 +33,7 @@ def ecg_weights(space, sigma: ufl.core.expr.Expr, cfg: ECGConfig, key: str) -> t
     comm = mesh.comm
     names = list(cfg.electrodes)
     points = np.array([cfg.electrodes[n] for n in names], dtype=float)
-    local = (dx.points_in_mesh(mesh, points) >= 0).astype(np.int32)
+    local = (fem.cells_containing(mesh, points) >= 0).astype(np.int32)
     inside = np.zeros_like(local)
     comm.Allreduce(local, inside, op=MPI.MAX)
     for name, hit in zip(names, np.asarray(inside)):
@@ -42,14 +42,14 @@ def ecg_weights(space, sigma: ufl.core.expr.Expr, cfg: ECGConfig, key: str) -> t
                                "electrodes outside it)"])
     w = ufl.TestFunction(space)
     x = ufl.SpatialCoordinate(mesh)
-    electrode = dx.constant(mesh, np.zeros(3))  # one compiled form for every electrode
+    electrode = fem.constant(mesh, np.zeros(3))  # one compiled form for every electrode
     d = x - electrode
     r = ufl.sqrt(ufl.dot(d, d))
     grad_inv_r = d / r ** 3  # gradient of 1/r with respect to the electrode position
     measure = ufl.dx(metadata={"quadrature_degree": cfg.quadrature_degree})
-    form = dx.compile_form(ufl.dot(sigma * ufl.grad(w), grad_inv_r) * measure)
+    form = fem.compile_form(ufl.dot(sigma * ufl.grad(w), grad_inv_r) * measure)
     rows = []
     for p in points:
         electrode.value[:] = p
-        rows.append(dx.assemble_owned_vector(form) / (4.0 * math.pi * cfg.bath_conductivity))
+        rows.append(fem.assemble_owned_vector(form) / (4.0 * math.pi * cfg.bath_conductivity))
     return names, np.vstack(rows)

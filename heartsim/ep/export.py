@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.ep.conductivity import as_ufl, conductivity_tensor
 from heartsim.ep.diffusion import mass_and_stiffness
 from heartsim.ep.monodomain import Monodomain
@@ -23,7 +23,7 @@ FORMAT_VERSION = 1
 
 def _gather_rows(comm, matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The global CSR of a row-distributed PETSc matrix, on rank 0 (None elsewhere)."""
-    indptr, indices, values, _ = dx.owned_rows_csr(matrix)
+    indptr, indices, values, _ = fem.owned_rows_csr(matrix)
     parts = comm.gather((np.diff(indptr), indices, values), root=0)
     if comm.rank != 0:
         return None

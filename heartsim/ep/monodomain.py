@@ -17,10 +17,9 @@ the same code the DOLFINx-free runner :mod:`heartsim.kernels.bench` uses.
 from __future__ import annotations
 
 import numpy as np
-import dolfinx.fem
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.model import EPConfig
 from heartsim.ep.conductivity import as_ufl, conductivity_field, conductivity_tensor
 from heartsim.ep.diffusion import DiffusionStep
@@ -43,7 +42,7 @@ def _ionic_regions(space, tagged: TaggedMesh, regions: dict, key: str) -> list[n
         if value is None or tagged.cell_tags is None:
             known = ", ".join(tagged.tag_names) or "none"
             raise ConfigError([f"{key}.regions.{tag}: no cell tag {tag!r} in the mesh (named tags: {known})"])
-        nodes.append(np.nonzero(dx.dofs_touching_tag(space, tagged.cell_tags, value))[0])
+        nodes.append(np.nonzero(fem.dofs_touching_tag(space, tagged.cell_tags, value))[0])
     return nodes
 
 
@@ -51,7 +50,7 @@ def _csr_on(backend: Backend, matrix):
     """A one-rank PETSc AIJ matrix as a CSR matrix of the backend's sparse module."""
     from heartsim.kernels.array_diffusion import sparse_module
 
-    indptr, indices, values, _ = dx.owned_rows_csr(matrix)
+    indptr, indices, values, _ = fem.owned_rows_csr(matrix)
     xp = backend.xp
     n = matrix.getSize()[0]
     return sparse_module(xp).csr_matrix((xp.asarray(values), xp.asarray(indices.astype(np.int32)),
@@ -76,7 +75,7 @@ class Monodomain:
         self.cfg = cfg
         self.dt = dt
         self.backend = backend
-        self.space = dx.lagrange_space(tagged.mesh, 1)
+        self.space = fem.lagrange_space(tagged.mesh, 1)
         self.comm = tagged.mesh.comm
         index_map = self.space.dofmap.index_map
         self.n_owned = index_map.size_local
@@ -98,7 +97,7 @@ class Monodomain:
         leads = [NodalLead(s.pulses, backend.from_host(s.nodes)) for s in self.stimuli]
         self.loop = EPLoop(self.model, self.params, self.n_local, backend, leads, self._chi_cm, dt,
                            cfg.numerics.splitting, cfg.activation_threshold, cfg.outputs.apd_percent, weights)
-        self.v = dolfinx.fem.Function(self.space, name="v")
+        self.v = fem.function(self.space, name="v")
         self.sync()
 
         self.diffusion = DiffusionStep(self.space, sigma, self._chi_cm, dt, cfg.numerics.theta,
@@ -133,11 +132,12 @@ class Monodomain:
     def advance(self) -> None:
         """One step of dt: splitting of reaction and diffusion, then activation/repolarisation/ECG update."""
         self.loop.advance(self._array_diffusion if self.on_device else self._diffuse_petsc)
-        if not self.on_device:
-            self.sync()
 
-    def sync(self) -> dolfinx.fem.Function:
-        """Copy the loop's v into the output Function ``self.v`` (a device-to-host copy on a GPU)."""
+    def sync(self) -> fem.Function:
+        """Copy the loop's v into the output Function ``self.v`` (a device-to-host copy on a GPU).
+
+        Not done by :meth:`advance`: callers sync when they read ``self.v`` (output, checkpoints),
+        so a multi-rank GPU step copies v to the host once (for the PETSc solve), not twice."""
         self.v.x.array[:] = self.backend.to_host(self.loop.v)
         return self.v
 
@@ -177,19 +177,19 @@ class Monodomain:
     def _host(self, array) -> np.ndarray:
         return np.asarray(self.backend.to_host(array))
 
-    def map_functions(self) -> list[dolfinx.fem.Function]:
+    def map_functions(self) -> list[fem.Function]:
         """Activation time, repolarisation time and APD_X (ms; NaN where not reached) as P1 Functions."""
         act = self._host(self.loop.activation.times)
         rep = self._host(self.loop.repolarisation.times)
         x = int(round(self.cfg.outputs.apd_percent))
         out = []
         for name, values in (("activation_time", act), ("repolarisation_time", rep), (f"apd{x}", rep - act)):
-            f = dolfinx.fem.Function(self.space, name=name)
+            f = fem.function(self.space, name=name)
             f.x.array[:] = values
             out.append(f)
         return out
 
-    def activation_function(self) -> dolfinx.fem.Function:
+    def activation_function(self) -> fem.Function:
         """Activation times (ms; NaN where never activated) as a P1 Function for output."""
         return self.map_functions()[0]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import Stimulus, resolve_timing
 from heartsim.kernels.pacing import PulseTrain, train_onsets
@@ -40,7 +40,7 @@ def region_nodes(space, tagged: TaggedMesh, stim: Stimulus, key: str) -> np.ndar
             have = ", ".join(f"{n} ({v})" for n, v in tagged.tag_names.items()) or "none"
             raise ConfigError([f"{key}.tag: no cell tag {region.tag!r} in the mesh (it has: {have})"])
         cells = tagged.cell_tags.find(value)
-        return np.asarray(dx.dofs_of_cells(space, cells), dtype=np.int32)
+        return np.asarray(fem.dofs_of_cells(space, cells), dtype=np.int32)
     coords = space.tabulate_dof_coordinates()
     return np.flatnonzero(points_in_region(coords, region)).astype(np.int32)
 
@@ -49,7 +49,7 @@ def point_nodes(space, stim: Stimulus, key: str, label: str) -> np.ndarray:
     """Local dofs within ``stim.radius`` of ``stim.point`` plus those of the cell holding it."""
     comm = space.mesh.comm
     point = np.asarray(stim.point, dtype=float)
-    cell = dx.points_in_mesh(space.mesh, point[None, :])[0]
+    cell = fem.cells_containing(space.mesh, point[None, :])[0]
     if not comm.allreduce(bool(cell >= 0), op=MPI.LOR):
         raise ConfigError([f"{key}.point: lead {label!r} at {tuple(stim.point)} mm lies outside the tissue"])
     coords = space.tabulate_dof_coordinates()
@@ -57,7 +57,7 @@ def point_nodes(space, stim: Stimulus, key: str, label: str) -> np.ndarray:
     if comm.allreduce(int(near.size), op=MPI.SUM) == 0:
         # the ball holds no node: take the vertices of one cell holding the point (the lowest-rank one)
         owner = comm.allreduce(comm.rank if cell >= 0 else comm.size, op=MPI.MIN)
-        vertices = coords[dx.dofs_of_cells(space, np.array([cell]))] if comm.rank == owner else None
+        vertices = coords[fem.dofs_of_cells(space, np.array([cell]))] if comm.rank == owner else None
         vertices = comm.bcast(vertices, root=owner)
         near = np.flatnonzero(np.any(np.all(np.isclose(coords[:, None, :], vertices[None]), axis=2), axis=1))
     return near.astype(np.int32)

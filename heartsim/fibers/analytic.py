@@ -20,11 +20,10 @@ with t), then cos u = z / r_l(t) with u <= 0 and v = atan2(-y, -x) (0 on the axi
 
 from __future__ import annotations
 
-import dolfinx.fem
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.fibers import rotation
 from heartsim.fibers.field import FiberField, make_field, vector_space
 
@@ -78,10 +77,10 @@ def analytic_fibers(tagged, cfg, comm: MPI.Comm) -> FiberField:
     """
     kind = cfg.resolved_space()
     space = vector_space(tagged.mesh, kind)
-    points = dx.dof_coordinates(space)
+    points = fem.dof_coordinates(space)
     frames, t = land_frames(points, cfg.short_radii, cfg.long_radii, cfg.helix(), cfg.sheet())
-    scalar = dx.lagrange_space(tagged.mesh, 1) if kind == "P1" else dx.cellwise_space(tagged.mesh)
-    wall = dolfinx.fem.Function(scalar, name="transmural")
+    scalar = fem.lagrange_space(tagged.mesh, 1) if kind == "P1" else fem.cellwise_space(tagged.mesh)
+    wall = fem.function(scalar, name="transmural")
     wall.x.array[:] = t
     return make_field(space, frames, kind, "analytic", {"transmural": wall})
 
@@ -92,7 +91,7 @@ def rule_functions(space, points: np.ndarray, short_radii, long_radii, helix, sh
     frames, _ = land_frames(points, short_radii, long_radii, helix, sheet)
     out = []
     for column in range(3):
-        g = dolfinx.fem.Function(space)
+        g = fem.function(space)
         g.x.array[:] = frames[:, :, column].ravel()
         out.append(g)
     return out
@@ -104,12 +103,12 @@ def rule_at_quadrature_points(mesh, cfg, degree: int) -> list:
     instead (P1) is poor when the helix turns far through a wall only a cell or two thick: with the
     Land +90/-90 degrees the endo and epi vectors are opposite and their P1 interpolant loses the
     circumferential mid-wall fibers (docs/mechanics.md)."""
-    space = dx.quadrature_space(mesh, degree, (3,))
-    points = dx.quadrature_point_coordinates(mesh, degree)
+    space = fem.quadrature_space(mesh, degree, (3,))
+    points = fem.quadrature_point_coordinates(mesh, degree)
     return rule_functions(space, points, cfg.short_radii, cfg.long_radii, cfg.helix(), cfg.sheet())
 
 
 def rule_at_cell_midpoints(mesh, cfg) -> list:
     """(f, s, n) of the rule at the cell midpoints (DG0 vectors), where cell-wise outputs are evaluated."""
-    space = dx.cellwise_space(mesh, (3,))
-    return rule_functions(space, dx.dof_coordinates(space), cfg.short_radii, cfg.long_radii, cfg.helix(), cfg.sheet())
+    space = fem.cellwise_space(mesh, (3,))
+    return rule_functions(space, fem.dof_coordinates(space), cfg.short_radii, cfg.long_radii, cfg.helix(), cfg.sheet())

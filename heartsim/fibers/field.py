@@ -46,11 +46,11 @@ class FiberField:
 
 def make_field(space, frames: np.ndarray, kind: str, method: str, coordinates=None) -> FiberField:
     """A FiberField from frames (N, 3, 3) whose columns are (f, s, n) at the local dofs of ``space``."""
-    import dolfinx.fem
+    from heartsim import fem
 
     functions = []
     for column, name in enumerate(("fiber", "sheet", "sheet_normal")):
-        g = dolfinx.fem.Function(space, name=name)
+        g = fem.function(space, name=name)
         g.x.array[:] = frames[:, :, column].ravel()
         functions.append(g)
     return FiberField(*functions, space=kind, method=method, coordinates=dict(coordinates or {}))
@@ -58,6 +58,6 @@ def make_field(space, frames: np.ndarray, kind: str, method: str, coordinates=No
 
 def vector_space(mesh, kind: str):
     """The vector space of a fiber field: ``P1`` (vertex values) or ``DG0`` (cell values)."""
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
-    return dx.lagrange_space(mesh, 1, (3,)) if kind == "P1" else dx.cellwise_space(mesh, (3,))
+    return fem.lagrange_space(mesh, 1, (3,)) if kind == "P1" else fem.cellwise_space(mesh, (3,))

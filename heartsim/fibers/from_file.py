@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.fibers import rotation
 from heartsim.fibers.field import FiberField, make_field, vector_space
@@ -59,8 +59,8 @@ def file_fibers(tagged, cfg, comm: MPI.Comm) -> FiberField:
                                f"(vector arrays: {have})"])
         arrays[key] = tagged.fields[name]
     fiber = arrays["fiber_array"]
-    file_kind = "DG0" if dx.is_cellwise(fiber.function_space) else "P1"
-    if "sheet_array" in arrays and dx.is_cellwise(arrays["sheet_array"].function_space) != (file_kind == "DG0"):
+    file_kind = "DG0" if fem.is_cellwise(fiber.function_space) else "P1"
+    if "sheet_array" in arrays and fem.is_cellwise(arrays["sheet_array"].function_space) != (file_kind == "DG0"):
         raise ConfigError([f"fibers.sheet_array: {cfg.sheet_array!r} is not stored like {cfg.fiber_array!r} "
                            "(one is point data, the other cell data)"])
     kind = cfg.resolved_space(file_kind)
@@ -69,16 +69,16 @@ def file_fibers(tagged, cfg, comm: MPI.Comm) -> FiberField:
                            "use space: DG0"])
     space = vector_space(tagged.mesh, kind)
     owned = space.dofmap.index_map.size_local
-    points = dx.dof_coordinates(space)
+    points = fem.dof_coordinates(space)
     vectors = {}
     for key, g in arrays.items():
         values = g.x.array.reshape(-1, 3)
         name = getattr(cfg, key)
         # check in the file's own space (before any projection hides a zero vector)
-        _check_nonzero(values, g.function_space.dofmap.index_map.size_local, dx.dof_coordinates(g.function_space),
+        _check_nonzero(values, g.function_space.dofmap.index_map.size_local, fem.dof_coordinates(g.function_space),
                        f"fibers.{key}", name, comm)
         if kind != file_kind:
-            values = dx.l2_project(g / _norm(g), space, PROJECTION_OPTIONS).x.array.reshape(-1, 3)
+            values = fem.l2_project(g / _norm(g), space, PROJECTION_OPTIONS).x.array.reshape(-1, 3)
             _check_nonzero(values, owned, points, f"fibers.{key}", name, comm)
         vectors[key] = values
     frames = orthonormal_frames(vectors["fiber_array"], vectors.get("sheet_array"))

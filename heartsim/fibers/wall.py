@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
+from heartsim.fibers.laplace import solve_laplace
 
 #: PETSc options of the Laplace and projection solves
 LAPLACE_OPTIONS = {"ksp_type": "cg", "pc_type": "hypre", "pc_hypre_type": "boomeramg", "ksp_rtol": 1e-12,
@@ -70,12 +71,12 @@ def wall_tags(tagged, cfg, comm: MPI.Comm) -> WallTags:
 
 
 def _facet_dofs(space, tagged, value: int) -> np.ndarray:
-    return dx.facet_dofs(space, tagged.facet_tags.find(value))
+    return fem.dofs_on_facets(space, tagged.facet_tags.find(value))
 
 
 def _apex(space, tagged, tags: WallTags, comm: MPI.Comm) -> np.ndarray:
     """Coordinates of the epicardial node farthest from the base centroid (same on every rank)."""
-    x = dx.dof_coordinates(space)
+    x = fem.dof_coordinates(space)
     owned = space.dofmap.index_map.size_local
     base = _facet_dofs(space, tagged, tags.base)
     base = base[base < owned]
@@ -94,20 +95,20 @@ def _apex(space, tagged, tags: WallTags, comm: MPI.Comm) -> np.ndarray:
 
 def laplace_coordinates(tagged, tags: WallTags, comm: MPI.Comm) -> dict[str, object]:
     """P1 Functions ``transmural``, ``apicobasal`` (and ``lv``, ``rv`` for a biventricular mesh)."""
-    space = dx.lagrange_space(tagged.mesh, 1)
+    space = fem.lagrange_space(tagged.mesh, 1)
     endo, epi, base = (_facet_dofs(space, tagged, v) for v in (tags.endo, tags.epi, tags.base))
     rv = _facet_dofs(space, tagged, tags.rv_endo) if tags.biventricular else np.zeros(0, np.int32)
     out = {}
-    out["transmural"] = dx.solve_laplace(space, [(epi, 1.0), (np.union1d(endo, rv), 0.0)], LAPLACE_OPTIONS)
+    out["transmural"] = solve_laplace(space, [(epi, 1.0), (np.union1d(endo, rv), 0.0)], LAPLACE_OPTIONS)
     if tags.biventricular:
-        out["lv"] = dx.solve_laplace(space, [(endo, 1.0), (np.union1d(epi, rv), 0.0)], LAPLACE_OPTIONS)
-        out["rv"] = dx.solve_laplace(space, [(rv, 1.0), (np.union1d(epi, endo), 0.0)], LAPLACE_OPTIONS)
+        out["lv"] = solve_laplace(space, [(endo, 1.0), (np.union1d(epi, rv), 0.0)], LAPLACE_OPTIONS)
+        out["rv"] = solve_laplace(space, [(rv, 1.0), (np.union1d(epi, endo), 0.0)], LAPLACE_OPTIONS)
     apex = _apex(space, tagged, tags, comm)
-    x = dx.dof_coordinates(space)
+    x = fem.dof_coordinates(space)
     scale = float(np.ptp(x, axis=0).max()) if len(x) else 1.0
     scale = comm.allreduce(scale, op=MPI.MAX)
-    apex_dofs = dx.dofs_near(space, apex, 1e-9 * scale)
-    out["apicobasal"] = dx.solve_laplace(space, [(apex_dofs, 0.0), (base, 1.0)], LAPLACE_OPTIONS)
+    apex_dofs = fem.dofs_near(space, apex, 1e-9 * scale)
+    out["apicobasal"] = solve_laplace(space, [(apex_dofs, 0.0), (base, 1.0)], LAPLACE_OPTIONS)
     for name, f in out.items():
         f.name = name
     return out
@@ -122,12 +123,12 @@ def on_space(functions: dict[str, object], vector_space, kind: str) -> tuple[dic
     import ufl
 
     values, gradients = {}, {}
-    scalar_space = dx.cellwise_space(vector_space.mesh) if kind == "DG0" else None
+    scalar_space = fem.cellwise_space(vector_space.mesh) if kind == "DG0" else None
     for name, phi in functions.items():
-        g = dx.l2_project(ufl.grad(phi), vector_space, PROJECTION_OPTIONS)
+        g = fem.l2_project(ufl.grad(phi), vector_space, PROJECTION_OPTIONS)
         gradients[name] = g.x.array.reshape(-1, 3).copy()
         if kind == "P1":
             values[name] = phi.x.array.copy()
         else:
-            values[name] = dx.l2_project(phi, scalar_space, PROJECTION_OPTIONS).x.array.copy()
+            values[name] = fem.l2_project(phi, scalar_space, PROJECTION_OPTIONS).x.array.copy()
     return values, gradients

@@ -20,7 +20,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.flow import InletConfig, WaveformConfig
 from heartsim.flow import caps
 from heartsim.flow import waveforms as wf
@@ -56,17 +56,17 @@ class Cap:
     """Area (mm^2), centroid (mm), outward unit normal and rim of a tagged planar boundary cap."""
 
     def __init__(self, mesh, facet_tags, value: int, comm: MPI.Comm):
-        ds = dx.facet_measure(mesh, facet_tags)(value)
+        ds = fem.facet_measure(mesh, facet_tags)(value)
         n, x = ufl.FacetNormal(mesh), ufl.SpatialCoordinate(mesh)
-        one = dx.constant(mesh, 1.0)
-        self.area = dx.assemble_scalar(one * ds, comm)
+        one = fem.constant(mesh, 1.0)
+        self.area = fem.assemble_scalar(one * ds, comm)
         if not self.area > 0:
             raise ValueError(f"facet tag {value} has no area")
-        self.centroid = np.array([dx.assemble_scalar(x[i] * ds, comm) for i in range(3)]) / self.area
-        normal = np.array([dx.assemble_scalar(n[i] * ds, comm) for i in range(3)])
+        self.centroid = np.array([fem.assemble_scalar(x[i] * ds, comm) for i in range(3)]) / self.area
+        normal = np.array([fem.assemble_scalar(n[i] * ds, comm) for i in range(3)])
         self.planarity = float(np.linalg.norm(normal) / self.area)  # 1 for a plane
         self.normal = normal / np.linalg.norm(normal)
-        local = dx.facet_triangles(mesh, dx.facets_of_tag(facet_tags, value))
+        local = fem.facet_triangles(mesh, fem.facets_of_tag(facet_tags, value))
         self.segments = caps.rim_segments(np.concatenate(comm.allgather(local)))
         self.equivalent_radius = math.sqrt(self.area / math.pi)
 
@@ -82,8 +82,8 @@ class Inlet:
         self.bc = None
         if self.is_pressure:
             return
-        self.g = dx.function(V, "inlet_velocity")
-        self.dofs = dx.dofs_on_facets(V, dx.facets_of_tag(facet_tags, value))
+        self.g = fem.function(V, "inlet_velocity")
+        self.dofs = fem.dofs_on_facets(V, fem.facets_of_tag(facet_tags, value))
         coords = V.tabulate_dof_coordinates()[self.dofs]
         self.coords, self.nu = coords, nu
         if cfg.profile == "womersley":
@@ -97,14 +97,14 @@ class Inlet:
                 d_max = comm.allreduce(caps.inradius(self.cap.segments, self.cap.centroid, coords), op=MPI.MAX)
                 w = caps.rim_profile(coords, self.cap.segments, d_max)
             self.set_shape(w)
-        self.bc = dx.dirichlet(self.g, self.dofs)
+        self.bc = fem.dirichlet(self.g, self.dofs)
 
     def set_shape(self, w: np.ndarray) -> None:
         """Use the profile shape ``w`` (values at ``coords``, the cap's velocity dofs) instead of the
         configured one, scaled to unit inflow (e.g. a benchmark's prescribed inlet profile)."""
         self._set(np.asarray(w, float))
         mesh, value = self.g.function_space.mesh, self.value
-        flux = -dx.assemble_scalar(ufl.dot(self.g, ufl.FacetNormal(mesh)) * dx.facet_measure(mesh, self._tags)(value),
+        flux = -fem.assemble_scalar(ufl.dot(self.g, ufl.FacetNormal(mesh)) * fem.facet_measure(mesh, self._tags)(value),
                                    mesh.comm)
         self.weights = np.asarray(w, float) / flux
 

@@ -37,7 +37,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.mesh.regions import points_in_region
 
@@ -57,22 +57,22 @@ class Functional:
     """A compiled scalar integral, evaluated globally (summed over ranks) by calling it."""
 
     def __init__(self, form, comm: MPI.Comm):
-        self._compiled = dx.compile_form(form)
+        self._compiled = fem.compile_form(form)
         self.comm = comm
 
     def __call__(self) -> float:
-        return dx.assemble_compiled_scalar(self._compiled, self.comm)
+        return fem.assemble_scalar(self._compiled, self.comm)
 
 
 def _ds(mesh, facet_tags, values: int | Sequence[int]):
     values = [int(values)] if np.ndim(values) == 0 else [int(v) for v in values]
-    measure = dx.facet_measure(mesh, facet_tags)
+    measure = fem.facet_measure(mesh, facet_tags)
     return sum((measure(v) for v in values[1:]), measure(values[0]))
 
 
 def area(mesh, facet_tags, values: int | Sequence[int]) -> float:
     """Global area (mm^2) of the facets carrying ``values``."""
-    return Functional(dx.constant(mesh, 1.0) * _ds(mesh, facet_tags, values), mesh.comm)()
+    return Functional(fem.constant(mesh, 1.0) * _ds(mesh, facet_tags, values), mesh.comm)()
 
 
 def flow_rate(u, facet_tags, value: int) -> Functional:
@@ -118,18 +118,18 @@ class WallShearStress:
     def __init__(self, u, mu, facet_tags, wall_values: int | Sequence[int]):
         mesh = u.function_space.mesh
         self.comm = mesh.comm
-        vector_space = dx.vector_lagrange_space(mesh, 1)
-        scalar_space = dx.lagrange_space(mesh, 1)
-        self.vector = dx.function(vector_space, "wss")
-        self.magnitude = dx.function(scalar_space, "wss_magnitude")
+        vector_space = fem.vector_lagrange_space(mesh, 1)
+        scalar_space = fem.lagrange_space(mesh, 1)
+        self.vector = fem.function(vector_space, "wss")
+        self.magnitude = fem.function(scalar_space, "wss_magnitude")
         ds = _ds(mesh, facet_tags, wall_values)
         tau = wall_shear_expression(u, mu, ufl.FacetNormal(mesh))
-        self._rhs = dx.compile_form(ufl.dot(tau, ufl.TestFunction(vector_space)) * ds)
-        self._b = dx.create_vector(self._rhs)
-        lumped = dx.function(scalar_space)
-        weights = dx.compile_form(ufl.TestFunction(scalar_space) * ds)
-        vec = dx.create_vector(weights)
-        dx.assemble_rhs_into(vec, weights, None, [])
+        self._rhs = fem.compile_form(ufl.dot(tau, ufl.TestFunction(vector_space)) * ds)
+        self._b = fem.create_vector(self._rhs)
+        lumped = fem.function(scalar_space)
+        weights = fem.compile_form(ufl.TestFunction(scalar_space) * ds)
+        vec = fem.create_vector(weights)
+        fem.assemble_rhs_into(vec, weights, None, [])
         owned = scalar_space.dofmap.index_map.size_local
         lumped.x.array[:owned] = vec.array_r[:owned]
         lumped.x.scatter_forward()
@@ -141,7 +141,7 @@ class WallShearStress:
 
     def update(self) -> None:
         """Recompute ``vector`` and ``magnitude`` from the current ``u`` (collective)."""
-        dx.assemble_rhs_into(self._b, self._rhs, None, [])
+        fem.assemble_rhs_into(self._b, self._rhs, None, [])
         n = self._owned
         self.vector.x.array[: 3 * n] = (self._b.array_r[: 3 * n].reshape(n, 3) * self._inverse[:, None]).ravel()
         self.vector.x.scatter_forward()
@@ -221,10 +221,10 @@ def region_facets(tagged, region, wall_values: Sequence[int], key: str) -> np.nd
         if value is None:
             raise ConfigError([f"{key}.tag: no facet tag {region.tag!r} in the mesh "
                                f"(have {', '.join(tagged.facet_names) or 'none named'})"])
-        facets = dx.facets_of_tag(tagged.facet_tags, value)
+        facets = fem.facets_of_tag(tagged.facet_tags, value)
     else:
-        wall = np.unique(np.concatenate([dx.facets_of_tag(tagged.facet_tags, int(w)) for w in wall_values]))
-        inside = points_in_region(dx.boundary_facet_midpoints(mesh, wall), region) if len(wall) else []
+        wall = np.unique(np.concatenate([fem.facets_of_tag(tagged.facet_tags, int(w)) for w in wall_values]))
+        inside = points_in_region(fem.boundary_facet_midpoints(mesh, wall), region) if len(wall) else []
         facets = wall[inside] if len(wall) else wall
     if mesh.comm.allreduce(len(facets), op=MPI.SUM) == 0:
         raise ConfigError([f"{key}: contains no wall facet"])
@@ -238,13 +238,13 @@ class DisplacementForce:
 
     def __init__(self, u, p, mu, facets: np.ndarray):
         mesh = u.function_space.mesh
-        tags = dx.facet_tags_from(mesh, np.asarray(facets, np.int32), np.ones(len(facets), np.int32))
-        ds = dx.facet_measure(mesh, tags)(1)
+        tags = fem.facet_tags_from(mesh, np.asarray(facets, np.int32), np.ones(len(facets), np.int32))
+        ds = fem.facet_measure(mesh, tags)(1)
         n = ufl.FacetNormal(mesh)
         shear = -mu * strain_rate(u) * n
         self._pressure = [Functional(p * n[i] * ds, mesh.comm) for i in range(3)]
         self._shear = [Functional(shear[i] * ds, mesh.comm) for i in range(3)]
-        self.area = Functional(dx.constant(mesh, 1.0) * ds, mesh.comm)()
+        self.area = Functional(fem.constant(mesh, 1.0) * ds, mesh.comm)()
 
     def pressure_part(self) -> np.ndarray:
         return np.array([f() for f in self._pressure])

@@ -38,7 +38,7 @@ import ufl
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.flow import FlowConfig
 from heartsim.flow import metrics
@@ -57,8 +57,6 @@ DEFAULT_OPTIONS: dict[str, dict[str, object]] = {
     "correction": {"ksp_type": "cg", "pc_type": "jacobi", "ksp_rtol": 1e-10, "ksp_atol": 1e-14},
 }
 
-_prefixes = iter(range(1_000_000))
-
 
 def solve_options(user: Mapping[str, object]) -> dict[str, dict[str, object]]:
     """Per-solve PETSc options: defaults, then the user's keys (``momentum_ksp_type`` to one solve,
@@ -75,17 +73,7 @@ def solve_options(user: Mapping[str, object]) -> dict[str, dict[str, object]]:
 
 
 def _ksp(comm: MPI.Comm, matrix: PETSc.Mat, options: Mapping[str, object], name: str) -> PETSc.KSP:
-    ksp = PETSc.KSP().create(comm)
-    ksp.setOperators(matrix)
-    prefix = f"heartsim_flow_{name}_{next(_prefixes)}_"
-    ksp.setOptionsPrefix(prefix)
-    opts = PETSc.Options()
-    for key, value in options.items():
-        opts[prefix + key] = "" if value is None else value
-    ksp.setFromOptions()
-    for key in options:
-        del opts[prefix + key]
-    return ksp
+    return fem.ksp(comm, matrix, options, f"flow_{name}")
 
 
 @dataclass
@@ -104,7 +92,7 @@ def _facet_value(tagged, tag, key: str) -> int:
     have = ", ".join(sorted(tagged.facet_names)) or "none"
     if value is None:
         raise ConfigError([f"{key}: no facet tag {tag!r} in the mesh (named facet tags: {have})"])
-    facets = dx.facets_of_tag(tagged.facet_tags, value)
+    facets = fem.facets_of_tag(tagged.facet_tags, value)
     if tagged.mesh.comm.allreduce(len(facets), op=MPI.SUM) == 0:
         raise ConfigError([f"{key}: facet tag {tag!r} ({value}) marks no facet of the mesh"])
     return value
@@ -119,14 +107,14 @@ class NavierStokes:
             raise ConfigError(["mesh: the flow needs facet tags (inlet, outlets, walls)"])
         self.mesh, self.cfg, self.comm = mesh, cfg, mesh.comm
         self.dt, self.t, self.step_count = dt, 0.0, 0
-        self.V = dx.vector_lagrange_space(mesh, 2)
-        self.Q = dx.lagrange_space(mesh, 1)
-        self.u = dx.function(self.V, "velocity")        # u^{n+1} after a step
-        self.u_n = dx.function(self.V)
-        self.u_nm1 = dx.function(self.V)
-        self.u_tent = dx.function(self.V)
-        self.p = dx.function(self.Q, "pressure")
-        self.p_n = dx.function(self.Q)
+        self.V = fem.vector_lagrange_space(mesh, 2)
+        self.Q = fem.lagrange_space(mesh, 1)
+        self.u = fem.function(self.V, "velocity")        # u^{n+1} after a step
+        self.u_n = fem.function(self.V)
+        self.u_nm1 = fem.function(self.V)
+        self.u_tent = fem.function(self.V)
+        self.p = fem.function(self.Q, "pressure")
+        self.p_n = fem.function(self.Q)
         fluid = cfg.fluid
         self.rho, self.mu = fluid.density, fluid.viscosity
 
@@ -142,29 +130,29 @@ class NavierStokes:
         # Dirichlet conditions
         ft = tagged.facet_tags
         zero = np.zeros(3, dtype=PETSc.ScalarType)
-        wall_facets = np.concatenate([dx.facets_of_tag(ft, w) for w in self.walls]) if self.walls else np.zeros(0, np.int32)
-        self.bcu = [dx.dirichlet(zero, dx.dofs_on_facets(self.V, wall_facets), self.V)]
+        wall_facets = np.concatenate([fem.facets_of_tag(ft, w) for w in self.walls]) if self.walls else np.zeros(0, np.int32)
+        self.bcu = [fem.dirichlet(zero, fem.dofs_on_facets(self.V, wall_facets), self.V)]
         if self.inlet.bc is not None:
             self.bcu.append(self.inlet.bc)
         self.bcp = []
         self.discrete = cfg.numerics.projection == "discrete"
         for b in self.boundaries:
             if b.role == "outlet" or self.inlet.is_pressure:
-                b.pressure = dx.constant(mesh, 0.0)
+                b.pressure = fem.constant(mesh, 0.0)
                 if not self.discrete:
-                    self.bcp.append(dx.dirichlet(
-                        b.pressure, dx.dofs_on_facets(self.Q, dx.facets_of_tag(ft, b.value)), self.Q))
+                    self.bcp.append(fem.dirichlet(
+                        b.pressure, fem.dofs_on_facets(self.Q, fem.facets_of_tag(ft, b.value)), self.Q))
 
         # forms
-        self.a0, self.b1, self.b2 = (dx.constant(mesh, c) for c in (1.0, 1.0, 0.0))
-        self.e1, self.e2 = dx.constant(mesh, 1.0), dx.constant(mesh, 0.0)
-        k = dx.constant(mesh, dt)
-        rho = dx.constant(mesh, self.rho)
-        beta = dx.constant(mesh, cfg.backflow.beta)
+        self.a0, self.b1, self.b2 = (fem.constant(mesh, c) for c in (1.0, 1.0, 0.0))
+        self.e1, self.e2 = fem.constant(mesh, 1.0), fem.constant(mesh, 0.0)
+        k = fem.constant(mesh, dt)
+        rho = fem.constant(mesh, self.rho)
+        beta = fem.constant(mesh, cfg.backflow.beta)
         u, v = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
         p, q = ufl.TrialFunction(self.Q), ufl.TestFunction(self.Q)
         n = ufl.FacetNormal(mesh)
-        ds = dx.facet_measure(mesh, ft)
+        ds = fem.facet_measure(mesh, ft)
         self.ds, self.n = ds, n
         u_ext = self.e1 * self.u_n + self.e2 * self.u_nm1
         self.viscosity = self._viscosity(u_ext)
@@ -195,16 +183,16 @@ class NavierStokes:
                 raise ConfigError([f"solver.flow.{unused[0]}: the discrete projection has no correction solve "
                                    "(its options are pressure_*; correction_* applies to projection: poisson)"])
         if self.discrete:
-            self.a = [dx.compile_form(a1)]
-            self.L = [dx.compile_form(L1)]
-            self.A = [dx.create_matrix(self.a[0])]
-            self.b = [dx.create_vector(self.L[0])]
-            fixed = [wall_facets] + ([dx.facets_of_tag(ft, inlet_value)] if self.inlet.bc is not None else [])
-            fixed_dofs = np.unique(dx.dofs_on_facets(self.V, np.concatenate(fixed)))
+            self.a = [fem.compile_form(a1)]
+            self.L = [fem.compile_form(L1)]
+            self.A = [fem.create_matrix(self.a[0])]
+            self.b = [fem.create_vector(self.L[0])]
+            fixed = [wall_facets] + ([fem.facets_of_tag(ft, inlet_value)] if self.inlet.bc is not None else [])
+            fixed_dofs = np.unique(fem.dofs_on_facets(self.V, np.concatenate(fixed)))
             open_parts = [(b.value, b.pressure) for b in self.boundaries if b.pressure is not None]
             self.projection = DiscreteProjection(self.V, self.Q, fixed_dofs, open_parts, ds, n, self.p_n,
                                                  self.a0, k, self.rho)
-            self.phi = dx.function(self.Q)
+            self.phi = fem.function(self.Q)
             self.ksp = [_ksp(self.comm, self.A[0], options["momentum"], "momentum"),
                         _ksp(self.comm, self.projection.S, options["pressure"], "pressure")]
         else:
@@ -212,12 +200,12 @@ class NavierStokes:
             L2 = (ufl.inner(ufl.grad(self.p_n), ufl.grad(q)) - self.a0 * rho / k * ufl.div(self.u_tent) * q) * ufl.dx
             a3 = rho * ufl.dot(u, v) * ufl.dx
             L3 = (rho * ufl.dot(self.u_tent, v) - k / self.a0 * ufl.dot(ufl.grad(self.p - self.p_n), v)) * ufl.dx
-            self.a = [dx.compile_form(f) for f in (a1, a2, a3)]
-            self.L = [dx.compile_form(f) for f in (L1, L2, L3)]
-            self.A = [dx.create_matrix(a) for a in self.a]
-            dx.assemble_matrix_into(self.A[1], self.a[1], self.bcp)
-            dx.assemble_matrix_into(self.A[2], self.a[2], self.bcu)
-            self.b = [dx.create_vector(L) for L in self.L]
+            self.a = [fem.compile_form(f) for f in (a1, a2, a3)]
+            self.L = [fem.compile_form(f) for f in (L1, L2, L3)]
+            self.A = [fem.create_matrix(a) for a in self.a]
+            fem.assemble_matrix_into(self.A[1], self.a[1], self.bcp)
+            fem.assemble_matrix_into(self.A[2], self.a[2], self.bcu)
+            self.b = [fem.create_vector(L) for L in self.L]
             self.projection = None
             self.ksp = [_ksp(self.comm, A, options[name], name) for A, name in zip(self.A, SOLVES)]
         for ksp in self.ksp:
@@ -239,7 +227,7 @@ class NavierStokes:
         """mu as a UFL expression (Carreau-Yasuda: from the shear rate of ``velocity``)."""
         fluid = self.cfg.fluid
         if fluid.model == "newtonian":
-            return dx.constant(self.mesh, fluid.viscosity)
+            return fem.constant(self.mesh, fluid.viscosity)
         c = fluid.carreau_yasuda
         eps = ufl.sym(ufl.grad(velocity))
         shear = ufl.sqrt(2 * ufl.inner(eps, eps) + 1e-12)
@@ -252,7 +240,7 @@ class NavierStokes:
 
     def _solve(self, index: int, target, rhs=None) -> None:
         ksp, name = self.ksp[index], SOLVES[index]
-        x = dx.petsc_vec(target)
+        x = fem.petsc_vec(target)
         ksp.solve(self.b[index] if rhs is None else rhs, x)
         reason = ksp.getConvergedReason()
         if reason < 0:
@@ -274,8 +262,8 @@ class NavierStokes:
                 continue
             b.pressure.value = (self.inlet.pressure(t_new) if b.role == "inlet"
                                 else b.model.pressure(self.flows[b.name], self.dt))
-        dx.assemble_matrix_into(self.A[0], self.a[0], self.bcu)
-        dx.assemble_rhs_into(self.b[0], self.L[0], self.a[0], self.bcu)
+        fem.assemble_matrix_into(self.A[0], self.a[0], self.bcu)
+        fem.assemble_rhs_into(self.b[0], self.L[0], self.a[0], self.bcu)
         self.u_tent.x.array[:] = self.u_n.x.array
         self._solve(0, self.u_tent)
         if self.discrete:
@@ -284,10 +272,10 @@ class NavierStokes:
             a0 = float(self.a0.value)
             self.p.x.array[:] = self.p_n.x.array + (a0 * self.rho / self.dt) * self.phi.x.array
         else:
-            dx.assemble_rhs_into(self.b[1], self.L[1], self.a[1], self.bcp)
+            fem.assemble_rhs_into(self.b[1], self.L[1], self.a[1], self.bcp)
             self.p.x.array[:] = self.p_n.x.array
             self._solve(1, self.p)
-            dx.assemble_rhs_into(self.b[2], self.L[2], self.a[2], self.bcu)
+            fem.assemble_rhs_into(self.b[2], self.L[2], self.a[2], self.bcu)
             self.u.x.array[:] = self.u_tent.x.array
             self._solve(2, self.u)
 

@@ -37,7 +37,7 @@ import numpy as np
 import ufl
 from petsc4py import PETSc
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 
 
@@ -50,9 +50,9 @@ class DiscreteProjection:
         of (tag value, Constant pressure P_b) where the pressure is imposed naturally."""
         u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
         q = ufl.TestFunction(Q)
-        mass = dx.compile_form(ufl.dot(u, v) * ufl.dx)
-        M = dx.create_matrix(mass)
-        dx.assemble_matrix_into(M, mass, [])
+        mass = fem.compile_form(ufl.dot(u, v) * ufl.dx)
+        M = fem.create_matrix(mass)
+        fem.assemble_matrix_into(M, mass, [])
         diag = M.getDiagonal()
         ones = diag.duplicate()
         ones.set(1.0)
@@ -71,9 +71,9 @@ class DiscreteProjection:
         ones.destroy()
         row_sums.destroy()
 
-        div = dx.compile_form(q * ufl.div(u) * ufl.dx)
-        self.B = dx.create_matrix(div)
-        dx.assemble_matrix_into(self.B, div, [])
+        div = fem.compile_form(q * ufl.div(u) * ufl.dx)
+        self.B = fem.create_matrix(div)
+        fem.assemble_matrix_into(self.B, div, [])
         bt = self.B.transpose(PETSc.Mat())  # out of place (no argument would transpose B itself)
         bt.diagonalScale(L=self.d_inv)
         self.S = self.B.matMult(bt)
@@ -91,8 +91,8 @@ class DiscreteProjection:
         h_form = 0
         for value, pressure in open_boundaries:
             h_form += factor * (pressure - p_n) * ufl.dot(v, n) * ds(value)
-        self.h_form = dx.compile_form(h_form) if open_boundaries else None
-        self.h = self.B.createVecRight() if self.h_form is None else dx.create_vector(self.h_form)
+        self.h_form = fem.compile_form(h_form) if open_boundaries else None
+        self.h = self.B.createVecRight() if self.h_form is None else fem.create_vector(self.h_form)
         self.h.set(0.0)
         self.work = self.B.createVecRight()
         self.rhs = self.S.createVecLeft()
@@ -100,19 +100,19 @@ class DiscreteProjection:
     def rhs_for(self, u_tent) -> PETSc.Vec:
         """The right-hand side B D^{-1} h - B ũ of the phi system (after assembling h)."""
         if self.h_form is not None:
-            dx.assemble_rhs_into(self.h, self.h_form, None, [])
+            fem.assemble_rhs_into(self.h, self.h_form, None, [])
         self.work.pointwiseMult(self.d_inv, self.h)
-        self.work.axpy(-1.0, dx.petsc_vec(u_tent))
+        self.work.axpy(-1.0, fem.petsc_vec(u_tent))
         self.B.mult(self.work, self.rhs)
         return self.rhs
 
     def correct(self, u_tent, phi, u) -> None:
         """u = ũ + D^{-1} (B^T phi - h)."""
-        self.B.multTranspose(dx.petsc_vec(phi), self.work)
+        self.B.multTranspose(fem.petsc_vec(phi), self.work)
         self.work.axpy(-1.0, self.h)
         self.work.pointwiseMult(self.work, self.d_inv)
-        target = dx.petsc_vec(u)
-        dx.petsc_vec(u_tent).copy(target)
+        target = fem.petsc_vec(u)
+        fem.petsc_vec(u_tent).copy(target)
         target.axpy(1.0, self.work)
         u.x.scatter_forward()
 

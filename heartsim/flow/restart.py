@@ -5,7 +5,7 @@ stores arrays of shape (..., n_local) against one key per node): u^n and u^{n-1}
 fields (pressure p^n, the last pressure increment of the discrete projection, the initial guess
 of its next solve, and the TAWSS/OSI sums of :class:`~heartsim.flow.metrics.ShearAccumulator`)
 sit on the P2 vertex dofs, and are 0 on the edge dofs. The keys are
-:func:`heartsim.dolfinx_api.p2_dof_keys` (vertex a: a N + a, edge a < b: a N + b, a and b the
+:func:`heartsim.fem.dofs.p2_dof_keys` (vertex a: a N + a, edge a < b: a N + b, a and b the
 mesh-input indices of the vertices, N the number of input nodes): rank-independent, for 4-node
 and 10-node (curved) tetrahedral meshes alike.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 
 
 class FlowState:
@@ -23,10 +23,10 @@ class FlowState:
 
     def __init__(self, ns, accumulator, shear_space):
         self.ns, self.accumulator = ns, accumulator
-        self.keys = dx.p2_dof_keys(ns.V)
+        self.keys = fem.p2_dof_keys(ns.V)
         self.n_owned = ns.V.dofmap.index_map.size_local
-        self._pressure = dx.vertex_dof_pairs(ns.V, ns.Q)
-        self._shear = dx.vertex_dof_pairs(ns.V, shear_space)
+        self._pressure = fem.vertex_dof_pairs(ns.V, ns.Q)
+        self._shear = fem.vertex_dof_pairs(ns.V, shear_space)
 
     def _on_p2(self, values: np.ndarray, pairs) -> np.ndarray:
         """P1 node values (nodes, ...) -> (..., P2 dofs), 0 on edge dofs."""

@@ -19,7 +19,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 
 
 def cavity_volume_form(mesh, ds_endo, x0: Sequence[float], u=None):
@@ -39,5 +39,5 @@ def cavity_volume(tagged, endo: int | str, x0: Sequence[float], comm: MPI.Comm, 
     """Cavity volume (mm^3) of the endocardial facet tag ``endo`` (value or name) of a TaggedMesh."""
     value = tagged.facet_value(endo)
     ds = ufl.Measure("ds", domain=tagged.mesh, subdomain_data=tagged.facet_tags)
-    return float(dx.assemble_scalar(cavity_volume_form(tagged.mesh, ds(int(value)), np.asarray(x0, float), u),
+    return float(fem.assemble_scalar(cavity_volume_form(tagged.mesh, ds(int(value)), np.asarray(x0, float), u),
                                     comm))

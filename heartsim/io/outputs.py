@@ -11,9 +11,33 @@ from typing import Any
 
 from heartsim.config.errors import ConfigError
 
+#: field series (``<stem>.xdmf`` + ``.h5``, ``<stem>.bp``; ``<stem>.restart<k>.*`` after the k-th restart)
+#: of every runner, by stem
+FIELD_SERIES = {
+    "v": "ep", "activation": "ep",
+    "velocity": "flow", "pressure": "flow", "wss": "flow", "tawss_osi": "flow",
+    "displacement": "mechanics", "fields": "mechanics",
+}
+#: CSV tables of every runner (written by :class:`heartsim.io.tables.CsvTable` or ``io.ecg``)
+TABLES = {
+    "ecg.csv": "ep", "boundaries.csv": "flow", "forces.csv": "flow", "loadsteps.csv": "mechanics",
+    "circulation.csv": "circulation", "cycles.csv": "circulation",
+}
+#: other files and folders: run records, plots, checkpoints
+RUN_FILES = ("summary.json", "config.resolved.json", "status.json", "checkpoint",
+             "ecg.png", "pv_loops.png", "pressures.png")
+
+
+def output_patterns() -> tuple[str, ...]:
+    """Glob patterns of everything any heartsim run writes into its output folder: the one list
+    (:data:`FIELD_SERIES`, :data:`TABLES`, :data:`RUN_FILES`) that ``--force`` clears and
+    :class:`heartsim.io.reader.RunFolder` reads. A runner writing a new name adds it here."""
+    series = [f"{stem}{ext}" for stem in FIELD_SERIES for ext in (".bp", ".xdmf", ".h5", ".restart*")]
+    return (*series, *TABLES, *RUN_FILES)
+
+
 #: names heartsim writes into an output folder (removed before a --force rerun)
-OUTPUT_NAMES = ("v.bp", "v.xdmf", "v.h5", "v.restart*", "activation.bp", "activation.xdmf", "activation.h5",
-                "summary.json", "config.resolved.json", "status.json", "checkpoint")
+OUTPUT_NAMES = output_patterns()
 
 
 def check_output_folder(folder: Path, force: bool) -> None:

@@ -6,7 +6,8 @@ the leads from their masks and onsets, and the ionic model from its name and par
 the same time loop as the finite-element run (:class:`heartsim.kernels.ep_loop.EPLoop`), with the
 diffusion solved by Jacobi-preconditioned CG on SciPy (NumPy) or CuPy sparse matrices. It writes
 the activation, repolarisation and APD maps (and the node coordinates, for comparing files) to
-``--out`` (.npz) and prints one JSON line with timings. Nothing here imports DOLFINx.
+``--out`` (.npz) and prints one JSON line with timings (after a warm-up on copies of the state, so
+that kernel compilation is not timed). Nothing here imports DOLFINx.
 
 ``--precision fp32`` runs states and operators in single precision (to measure what FP32 costs in
 activation-time accuracy against an FP64 run of the same file).
@@ -79,17 +80,60 @@ class BenchCase:
                            initial=data["initial_states"], dtype=dtype)
         self.steps = max(1, int(np.ceil(self.end / self.dt - 1e-9)))
 
+    def synchronize(self) -> None:
+        """Wait for the device (nothing on NumPy): the end of every timed interval."""
+        cuda = getattr(self.backend.xp, "cuda", None)
+        if cuda is not None:
+            cuda.Device().synchronize()
+
+    def _scratch(self):
+        """Copies of the ionic states and of v, for timing without advancing the run."""
+        return self.loop.states.copy(), self.loop.states[0].copy()
+
+    def warm_up(self) -> float:
+        """One ionic step and one diffusion solve on copies of the state, so that kernel compilation
+        (NVRTC, 1-3 s per kernel on a GPU), the first memory-pool allocations and the CG block
+        length happen before any timing; the run itself does not advance. Returns its wall time (s)."""
+        start = time.perf_counter()
+        states, v = self._scratch()
+        self.loop.model.step(states, self.dt, self.loop.params, self.backend.xp)
+        counters = self.diffusion.counters()
+        self.diffusion(v)
+        self.diffusion.restore(counters)
+        self.synchronize()
+        return time.perf_counter() - start
+
+    def phase_times(self, steps: int) -> dict[str, float]:
+        """Wall time per step (s) of the ionic update (two half-steps under Strang, as in the loop)
+        and of the diffusion solve, each timed alone on copies of the current state; the rest of
+        a full step (stimuli, trackers, copies) is the full step's time minus these."""
+        states, v = self._scratch()
+        halves = 2 if self.loop.splitting == "strang" else 1
+        self.synchronize()
+        start = time.perf_counter()
+        for _ in range(steps * halves):
+            self.loop.model.step(states, self.dt / halves, self.loop.params, self.backend.xp)
+        self.synchronize()
+        ionic = (time.perf_counter() - start) / steps
+        counters = self.diffusion.counters()
+        start = time.perf_counter()
+        for _ in range(steps):
+            self.diffusion(v)
+        self.synchronize()
+        diffusion = (time.perf_counter() - start) / steps
+        self.diffusion.restore(counters)
+        return {"ionic_s": ionic, "diffusion_s": diffusion}
+
     def run(self, steps: int | None = None, progress=None) -> float:
         """Advance ``steps`` steps (default: to the end); returns the wall time of the loop (s)."""
         steps = self.steps - self.loop.step_count if steps is None else steps
-        sync = getattr(self.backend.xp, "cuda", None)
+        self.synchronize()
         start = time.perf_counter()
         for k in range(steps):
             self.loop.advance(self.diffusion)
             if progress is not None:
                 progress(k + 1, steps)
-        if sync is not None:
-            sync.Stream.null.synchronize()
+        self.synchronize()
         return time.perf_counter() - start
 
     def maps(self) -> dict[str, np.ndarray]:
@@ -133,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             last[0] = now
             print(f"step {k}/{total}, t = {case.loop.t:.2f} ms", file=sys.stderr, flush=True)
 
+    warm = case.warm_up()
     wall = case.run(args.steps, progress)
     maps = case.maps()
     out = args.out or args.case.with_name(f"{args.case.stem}.{args.backend}.maps.npz")
@@ -141,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     steps = case.loop.step_count
     act = maps["activation_time"]
     print(json.dumps({"backend": backend.name, "reason": backend.reason, "precision": args.precision, "nodes": n,
-                      "steps": steps, "setup_s": round(setup, 3), "loop_s": round(wall, 3),
+                      "steps": steps, "setup_s": round(setup, 3), "warm_up_s": round(warm, 3), "loop_s": round(wall, 3),
                       "node_steps_per_s": round(n * steps / wall, 1) if wall > 0 else None,
                       "cg_iterations_per_step": round(case.diffusion.iterations / max(1, case.diffusion.solves), 2),
+                      "host_reads_per_step": round(case.diffusion.host_reads / max(1, case.diffusion.solves), 3),
                       "activation_ms": [float(np.nanmin(act)), float(np.nanmax(act))] if np.isfinite(act).any()
                       else None, "not_activated": int(np.isnan(act).sum()), "maps": str(out)}))
     return 0

@@ -102,7 +102,7 @@ class EPLoop:
     def restore(self, fields: Mapping[str, np.ndarray], step: int, ecg_partial: np.ndarray | None = None) -> None:
         """Set the state written by :meth:`state` at ``step`` (and the ECG rows recorded so far)."""
         put = self.backend.from_host
-        self.states = put(np.ascontiguousarray(fields["ionic"], dtype=np.float64))
+        self.states = put(np.ascontiguousarray(fields["ionic"], dtype=self.states.dtype))  # FP32 stays FP32
         self.activation.times[...] = put(np.asarray(fields["activation"]))
         for name, target in (("repolarisation", "times"), ("v_peak", "peak"), ("v_rest", "v_rest")):
             if name in fields:

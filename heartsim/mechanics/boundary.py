@@ -13,7 +13,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 
 
@@ -48,15 +48,15 @@ def robin(k, u, v, ds, direction: str = "all"):
 def plane_normal(mesh, ds_base, comm) -> np.ndarray:
     """Mean unit outward normal of a (planar) facet set."""
     N = ufl.FacetNormal(mesh)
-    n = np.array([dx.assemble_scalar(N[i] * ds_base, comm) for i in range(3)])
+    n = np.array([fem.assemble_scalar(N[i] * ds_base, comm) for i in range(3)])
     return n / max(np.linalg.norm(n), 1e-300)
 
 
 def base_point(mesh, ds_base, comm) -> np.ndarray:
     """Centroid of a facet set (a point on the base plane)."""
     x = ufl.SpatialCoordinate(mesh)
-    area = dx.assemble_scalar(ufl.as_ufl(1.0) * ds_base, comm)
-    return np.array([dx.assemble_scalar(x[i] * ds_base, comm) for i in range(3)]) / area
+    area = fem.assemble_scalar(ufl.as_ufl(1.0) * ds_base, comm)
+    return np.array([fem.assemble_scalar(x[i] * ds_base, comm) for i in range(3)]) / area
 
 
 def sliding_component(normal: np.ndarray, key: str) -> int:
@@ -82,5 +82,5 @@ def tag_box_faces(tagged) -> None:
     for name, value in BOX_FACES.items():
         axis, end = "xyz".index(name[0]), (lo, hi)[int(name[1])]
         markers.append((value, lambda p, a=axis, c=end[axis]: np.abs(p[a] - c) < tol))
-    tagged.facet_tags = dx.boundary_facet_tags(mesh, markers)
+    tagged.facet_tags = fem.boundary_facet_tags(mesh, markers)
     tagged.facet_names = {**BOX_FACES, **tagged.facet_names}

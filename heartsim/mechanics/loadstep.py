@@ -8,7 +8,7 @@ undone and retried with h * ``shrink``; below ``min_step`` the run stops with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -40,31 +40,71 @@ class AdaptiveStepper:
     shrink: float = 0.5
     easy_iterations: int = 5
 
+    def start(self, t0: float, targets: list[float],
+              on_target: Callable[[float], None] = lambda t: None) -> "StepperState":
+        """The state at ``t0`` heading for ``targets`` (targets already reached are passed, with ``on_target``)."""
+        state = StepperState(t0, self.initial, 0, list(targets))
+        self._pass_reached(state, on_target)
+        return state
+
+    @staticmethod
+    def _eps(state: "StepperState") -> float:
+        return 1e-12 * max(1.0, abs(state.targets[-1]) if state.targets else 1.0)
+
+    def _pass_reached(self, state: "StepperState", on_target: Callable[[float], None]) -> None:
+        eps = self._eps(state)
+        while state.index < len(state.targets) and state.t >= state.targets[state.index] - eps:
+            state.index += 1
+            on_target(state.t)
+
+    def attempt(self, state: "StepperState", attempt: Callable[[float], StepResult],
+                accept: Callable[[float], None], reject: Callable[[], None],
+                on_step: Callable[[float, float, StepResult], None] = lambda t, h, r: None,
+                on_target: Callable[[float], None] = lambda t: None) -> bool:
+        """One step attempt towards the next target (accepted, or rejected and undone); returns whether
+        it was accepted. Raises :class:`LoadStepFailure` below the minimum step."""
+        eps = self._eps(state)
+        t, h, target = state.t, state.h, state.targets[state.index]
+        h_try = min(h, target - t)
+        result = attempt(t + h_try)
+        state.counts["newton_iterations"] += result.iterations
+        on_step(t + h_try, h_try, result)
+        if result.converged:
+            state.t = target if target - (t + h_try) <= eps else t + h_try
+            accept(state.t)
+            state.counts["steps"] += 1
+            if result.iterations <= self.easy_iterations:
+                state.h = min(h_try * self.growth, self.maximum) if h_try >= h - eps else h
+            self._pass_reached(state, on_target)
+            return True
+        reject()
+        state.counts["rejected"] += 1
+        state.h = h_try * self.shrink
+        if state.h < self.minimum * (1 - 1e-9):
+            raise LoadStepFailure(t + h_try, t, result.detail)
+        return False
+
     def run(self, t0: float, targets: list[float], attempt: Callable[[float], StepResult],
             accept: Callable[[float], None], reject: Callable[[], None],
             on_step: Callable[[float, float, StepResult], None] = lambda t, h, r: None,
             on_target: Callable[[float], None] = lambda t: None) -> dict:
         """Advance from ``t0`` through every target; returns counters (steps, failures, iterations)."""
-        t, h = t0, self.initial
-        counts = {"steps": 0, "rejected": 0, "newton_iterations": 0}
-        eps = 1e-12 * max(1.0, abs(targets[-1]) if targets else 1.0)
-        for target in targets:
-            while t < target - eps:
-                h_try = min(h, target - t)
-                result = attempt(t + h_try)
-                counts["newton_iterations"] += result.iterations
-                on_step(t + h_try, h_try, result)
-                if result.converged:
-                    t = target if target - (t + h_try) <= eps else t + h_try
-                    accept(t)
-                    counts["steps"] += 1
-                    if result.iterations <= self.easy_iterations:
-                        h = min(h_try * self.growth, self.maximum) if h_try >= h - eps else h
-                else:
-                    reject()
-                    counts["rejected"] += 1
-                    h = h_try * self.shrink
-                    if h < self.minimum * (1 - 1e-9):
-                        raise LoadStepFailure(t + h_try, t, result.detail)
-            on_target(t)
-        return counts
+        state = self.start(t0, targets, on_target)
+        while not state.finished:
+            self.attempt(state, attempt, accept, reject, on_step, on_target)
+        return state.counts
+
+
+@dataclass
+class StepperState:
+    """Where load stepping stands: load level ``t``, next step size ``h``, index of the next target."""
+
+    t: float
+    h: float
+    index: int
+    targets: list[float]
+    counts: dict = field(default_factory=lambda: {"steps": 0, "rejected": 0, "newton_iterations": 0})
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.targets)

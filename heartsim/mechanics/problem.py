@@ -19,7 +19,7 @@ import numpy as np
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.mechanics import kinematics as kin
 from heartsim.mechanics.active_stress import active_piola, fibre_stretch
@@ -28,6 +28,7 @@ from heartsim.mechanics.boundary import (base_point, follower_pressure, plane_no
 from heartsim.mechanics.cavity import CONSTRAINED, Cavity, cavity_volume_form
 from heartsim.mechanics.loadstep import StepResult
 from heartsim.mechanics.materials import material_from_config
+from heartsim.mechanics.solver import SNESSolver
 
 
 @dataclass
@@ -63,10 +64,8 @@ class MechanicsProblem:
         self.fibers = fibers
         form = cfg.formulation
         self.mixed = form.kind == "incompressible"
-        self.space = dx.mechanics_space(mesh, form.degree, self.mixed)
-        import dolfinx.fem as fem
-
-        self.w = fem.Function(self.space)
+        self.space = fem.taylor_hood_space(mesh, form.degree, self.mixed)
+        self.w = fem.function(self.space)
         if self.mixed:
             u, p = ufl.split(self.w)
             v, q = ufl.TestFunctions(self.space)
@@ -86,7 +85,7 @@ class MechanicsProblem:
         self.F, self.J = F, J
         self.lmbda = fibre_stretch(F, fibers[0])
         if active_field is None:
-            self.Ta = fem.Constant(mesh, 0.0)
+            self.Ta = fem.constant(mesh, 0.0)
         elif isinstance(active_field, ufl.core.expr.Expr):
             self.Ta = active_field
         else:
@@ -99,7 +98,7 @@ class MechanicsProblem:
         # follower pressures (each its own Constant), springs
         self.pressure_constants = []
         for i, load in enumerate(bnd.pressure):
-            c = fem.Constant(mesh, 0.0)
+            c = fem.constant(mesh, 0.0)
             self.pressure_constants.append(c)
             R += follower_pressure(c, F, v, ds(tuple(tag_values(tagged, load.tags, f"physics.mechanics.boundary.pressure[{i}].tags"))))
         for i, spring in enumerate(bnd.robin):
@@ -114,16 +113,16 @@ class MechanicsProblem:
             base_tags = tag_values(tagged, bnd.base, "physics.mechanics.boundary.base")
             ds_base = ds(tuple(base_tags))
             self.x0 = base_point(mesh, ds_base, self.comm)
-            facets = dx.facets_with_tags(mesh, tagged.facet_tags, base_tags)
+            facets = fem.facets_with_tags(mesh, tagged.facet_tags, base_tags)
             if bnd.base_condition == "fixed":
-                self.bcs.append(dx.dirichlet_on_facets(self.space, facets, sub=sub)[0])
+                self.bcs.append(fem.dirichlet_on_facets(self.space, facets, sub=sub)[0])
             elif bnd.base_condition == "sliding":
                 axis = sliding_component(plane_normal(mesh, ds_base, self.comm), "physics.mechanics.boundary.base")
-                self.bcs.append(dx.dirichlet_on_facets(self.space, facets, sub=sub, component=axis)[0])
+                self.bcs.append(fem.dirichlet_on_facets(self.space, facets, sub=sub, component=axis)[0])
         for pres in prescribed:
-            facets = dx.facets_with_tags(mesh, tagged.facet_tags, [tagged.facet_value(t) for t in pres.tags])
+            facets = fem.facets_with_tags(mesh, tagged.facet_tags, [tagged.facet_value(t) for t in pres.tags])
             value = pres.value
-            bc, g = dx.dirichlet_on_facets(self.space, facets, value, component=pres.component, sub=sub)
+            bc, g = fem.dirichlet_on_facets(self.space, facets, value, component=pres.component, sub=sub)
             self.bcs.append(bc)
             self._scaled.append((g, g.x.array.copy()))
 
@@ -140,9 +139,9 @@ class MechanicsProblem:
             key = ("physics.mechanics.boundary.cavity.tags" if name == CONSTRAINED
                    else f"physics.mechanics.boundary.cavities.{name}")
             tags = tuple(tag_values(tagged, refs, key))
-            pressure = fem.Constant(mesh, 0.0)
+            pressure = fem.constant(mesh, 0.0)
             R += follower_pressure(pressure, F, v, ds(tags))
-            self.cavities[name] = Cavity(name, tags, pressure, fem.form(cavity_volume_form(u, self.x0, ds(tags))))
+            self.cavities[name] = Cavity(name, tags, pressure, fem.compile_form(cavity_volume_form(u, self.x0, ds(tags))))
         self.cavity_pressure = self.cavities[CONSTRAINED].pressure if CONSTRAINED in self.cavities else None
         self.volume_form = self.cavities[CONSTRAINED].volume_form if CONSTRAINED in self.cavities else None
         self.cavity_tags = self.cavities[CONSTRAINED].tags if CONSTRAINED in self.cavities else None
@@ -151,10 +150,10 @@ class MechanicsProblem:
             self.volume_form = next(iter(self.cavities.values())).volume_form
         elif self.cavity_tags is None and bnd.pressure and bnd.pressure[0].cavity:
             self.cavity_tags = tuple(tag_values(tagged, bnd.pressure[0].tags, "physics.mechanics.boundary.pressure[0].tags"))
-            self.volume_form = fem.form(cavity_volume_form(u, self.x0, ds(self.cavity_tags)))
+            self.volume_form = fem.compile_form(cavity_volume_form(u, self.x0, ds(self.cavity_tags)))
 
         Jac = ufl.derivative(R, self.w, ufl.TrialFunction(self.space))
-        self.solver = dx.SNESSolver(R, Jac, self.w, self.bcs, petsc_options)
+        self.solver = SNESSolver(R, Jac, self.w, self.bcs, petsc_options)
         self._saved = self.w.x.array.copy()
         self._saved_p = self.cavity_pressures()
         self._dvdp: dict[tuple, np.ndarray] = {}  # dV/dp of the cavities, from the last quasi-Newton solve
@@ -176,9 +175,7 @@ class MechanicsProblem:
         """Current volume (mm³) of the constrained (or first named, or first pressure-loaded) cavity; NaN without."""
         if self.volume_form is None:
             return float("nan")
-        import dolfinx.fem as fem
-
-        return self.comm.allreduce(fem.assemble_scalar(self.volume_form), op=MPI.SUM)
+        return fem.assemble_scalar(self.volume_form, self.comm)
 
     def _newton(self) -> StepResult:
         import time
@@ -202,11 +199,7 @@ class MechanicsProblem:
     # ---- named cavities (the coupling interface)
     def cavity_volumes(self) -> dict[str, float]:
         """Current volume (mm³) of every cavity, by name."""
-        import dolfinx.fem as fem
-
-        local = np.array([fem.assemble_scalar(c.volume_form) for c in self.cavities.values()], dtype=float)
-        total = self.comm.allreduce(local, op=MPI.SUM) if local.size else local
-        return dict(zip(self.cavities, (float(v) for v in total)))
+        return {name: fem.assemble_scalar(c.volume_form, self.comm) for name, c in self.cavities.items()}
 
     def cavity_pressures(self) -> dict[str, float]:
         """Current pressure (kPa) of every cavity, by name."""
@@ -291,10 +284,10 @@ class MechanicsProblem:
     # ----------------------------------------------------------------------------------------
     def displacement(self):
         """The displacement Function (collapsed copy for the mixed space)."""
-        return dx.sub_function(self.w, 0) if self.mixed else self.w
+        return fem.sub_function(self.w, 0) if self.mixed else self.w
 
     def pressure_field(self):
-        return dx.sub_function(self.w, 1) if self.mixed else None
+        return fem.sub_function(self.w, 1) if self.mixed else None
 
     def piola(self, fibers):
         """UFL first Piola-Kirchhoff stress (kPa) of the current state with the material basis ``fibers``."""
@@ -314,6 +307,21 @@ class MechanicsProblem:
         """UFL Cauchy stress (kPa); with ``fibers``, evaluated with that material basis instead of the
         problem's (e.g. one living at the points where the stress is sampled)."""
         return kin.cauchy(self.P if fibers is None else self.piola(fibers), self.F)
+
+    def checkpoint(self) -> tuple[np.ndarray, dict]:
+        """The saved (last converged) state for a checkpoint: the local values of w (u, and p when
+        mixed) and the scalars a continuation needs (cavity pressure, dV/dp, Newton iterations)."""
+        return self._saved.copy(), {"cavity_pressure": self._saved_p, "slope": self._slope,
+                                    "newton_iterations": self.newton_iterations}
+
+    def restore_checkpoint(self, values: np.ndarray, scalars: dict) -> None:
+        """Continue from :meth:`checkpoint` (values of the local dofs, in any partition's order)."""
+        self.w.x.array[:] = values
+        self._saved_p, self._slope = scalars["cavity_pressure"], scalars["slope"]
+        self.newton_iterations = int(scalars["newton_iterations"])
+        if self.cavity_pressure is not None:
+            self.cavity_pressure.value = self._saved_p
+        self.save()
 
     def destroy(self) -> None:
         self.solver.destroy()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.model import MeshConfig
 from heartsim.mesh.meshdata import UNIT_TO_MM, VOLUME_TYPES, MeshData, read_mesh_data
@@ -47,18 +47,18 @@ class TaggedMesh:
 
 def _generate_box(cfg: MeshConfig, comm: MPI.Comm) -> TaggedMesh:
     lo, hi = cfg.box_bounds()
-    mesh = dx.create_box(comm, lo, hi, cfg.box_cells(), cfg.cell_type)
+    mesh = fem.create_box(comm, lo, hi, cfg.box_cells(), cfg.cell_type)
     if not cfg.cell_tags:
         return TaggedMesh(mesh, None)
-    cells = np.arange(dx.local_cell_count(mesh), dtype=np.int32)
-    midpoints = dx.cell_midpoints(mesh, cells)
+    cells = np.arange(fem.local_cell_count(mesh), dtype=np.int32)
+    midpoints = fem.cell_midpoints(mesh, cells)
     values = np.zeros(cells.size, dtype=np.int32)
     for tag in cfg.cell_tags:  # later tags win where regions overlap
         values[points_in_region(midpoints, tag.region)] = tag.id
     for i, tag in enumerate(cfg.cell_tags):
         if comm.allreduce(int(np.count_nonzero(values == tag.id)), op=MPI.SUM) == 0:
             raise ConfigError([f"mesh.cell_tags[{i}].region: tag {tag.name!r} contains no cell midpoint"])
-    return TaggedMesh(mesh, dx.cell_tags(mesh, cells, values), {t.name: t.id for t in cfg.cell_tags})
+    return TaggedMesh(mesh, fem.cell_tags(mesh, cells, values), {t.name: t.id for t in cfg.cell_tags})
 
 
 def _read_dolfinx_xdmf(cfg: MeshConfig, comm: MPI.Comm) -> TaggedMesh | None:
@@ -66,7 +66,7 @@ def _read_dolfinx_xdmf(cfg: MeshConfig, comm: MPI.Comm) -> TaggedMesh | None:
     import json
 
     try:
-        mesh, tags, facet_tags = dx.read_xdmf_mesh(comm, cfg.file)
+        mesh, tags, facet_tags = fem.read_xdmf_mesh(comm, cfg.file)
     except RuntimeError:
         return None
     scale = UNIT_TO_MM[cfg.unit]
@@ -105,11 +105,11 @@ def distribute(data: MeshData | None, comm: MPI.Comm) -> TaggedMesh:
     else:
         points, cells, cell_values = data.points, data.cells, data.cell_values
         facets, facet_values = data.facets, data.facet_values
-    mesh = dx.mesh_from_arrays(comm, points, cells, cell, degree)
+    mesh = fem.mesh_from_arrays(comm, points, cells, cell, degree)
     tdim = mesh.topology.dim
     facet_vtk = {"tetrahedron": "triangle", "hexahedron": "quadrilateral"}[cell]
-    cell_tags = dx.tags_from_input(mesh, tdim, cells, cell_values, cell)
-    facet_tags = dx.tags_from_input(mesh, tdim - 1, facets, facet_values, facet_vtk) if kf and \
+    cell_tags = fem.tags_from_input(mesh, tdim, cells, cell_values, cell)
+    facet_tags = fem.tags_from_input(mesh, tdim - 1, facets, facet_values, facet_vtk) if kf and \
         comm.allreduce(len(facets), op=MPI.SUM) else None
     tagged = TaggedMesh(mesh, cell_tags, cell_names, facet_tags, facet_names, notes=list(notes))
     _attach_fields(tagged, data, comm, point_keys, cell_keys)
@@ -121,20 +121,18 @@ def _attach_fields(tagged: TaggedMesh, data: MeshData | None, comm: MPI.Comm, po
 
     Rank 0's arrays are broadcast; each rank picks its nodes (input node index) or cells (input cell index).
     """
-    import dolfinx.fem
-
     mesh = tagged.mesh
     kinds = []
     if point_keys:
-        kinds.append((point_keys, "point_vectors", dx.lagrange_space(mesh, 1, (3,)),
-                      dx.dof_input_indices(dx.lagrange_space(mesh, 1))))
+        kinds.append((point_keys, "point_vectors", fem.lagrange_space(mesh, 1, (3,)),
+                      fem.dof_input_indices(fem.lagrange_space(mesh, 1))))
     if cell_keys:
-        kinds.append((cell_keys, "cell_vectors", dolfinx.fem.functionspace(mesh, ("DG", 0, (3,))),
-                      dx.original_cell_index(mesh)))
+        kinds.append((cell_keys, "cell_vectors", fem.cellwise_space(mesh, (3,)),
+                      fem.original_cell_index(mesh)))
     for names, attribute, space, index in kinds:
         for name in names:
             values = comm.bcast(getattr(data, attribute)[name] if data is not None else None, root=0)
-            f = dolfinx.fem.Function(space, name=name)
+            f = fem.function(space, name=name)
             f.x.array[:] = values[index].ravel()
             tagged.fields[name] = f
 

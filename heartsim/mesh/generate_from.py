@@ -127,12 +127,12 @@ def write_mesh(data: MeshData, out: Path) -> None:
     """Distribute (COMM_WORLD) and write DOLFINx XDMF + .tags.json."""
     import json
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
     from heartsim.mesh.build import distribute
 
     comm = MPI.COMM_WORLD
     tagged = distribute(data if comm.rank == 0 else None, comm)
-    dx.write_xdmf_mesh(comm, out, tagged.mesh, tagged.cell_tags, tagged.facet_tags)
+    fem.write_xdmf_mesh(comm, out, tagged.mesh, tagged.cell_tags, tagged.facet_tags)
     if comm.rank == 0:
         out.with_suffix(".tags.json").write_text(json.dumps(
             {"cell_tag_names": tagged.tag_names, "facet_tag_names": tagged.facet_names}, indent=2))

@@ -1,7 +1,7 @@
 """Checkpoints of nodal state that can be read back on any number of ranks.
 
 Every nodal array is stored against a rank-independent key per node (the node's index in the mesh
-input: ``dolfinx_api.dof_input_indices``), gathered on rank 0 and sorted by key. Reading matches the
+input: ``heartsim.fem.dof_input_indices``), gathered on rank 0 and sorted by key. Reading matches the
 keys of each rank's local nodes (owned and ghost), so a run checkpointed on N ranks restarts on M.
 
 Files in ``<out>/checkpoint/``: ``ckpt-<step>.npz`` and ``latest.json``, the pointer to the newest.

@@ -10,14 +10,13 @@ and return the same summary. Outputs in ``out``:
 - ``pv_loops.png`` (closed loop) and ``pressures.png``: the last cycle (and the earlier ones, faded);
 - ``summary.json``, ``config.resolved.json``, ``status.json``.
 
-A SIGTERM/SIGUSR1 stops the run after its step with a checkpoint (``checkpoint/circulation.json``
-and the tables so far); ``restart=True`` continues from it.
+A SIGTERM/SIGUSR1 stops the run after its step with a checkpoint (through the run lifecycle,
+:mod:`heartsim.simulation.lifecycle`, like every runner: ``checkpoint/ckpt-<step>.npz``; the tables
+so far stay, cut back to the checkpoint on restart); ``restart=True`` continues from it.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import time
 from pathlib import Path
@@ -25,17 +24,18 @@ from pathlib import Path
 import numpy as np
 
 from heartsim.circulation.periodic import CycleMonitor, cycle_metrics
-from heartsim.circulation.report import column_name, to_clinical
+from heartsim.circulation.report import to_clinical
 from heartsim.circulation.standalone import standalone_model
 from heartsim.circulation.units import MMHG, ML
 from heartsim.circulation.windkessel import fit_sinusoid, sine_response
-from heartsim.cli.progress import Progress
 from heartsim.config.errors import ConfigError
-from heartsim.io.outputs import config_hash, prepare_output_folder, write_json_atomic
+from heartsim.io.outputs import config_hash
+from heartsim.io.tables import CsvTable
 from heartsim.runtime.collective import on_root
-from heartsim.runtime.status import write_status
+from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
+from heartsim.simulation.run_folder import Checkpointed
 
-CHECKPOINT = Path("checkpoint") / "circulation.json"
+FLOAT = "{:.10g}"
 
 
 def _steps_per_cycle(period: float, dt: float) -> int:
@@ -46,101 +46,165 @@ def _steps_per_cycle(period: float, dt: float) -> int:
     return n
 
 
-def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = False, stop=None) -> dict:
-    """Run the 0D model of ``cfg`` writing into ``out``; returns the summary (also in summary.json)."""
-    sec = cfg.physics.circulation
-    period = sec.cycle_period()
-    dt = cfg.time.dt
-    steps_per_cycle = _steps_per_cycle(period, dt)
-    every = max(1, round(cfg.output.interval / dt))
-    total = cfg.time.steps()
-    resolved = cfg.model_dump(mode="json")
-    fingerprint = config_hash({"circulation": sec.model_dump(mode="json"), "dt": dt})
+def _clinical_row(row: dict) -> dict:
+    return {"t_ms": row["t"], **to_clinical({k: v for k, v in row.items() if k != "t"})}
 
-    def work() -> dict:
-        wall_start = time.perf_counter()
-        model = standalone_model(sec)
-        rows: list[dict[str, float]] = []
-        cycles: list[dict[str, float]] = []
-        cycle_rows: list[dict[str, float]] = []
-        monitor = CycleMonitor(steps_per_cycle, model.y)
-        step, previous_wall = 0, 0.0
-        if restart:
-            ckpt = out / CHECKPOINT
-            if not ckpt.is_file():
-                raise ConfigError([f"--restart {out}: no checkpoint to continue from"])
-            data = json.loads(ckpt.read_text())
-            if data["state_hash"] != fingerprint:
-                raise ConfigError([f"--restart {out}: the checkpoint was written by a different case "
-                                   "(circulation or dt changed)"])
-            model.set_state(data["model"])
-            step, previous_wall = data["step"], data["wall_time_s"]
-            monitor.start, monitor.scale = np.array(data["monitor"]["start"]), np.array(data["monitor"]["scale"])
-            monitor.steps, monitor.cycles, monitor.changes = step, data["monitor"]["cycles"], data["monitor"]["changes"]
-            rows, cycles, cycle_rows = data["rows"], data["cycles"], data["cycle_rows"]
-            log.info("restarting at t = %.1f ms (step %d, cycle %d)", model.t, step, monitor.cycles + 1)
-        else:
-            prepare_output_folder(out)
-            rows.append({"t": model.t, **model.outputs()})
-            cycle_rows.append(rows[0])
-        write_json_atomic(out / "config.resolved.json", resolved)
-        write_status(out, "running", t_ms=model.t, step=step)
-        log.info("0D %s: dt = %g ms, %d steps per cycle of %g ms, at most %d cycles (%s)", sec.model, dt,
-                 steps_per_cycle, period, total // steps_per_cycle, sec.integrator.method)
 
-        progress = Progress(total - step, total * dt, log)
-        first = step
-        periodic_at = None
-        loop_start = time.perf_counter()
-        while step < total:
-            model.step(dt)
-            step += 1
-            row = {"t": model.t, **model.outputs()}
-            cycle_rows.append(row)
-            if step % every == 0:
-                rows.append(row)
-            change = monitor.update(model.y)
-            if change is not None:
-                columns = {k: np.array([r[k] for r in cycle_rows]) for k in row if k != "t"}
-                cycles.append({"cycle": monitor.cycles, "t_end": model.t, "change": change,
-                               **cycle_metrics(columns, period)})
-                cycle_rows = [row]
-                log.info("cycle %d: change %.2e%s", monitor.cycles, change, _cycle_note(cycles[-1]))
-                if change < sec.periodic.tolerance and monitor.cycles >= sec.periodic.min_cycles:
-                    if periodic_at is None:
-                        periodic_at = monitor.cycles
-                    if sec.periodic.stop:
-                        break
-            progress.update(step - first, model.t)
-            if stop is not None and stop.signum and step < total:
-                state = {"state_hash": fingerprint, "step": step, "model": model.get_state(),
-                         "wall_time_s": previous_wall + time.perf_counter() - wall_start,
-                         "monitor": {"start": monitor.start.tolist(), "scale": monitor.scale.tolist(),
-                                     "cycles": monitor.cycles, "changes": monitor.changes},
-                         "rows": rows, "cycles": cycles, "cycle_rows": cycle_rows}
-                (out / CHECKPOINT).parent.mkdir(exist_ok=True)
-                write_json_atomic(out / CHECKPOINT, state)
-                _write_tables(out, rows, cycles)
-                write_status(out, "checkpointed", reason=f"signal {stop.signum}", t_ms=model.t, step=step,
-                             checkpoint=str(CHECKPOINT))
-                log.warning("signal %d: checkpoint written at t = %.1f ms; continue with --restart %s",
-                            stop.signum, model.t, out)
-                return {"status": "checkpointed"}
-        loop_time = time.perf_counter() - loop_start
+def _clinical_cycle(c: dict) -> dict:
+    return {"cycle": c["cycle"], "t_end_ms": c["t_end"], "change": c["change"],
+            **to_clinical({k: v for k, v in c.items() if k not in ("cycle", "t_end", "change")})}
 
-        _write_tables(out, rows, cycles)
-        plots = _plot(out, sec, rows, period)
-        summary = _summary(cfg, sec, model, rows, cycles, periodic_at, step, dt, period)
+
+def _as_array(rows: list[dict], columns: list[str]) -> np.ndarray:
+    return np.array([[r[k] for k in columns] for r in rows], dtype=float).reshape(len(rows), len(columns), 1)
+
+
+def _as_rows(array: np.ndarray, columns: list[str]) -> list[dict]:
+    return [dict(zip(columns, values)) for values in np.asarray(array)[..., 0].tolist()]
+
+
+class CirculationComponent:
+    """The 0D model in the run lifecycle (rank 0 only): ``circulation.csv`` every ``output.interval``,
+    a ``cycles.csv`` row per cycle, stop at the periodic steady state when asked, plots and summary."""
+
+    physics = "circulation"
+
+    def __init__(self, cfg, out: Path, log: logging.Logger, steps_per_cycle: int):
+        self.cfg, self.out, self.log = cfg, out, log
+        self.sec = cfg.physics.circulation
+        self.dt, self.period = cfg.time.dt, self.sec.cycle_period()
+        self.total, self.every = cfg.time.steps(), max(1, round(cfg.output.interval / cfg.time.dt))
+        self.steps_per_cycle = steps_per_cycle
+        self.model = standalone_model(self.sec)
+        self.monitor = CycleMonitor(steps_per_cycle, self.model.y)
+        self.keys, self.n_owned = np.zeros(1, dtype=np.int64), 1
+        self.step = 0
+        self.rows: list[dict] = []
+        self.cycles: list[dict] = []
+        self.cycle_rows: list[dict] = []
+        self.columns = ["t", *self.model.outputs()]
+        self.periodic_at = None
+        self.stopped = False
+        self.table = self.cycle_table = None
+        self._new_cycles: list[dict] = []
+
+    @property
+    def t(self) -> float:
+        return self.model.t
+
+    # -- checkpoint ----------------------------------------------------------------------------
+    def state(self):
+        m = self.monitor
+        meta = {"model": self.model.get_state(), "columns": self.columns, "cycles": self.cycles,
+                "periodic_at": self.periodic_at,
+                "monitor": {"start": m.start.tolist(), "scale": m.scale.tolist(), "cycles": m.cycles,
+                            "changes": m.changes}}
+        return {"rows": _as_array(self.rows, self.columns), "cycle_rows": _as_array(self.cycle_rows, self.columns)}, meta
+
+    def restore(self, fields, meta) -> None:
+        self.model.set_state(meta["model"])
+        self.step = meta["step"]
+        m, data = self.monitor, meta["monitor"]
+        m.start, m.scale = np.array(data["start"]), np.array(data["scale"])
+        m.steps, m.cycles, m.changes = self.step, data["cycles"], data["changes"]
+        self.columns = meta["columns"]
+        self.rows, self.cycle_rows = _as_rows(fields["rows"], self.columns), _as_rows(fields["cycle_rows"], self.columns)
+        self.cycles, self.periodic_at = meta["cycles"], meta["periodic_at"]
+
+    def tables(self) -> dict:
+        return {name: table.size() for name, table in (("circulation.csv", self.table),
+                                                       ("cycles.csv", self.cycle_table)) if table is not None}
+
+    # -- outputs -------------------------------------------------------------------------------
+    def open(self, segment: Segment) -> None:
+        resume = segment.resume
+        if segment.index == 0:
+            self.rows.append({"t": self.model.t, **self.model.outputs()})
+            self.cycle_rows.append(self.rows[0])
+        first = _clinical_row(self.rows[0])
+        self.table = CsvTable(self.out / "circulation.csv", list(first), None, resume.get("circulation.csv"), FLOAT)
+        if segment.index == 0:
+            self.table.record(first)
+        if "cycles.csv" in resume:
+            self.cycle_table = CsvTable(self.out / "cycles.csv", list(_clinical_cycle(self.cycles[0])), None,
+                                        resume["cycles.csv"], FLOAT)
+        sec = self.sec
+        self.log.info("0D %s: dt = %g ms, %d steps per cycle of %g ms, at most %d cycles (%s)", sec.model, self.dt,
+                      self.steps_per_cycle, self.period, self.total // self.steps_per_cycle, sec.integrator.method)
+
+    def done(self) -> bool:
+        return self.stopped or self.step >= self.total
+
+    def advance(self) -> None:
+        model, monitor, sec = self.model, self.monitor, self.sec
+        model.step(self.dt)
+        self.step += 1
+        row = {"t": model.t, **model.outputs()}
+        self.cycle_rows.append(row)
+        if self.step % self.every == 0:
+            self.rows.append(row)
+        change = monitor.update(model.y)
+        if change is not None:
+            columns = {k: np.array([r[k] for r in self.cycle_rows]) for k in row if k != "t"}
+            self.cycles.append({"cycle": monitor.cycles, "t_end": model.t, "change": change,
+                                **cycle_metrics(columns, self.period)})
+            self._new_cycles.append(self.cycles[-1])
+            self.cycle_rows = [row]
+            self.log.info("cycle %d: change %.2e%s", monitor.cycles, change, _cycle_note(self.cycles[-1]))
+            if change < sec.periodic.tolerance and monitor.cycles >= sec.periodic.min_cycles:
+                if self.periodic_at is None:
+                    self.periodic_at = monitor.cycles
+                if sec.periodic.stop:
+                    self.stopped = True
+
+    def record(self) -> None:
+        if self.step % self.every == 0:
+            self.table.record(_clinical_row(self.rows[-1]))
+        for cycle in self._new_cycles:
+            row = _clinical_cycle(cycle)
+            if self.cycle_table is None:
+                self.cycle_table = CsvTable(self.out / "cycles.csv", list(row), None, None, FLOAT)
+            self.cycle_table.record(row)
+        self._new_cycles = []
+
+    def close(self) -> None:
+        for table in (self.table, self.cycle_table):
+            if table is not None:
+                table.close()
+
+    def finish(self, clock: Clock) -> dict:
+        self.close()
+        if self.cycle_table is None:
+            (self.out / "cycles.csv").write_text("")
+        plots = _plot(self.out, self.sec, self.rows, self.period)
+        summary = _summary(self.cfg, self.sec, self.model, self.rows, self.cycles, self.periodic_at, self.step,
+                           self.dt, self.period)
         summary.update({
-            "wall_time_s": round(previous_wall + time.perf_counter() - wall_start, 3),
-            "steps_per_second": round((step - first) / loop_time, 1) if loop_time > 0 else None,
-            "config_hash": config_hash(resolved),
+            "wall_time_s": clock.wall(),
+            "steps_per_second": round(clock.loop_steps / clock.loop, 1) if clock.loop > 0 else None,
+            "config_hash": config_hash(self.cfg.model_dump(mode="json")),
             "outputs": sorted(["circulation.csv", "cycles.csv", *plots]),
         })
         summary["headline"] += f"; {summary['wall_time_s']:.1f} s"
-        write_json_atomic(out / "summary.json", summary)
-        write_status(out, "completed", t_ms=model.t, step=step)
         return summary
+
+
+def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = False, stop=None) -> dict:
+    """Run the 0D model of ``cfg`` writing into ``out``; returns the summary (also in summary.json)."""
+    from mpi4py import MPI
+
+    sec = cfg.physics.circulation
+    dt = cfg.time.dt
+    steps_per_cycle = _steps_per_cycle(sec.cycle_period(), dt)
+    fingerprint = config_hash({"circulation": sec.model_dump(mode="json"), "dt": dt})
+
+    def work() -> dict:
+        life = Lifecycle(cfg, out, MPI.COMM_SELF, log, restart, stop, fingerprint=fingerprint)
+        component = CirculationComponent(cfg, out, log, steps_per_cycle)
+        try:
+            return life.run(component, component.total, component.total * dt)
+        except Checkpointed as exc:
+            return {"status": "checkpointed", "checkpoint": str(exc)}
 
     if comm.size > 1 and comm.rank != 0:
         _idle_wait(comm)
@@ -151,9 +215,7 @@ def run_circulation(cfg, out: Path, comm, log: logging.Logger, restart: bool = F
         # MPI) before the root's send has completed, which crashes Open MPI's shared-memory transport
         comm.barrier()
     if summary["status"] == "checkpointed":
-        from heartsim.simulation.run_folder import Checkpointed
-
-        raise Checkpointed(out / CHECKPOINT)
+        raise Checkpointed(Path(summary["checkpoint"]))
     return summary
 
 
@@ -182,25 +244,6 @@ def _cycle_note(cycle: dict) -> str:
         return (f"; LV EDV {cycle['LV_EDV'] / ML:.1f} mL, ESV {cycle['LV_ESV'] / ML:.1f} mL, "
                 f"aortic {cycle['p_AR_SYS_min'] / MMHG:.0f}-{cycle['p_AR_SYS_max'] / MMHG:.0f} mmHg")
     return f"; inlet {cycle['p_in_min'] / MMHG:.1f}-{cycle['p_in_max'] / MMHG:.1f} mmHg"
-
-
-def _write_csv(path: Path, records: list[dict]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", newline="") as f:
-        if records:
-            writer = csv.writer(f)
-            writer.writerow(records[0].keys())
-            writer.writerows([f"{v:.10g}" for v in r.values()] for r in records)
-    tmp.replace(path)
-
-
-def _write_tables(out: Path, rows: list[dict], cycles: list[dict]) -> None:
-    _write_csv(out / "circulation.csv", [{"t_ms": r["t"], **to_clinical({k: v for k, v in r.items() if k != "t"})}
-                                         for r in rows])
-    _write_csv(out / "cycles.csv", [{"cycle": c["cycle"], "t_end_ms": c["t_end"], "change": c["change"],
-                                     **to_clinical({k: v for k, v in c.items()
-                                                    if k not in ("cycle", "t_end", "change")})}
-                                    for c in cycles])
 
 
 def _summary(cfg, sec, model, rows, cycles, periodic_at, step, dt, period) -> dict:

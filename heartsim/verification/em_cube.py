@@ -77,7 +77,7 @@ def cube_3d(params, mu: float, dt: float, steps: int, substeps: int = 10, calciu
     """Stretch (min and max over the quadrature points) and Newton iterations per step of the 3D cube."""
     from mpi4py import MPI
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
     from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC, MechanicsConfig
     from heartsim.electromechanics.quadrature import QuadratureTension
     from heartsim.mechanics.boundary import tag_box_faces
@@ -86,7 +86,7 @@ def cube_3d(params, mu: float, dt: float, steps: int, substeps: int = 10, calciu
     from heartsim.mesh.build import TaggedMesh
 
     comm = comm or MPI.COMM_SELF
-    tagged = TaggedMesh(dx.create_box(comm, [0, 0, 0], [1, 1, 1], [1, 1, 1]), None)
+    tagged = TaggedMesh(fem.create_box(comm, [0, 0, 0], [1, 1, 1], [1, 1, 1]), None)
     tag_box_faces(tagged)
     cfg = MechanicsConfig.model_validate({
         "material": {"model": "neo_hookean", "neo_hookean": {"mu": mu}},

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC, MechanicsConfig
 from heartsim.mechanics.boundary import tag_box_faces
 from heartsim.mechanics.fiber_basis import basis, constant_basis
@@ -94,7 +94,7 @@ def _mech(problem: int, degree: int) -> dict:
 def beam_mesh(comm, resolution: float) -> TaggedMesh:
     """The problem-1 beam in tetrahedra of about ``resolution`` mm, faces tagged x0 ... z1."""
     n = max(1, round(1.0 / resolution))
-    tagged = TaggedMesh(dx.create_box(comm, [0, 0, 0], [10, 1, 1], [10 * n, n, n]), None)
+    tagged = TaggedMesh(fem.create_box(comm, [0, 0, 0], [10, 1, 1], [10 * n, n, n]), None)
     tag_box_faces(tagged)
     return tagged
 
@@ -113,11 +113,11 @@ def land_fiber_vectors(tagged, helix=(90.0, -90.0), quadrature_degree: int | Non
 
     mesh = tagged.mesh
     if quadrature_degree is None:
-        space = dx.lagrange_space(mesh, 1, (3,))
+        space = fem.lagrange_space(mesh, 1, (3,))
         points = space.tabulate_dof_coordinates()
     else:
-        space = dx.quadrature_space(mesh, quadrature_degree, (3,))
-        points = dx.quadrature_point_coordinates(mesh, quadrature_degree)
+        space = fem.quadrature_space(mesh, quadrature_degree, (3,))
+        points = fem.quadrature_point_coordinates(mesh, quadrature_degree)
     return rule_functions(space, points, (7.0, 10.0), (17.0, 20.0), helix, (0.0, 0.0))
 
 
@@ -158,7 +158,7 @@ def run_problem(problem: int, tagged, degree: int = 2, petsc: dict | None = None
 
     AdaptiveStepper(initial_step, 1e-3, 1.0).run(0.0, [1.0], attempt, lambda t: mech.save(), mech.restore, on_step)
     points = BEAM_POINT if problem == 1 else APEX
-    moved = points + dx.evaluate_vector_at_points(mech.displacement(), points, comm)
+    moved = points + fem.evaluate(mech.displacement(), points)
     if problem == 1:
         values = {"z_end": float(moved[0, 2])}
     else:

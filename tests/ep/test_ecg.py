@@ -8,7 +8,7 @@ import ufl
 from mpi4py import MPI
 from scipy.integrate import dblquad
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.cli.main import main
 from heartsim.config.model import ECGConfig
 from heartsim.ep.ecg import ecg_weights
@@ -32,8 +32,8 @@ def _exact_linear_x() -> float:
 
 
 def _fe_linear_x(n: int, degree: int, comm=MPI.COMM_SELF) -> float:
-    mesh = dx.create_box(comm, [0, 0, 0], [A, B, C], [4 * n, 2 * n, n])
-    space = dx.lagrange_space(mesh, 1)
+    mesh = fem.create_box(comm, [0, 0, 0], [A, B, C], [4 * n, 2 * n, n])
+    space = fem.lagrange_space(mesh, 1)
     cfg = ECGConfig(electrodes={"E": ELECTRODE}, bath_conductivity=SIGMA_B, quadrature_degree=degree)
     _, weights = ecg_weights(space, ufl.as_matrix((SIGMA * np.eye(3)).tolist()), cfg, "ecg")
     v = space.tabulate_dof_coordinates()[:, 0]

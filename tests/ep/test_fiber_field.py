@@ -8,7 +8,7 @@ import pytest
 import ufl
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.ep.conductivity import as_ufl, conductivity_field, conductivity_tensor
 from heartsim.ep.diffusion import mass_and_stiffness
 
@@ -16,9 +16,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_uniform_fiber_field_gives_the_constant_tensor():
-    mesh = dx.create_box(MPI.COMM_WORLD, (0, 0, 0), (1, 1, 1), (3, 3, 3))
-    space = dx.lagrange_space(mesh, 1)
-    vec = dx.lagrange_space(mesh, 1, shape=(3,))
+    mesh = fem.create_box(MPI.COMM_WORLD, (0, 0, 0), (1, 1, 1), (3, 3, 3))
+    space = fem.lagrange_space(mesh, 1)
+    vec = fem.lagrange_space(mesh, 1, shape=(3,))
     direction = np.array([1.0, 2.0, -0.5])
     import dolfinx
 

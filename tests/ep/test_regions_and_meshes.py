@@ -46,9 +46,9 @@ def test_xdmf_mesh_file_in_cm_matches_generated_box(small_config_dict, write_con
     """The same box written to XDMF in cm and read with mesh.unit: cm gives the same run."""
     import dolfinx.io
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
-    mesh = dx.create_box(MPI.COMM_SELF, (0, 0, 0), (0.4, 0.2, 0.1), (8, 4, 2))
+    mesh = fem.create_box(MPI.COMM_SELF, (0, 0, 0), (0.4, 0.2, 0.1), (8, 4, 2))
     with dolfinx.io.XDMFFile(MPI.COMM_SELF, str(tmp_path / "box_cm.xdmf"), "w") as f:
         f.write_mesh(mesh)
     generated = _run(small_config_dict, write_config, tmp_path, "generated")

@@ -3,7 +3,7 @@
 import numpy as np
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.fibers import FibersConfig
 from heartsim.fibers import compute_fibers
 from heartsim.fibers.analytic import land_frames, wall_coordinates
@@ -54,7 +54,7 @@ def test_rule_equals_land_formula():
 def test_analytic_fibers_on_the_mesh(land_lv):
     for space in ("P1", "DG0"):
         fib = compute_fibers(land_lv, FibersConfig(method="analytic", space=space), COMM)
-        points = dx.dof_coordinates(fib.fiber.function_space)
+        points = fem.dof_coordinates(fib.fiber.function_space)
         t, u, v = wall_coordinates(points, (7, 10), (17, 20))
         inside = (t >= 0) & (t <= 1) & (u > -np.pi + 1e-3)
         f = fib.local_arrays()[0]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.config.fibers import FibersConfig
 from heartsim.fibers import compute_fibers
@@ -25,7 +25,7 @@ def _orthonormality(fib):
 
 
 def _ellipsoid_helix(fib):
-    points = dx.dof_coordinates(fib.fiber.function_space)
+    points = fem.dof_coordinates(fib.fiber.function_space)
     frames, t = land_frames(points, (7, 10), (17, 20), (0, 0), (0, 0))
     angles = helix_angles(fib.local_arrays()[0], frames[:, :, 1], frames[:, :, 2])
     return layer_means(angles, np.clip(t, 0, 1), COMM)
@@ -46,7 +46,7 @@ def test_ldrb_helix_angles_at_endo_and_epi(land_lv, space):
 
 def test_ldrb_sheet_angle_tilts_the_sheet_out_of_the_wall(land_lv):
     fib = compute_fibers(land_lv, FibersConfig(sheet_endo=30, sheet_epi=30), COMM)
-    points = dx.dof_coordinates(fib.fiber.function_space)
+    points = fem.dof_coordinates(fib.fiber.function_space)
     frames, _ = land_frames(points, (7, 10), (17, 20), (0, 0), (0, 0))
     s = fib.local_arrays()[1]
     away = (np.abs(points[:, 2]) < 3)  # away from apex and base, where the Laplace frame is near the analytic one
@@ -57,7 +57,7 @@ def test_ldrb_sheet_angle_tilts_the_sheet_out_of_the_wall(land_lv):
 def test_ldrb_coordinates_are_zero_at_endo_and_one_at_epi(land_lv):
     fib = compute_fibers(land_lv, FibersConfig(), COMM)
     phi = fib.coordinates["transmural"]
-    x = dx.dof_coordinates(phi.function_space)
+    x = fem.dof_coordinates(phi.function_space)
     _, t = land_frames(x, (7, 10), (17, 20), (0, 0), (0, 0))
     assert np.abs(phi.x.array[t < 1e-6]).max() < 1e-9
     assert np.abs(phi.x.array[t > 1 - 1e-6] - 1).max() < 1e-9
@@ -69,7 +69,7 @@ def test_ldrb_biventricular(biv):
     fib = compute_fibers(biv, FibersConfig(helix_endo=60, helix_epi=-60), COMM)
     assert _orthonormality(fib) < 1e-12
     # LV free wall (x < -3), away from base and apex: the Land-frame helix angles of an LV
-    points = dx.dof_coordinates(fib.fiber.function_space)
+    points = fem.dof_coordinates(fib.fiber.function_space)
     frames, t = land_frames(points, (7, 10), (17, 20), (0, 0), (0, 0))
     angles = helix_angles(fib.local_arrays()[0], frames[:, :, 1], frames[:, :, 2])
     lv_free = (points[:, 0] < -3) & (points[:, 2] < 0) & (points[:, 2] > -12)

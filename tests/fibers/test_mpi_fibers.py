@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.fibers import FibersConfig
 from heartsim.fibers import compute_fibers
 from heartsim.geometry.cardiac import generate
@@ -23,7 +23,7 @@ def _gathered(data, comm, cfg):
     tagged = distribute(data if comm.rank == 0 else None, comm)
     fib = compute_fibers(tagged, cfg, comm)
     n = fib.owned()
-    x = dx.dof_coordinates(fib.fiber.function_space)[:n]
+    x = fem.dof_coordinates(fib.fiber.function_space)[:n]
     values = np.hstack([a[:n] for a in fib.local_arrays()])
     x = np.concatenate(comm.allgather(x))
     values = np.concatenate(comm.allgather(values))

@@ -97,13 +97,13 @@ def test_schafer_turek_channel_and_cylinder():
 
 
 def test_second_order_walls_lie_on_the_circle():
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
     errors = {}
     for order in (1, 2):
         tagged = vessels.generate("tube", MPI.COMM_SELF, radius=1.0, length=3.0, size=0.4, order=order)
-        areas = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, MPI.COMM_SELF)
-        errors[order] = (abs(dx.total_volume(tagged.mesh, MPI.COMM_SELF) / (3 * math.pi) - 1),
+        areas = fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, MPI.COMM_SELF)
+        errors[order] = (abs(fem.total_volume(tagged.mesh, MPI.COMM_SELF) / (3 * math.pi) - 1),
                          abs(areas[1] / math.pi - 1), abs(areas[3] / (6 * math.pi) - 1))
     assert tagged.mesh.geometry.dofmap.shape[1] == 10
     assert max(errors[2]) < 2e-4 < min(errors[1][:2])  # straight-sided: ~2 %, curved: ~1e-5
@@ -144,13 +144,13 @@ def test_cli_writes_xdmf_that_configs_load(tmp_path, capsys):
 
 @pytest.mark.mpi
 def test_generated_tube_same_on_two_ranks():
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
     areas = []
     for comm in (MPI.COMM_SELF, MPI.COMM_WORLD):
         tagged = vessels.generate("tube", comm, radius=1.0, length=3.0, size=0.4)
-        areas.append(dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, comm))
-        areas[-1]["volume"] = dx.total_volume(tagged.mesh, comm)
+        areas.append(fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, comm))
+        areas[-1]["volume"] = fem.total_volume(tagged.mesh, comm)
     assert areas[0].keys() == areas[1].keys() == {1, 2, 3, "volume"}
     for key in areas[0]:
         assert areas[0][key] == pytest.approx(areas[1][key], rel=1e-12)

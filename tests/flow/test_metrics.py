@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.base import Region
 from heartsim.config.errors import ConfigError
 from heartsim.flow import metrics
@@ -22,9 +22,9 @@ G = 4 * MU * U / R ** 2                         # Poiseuille pressure gradient (
 def _fields(comm):
     tagged = generate("tube", comm, radius=R, length=L, size=0.25)
     mesh = tagged.mesh
-    u = dx.function(dx.vector_lagrange_space(mesh, 2), "u")
+    u = fem.function(fem.vector_lagrange_space(mesh, 2), "u")
     u.interpolate(lambda x: np.stack([U * (1 - (x[1] ** 2 + x[2] ** 2) / R ** 2), 0 * x[0], 0 * x[0]]))
-    p = dx.function(dx.lagrange_space(mesh, 1), "p")
+    p = fem.function(fem.lagrange_space(mesh, 1), "p")
     p.interpolate(lambda x: G * (L - x[0]))
     return tagged, u, p
 

@@ -178,17 +178,17 @@ def test_curved_mesh_restart(tmp_path):
 
 
 def test_p2_keys_are_unique_and_mark_vertices(tube):
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
     from heartsim.mesh import build_mesh
 
     cfg = validate_data(_data(tube), None)
     mesh = build_mesh(cfg.mesh, MPI.COMM_SELF).mesh
-    V, Q = dx.vector_lagrange_space(mesh, 2), dx.lagrange_space(mesh, 1)
-    keys = dx.p2_dof_keys(V)
+    V, Q = fem.vector_lagrange_space(mesh, 2), fem.lagrange_space(mesh, 1)
+    keys = fem.p2_dof_keys(V)
     assert len(np.unique(keys)) == len(keys)
-    n = int(dx.dof_input_indices(Q).max()) + 1
-    p2, p1 = dx.vertex_dof_pairs(V, Q)
-    a = dx.dof_input_indices(Q)[p1]
+    n = int(fem.dof_input_indices(Q).max()) + 1
+    p2, p1 = fem.vertex_dof_pairs(V, Q)
+    a = fem.dof_input_indices(Q)[p1]
     assert np.array_equal(keys[p2], a * n + a)  # vertex a: a N + a
     # an edge dof's key names its two vertices, whose midpoint is the dof
     xyz = V.tabulate_dof_coordinates()

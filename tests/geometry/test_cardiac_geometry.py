@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.cli.main import main
 from heartsim.geometry import cardiac
 from heartsim.geometry.cavity import cavity_volume
@@ -28,8 +28,8 @@ def test_exact_cavity_volume_formula():
 def test_land_beam(cell, count):
     tagged = cardiac.tagged_mesh("land-beam", COMM, size=0.5, cell=cell)
     assert tagged.mesh.topology.index_map(3).size_global == count
-    assert math.isclose(dx.total_volume(tagged.mesh, COMM), 10.0, rel_tol=1e-12)
-    areas = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, COMM)
+    assert math.isclose(fem.total_volume(tagged.mesh, COMM), 10.0, rel_tol=1e-12)
+    areas = fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, COMM)
     assert tagged.facet_names == {"fixed": 1, "bottom": 2}
     assert math.isclose(areas[1], 1.0, rel_tol=1e-12) and math.isclose(areas[2], 10.0, rel_tol=1e-12)
 
@@ -39,11 +39,11 @@ def test_land_ellipsoid_volumes(order, tolerance):
     tagged = cardiac.tagged_mesh("land-ellipsoid", COMM, size=2.0, order=order)
     assert tagged.facet_names == {"endo": 1, "epi": 2, "base": 3}
     cavity = cavity_volume(tagged, "endo", (0, 0, 5), COMM)
-    wall = dx.total_volume(tagged.mesh, COMM)
+    wall = fem.total_volume(tagged.mesh, COMM)
     assert abs(cavity / EXACT_CAVITY - 1) < tolerance, cavity
     assert abs(wall / EXACT_WALL - 1) < tolerance / 4, wall
     # the base is the annulus between the two ellipses at z = 5
-    base = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, COMM)[3]
+    base = fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, COMM)[3]
     exact_base = math.pi * (100 * (1 - 25 / 400) - 49 * (1 - 25 / 289))
     assert abs(base / exact_base - 1) < tolerance
 
@@ -62,7 +62,7 @@ def test_curved_ellipsoid_has_no_inverted_cells():
 def test_biventricular_ellipsoid_tags():
     tagged = cardiac.tagged_mesh("biv-ellipsoid", COMM, size=2.5)
     assert tagged.facet_names == {"lv_endo": 1, "rv_endo": 2, "epi": 3, "base": 4}
-    areas = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, COMM)
+    areas = fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, COMM)
     assert all(areas[k] > 100 for k in (1, 2, 3, 4)), areas
     # the LV cavity is the Land one; the RV cavity (closed at the base) is a crescent of plausible size
     lv = cavity_volume(tagged, "lv_endo", (0, 0, 5), COMM)

@@ -31,9 +31,16 @@ def test_cuda_and_numpy_are_rendered_from_the_same_expressions(name):
     cu = _assignments(code.CUDA_SOURCE, r"^\s+const real (\w+) = (.+);$")
     shared = {v for v in set(py) & set(cu) if not py[v].startswith(("p[", "y["))}
     assert len(shared) > 100
+    names = list(code.PARAMETERS)
+
+    def plain_c(text):  # the kernel's typed spelling M_(exp)(x), L_(1.5), P_(k) -> exp(x), 1.5, name
+        text = re.sub(r"M_\((\w+)\)\(", r"\1(", text)
+        text = re.sub(r"L_\(([^()]+)\)", r"\1", text)
+        return re.sub(r"P_\((\d+)\)", lambda m: names[int(m.group(1))], text)
+
     compared = 0
     for var in shared:
-        c, p = cu[var], py[var].replace("xp.", "")
+        c, p = plain_c(cu[var]), py[var].replace("xp.", "")
         for numpy_name, c_name in (("power(", "pow("), ("maximum(", "fmax("), ("minimum(", "fmin(")):
             p = p.replace(numpy_name, c_name)
         if any(tok in c for tok in ("?", "sq_", "cube_", "quart_", "fabs")):
@@ -42,7 +49,8 @@ def test_cuda_and_numpy_are_rendered_from_the_same_expressions(name):
         compared += 1
     assert compared > len(shared) // 2
     # the parameter and state order of the kernel is the module's
-    assert f"pp_[{len(code.PARAMETERS) - 1}]" in code.CUDA_SOURCE
+    last = len(code.PARAMETERS) - 1
+    assert f"{last} {list(code.PARAMETERS)[last]}" in code.CUDA_SOURCE and f"P_({last})" in code.CUDA_SOURCE
     assert f"y[{len(code.STATES) - 1} * n_ + i_]" in code.CUDA_SOURCE
 
 
@@ -52,6 +60,10 @@ def test_cuda_source_is_syntactically_sane(name):
     assert src.count("{") == src.count("}") and src.count("(") == src.count(")")
     assert f'extern "C" __global__ void {name}_step(' in src
     assert "xp." not in src and "where(" not in src
+    # typed by precision: no bare literal or math call (a double literal promotes FP32 code to FP64)
+    body = src.split("KERNEL_BEGIN\n", 1)[1]
+    assert not re.search(r"(?<![\w.(])\d+\.\d*(e[-+]?\d+)?(?![\w)])", re.sub(r"L_\([^()]*\)|P_\(\d+\)|\[[^]]*\]", "", body))
+    assert not re.search(r"(?<![\w(])(exp|log|pow|sqrt|fabs|fmax|fmin|expm1)\(", body)
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # unused where() branches at v = 0

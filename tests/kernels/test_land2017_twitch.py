@@ -120,7 +120,7 @@ def test_rush_larsen_converges_to_forward_euler_limit():
 
 @needs_cc
 def test_single_precision_kernel_twitch():
-    """The same kernel source built with -DREAL=float (what the FP32 GPU path runs) on float32
+    """The same kernel source built with -DHEARTSIM_FP32 (what the FP32 GPU path runs) on float32
     states: the twitch within 0.1 % of the FP64 one."""
     p = L.LandParameters.from_preset("land_2017")
     lams = np.array([1.0, 1.1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import ufl
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC, MechanicsConfig
 from heartsim.mechanics.boundary import tag_box_faces
 from heartsim.mechanics.problem import Loads, MechanicsProblem, Prescribed
@@ -16,7 +16,7 @@ AXES = (ufl.as_vector([1.0, 0.0, 0.0]), ufl.as_vector([0.0, 1.0, 0.0]), ufl.as_v
 
 def unit_cube(comm, n: int = 1) -> TaggedMesh:
     """[0, 1]^3 in n^3 x 6 tetrahedra with facet tags x0 ... z1."""
-    tagged = TaggedMesh(dx.create_box(comm, [0, 0, 0], [1, 1, 1], [n, n, n]), None)
+    tagged = TaggedMesh(fem.create_box(comm, [0, 0, 0], [1, 1, 1], [n, n, n]), None)
     tag_box_faces(tagged)
     return tagged
 
@@ -44,8 +44,6 @@ def solve(tagged, mech: dict, prescribed, steps: int = 1):
 
 def cell_values(problem, expr, shape=None) -> np.ndarray:
     """Cell-wise (DG0) values of a UFL expression, (cells, *shape)."""
-    import dolfinx.fem as fem
-
-    f = fem.Function(dx.dg_space(problem.mesh, 0, shape))
-    dx.interpolate_expression(f, expr)
+    f = fem.function(fem.dg_space(problem.mesh, 0, shape))
+    fem.interpolate_expression(f, expr)
     return f.x.array.reshape((-1,) + (shape or ()))

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from mpi4py import MPI
 
-from heartsim import dolfinx_api as dx
+from heartsim import fem
 from heartsim.cli.main import main
 from heartsim.config.model import MeshConfig
 from heartsim.mesh import build_mesh
@@ -23,8 +23,8 @@ def _cfg(path, **kw):
 
 
 def _measures(tagged, comm=MPI.COMM_SELF):
-    cells = dx.measure_of_tags(tagged.mesh, tagged.cell_tags, 3, comm)
-    facets = dx.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, comm) if tagged.facet_tags else {}
+    cells = fem.measure_of_tags(tagged.mesh, tagged.cell_tags, 3, comm)
+    facets = fem.measure_of_tags(tagged.mesh, tagged.facet_tags, 2, comm) if tagged.facet_tags else {}
     return cells, facets
 
 
@@ -103,13 +103,13 @@ def test_dolfin_xml_and_gzip(tmp_path):
         shutil.copyfileobj(src, dst)
     for name in ("block.xml", "block.xml.gz"):
         tagged = build_mesh(_cfg(tmp_path / name), MPI.COMM_SELF)
-        assert dx.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
+        assert fem.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
 
 
 def test_units_are_converted_to_mm(tmp_path):
     path = write(tmp_path / "block_m.vtu", "vtu", unit_scale=1e-3)  # a 2 x 1 x 1 mm block written in m
     tagged = build_mesh(_cfg(path, unit="m"), MPI.COMM_SELF)
-    assert dx.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
+    assert fem.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
 
 
 def test_point_vectors_are_loaded_as_fields(tmp_path):
@@ -190,7 +190,7 @@ def test_all_inverted_is_reoriented_with_a_note(tmp_path):
     meshio.write(tmp_path / "allinv.vtu", meshio.Mesh(points, [("tetra", tets[:, [0, 2, 1, 3]])]))
     tagged = build_mesh(_cfg(tmp_path / "allinv.vtu"), MPI.COMM_SELF)
     assert any("reoriented all 96 cells" in n for n in tagged.notes)
-    assert dx.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
+    assert fem.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
 
 
 def test_duplicate_and_unused_nodes(tmp_path):
@@ -205,7 +205,7 @@ def test_duplicate_and_unused_nodes(tmp_path):
     tagged = build_mesh(_cfg(tmp_path / "dup.vtu"), MPI.COMM_SELF)
     assert "merged 1 duplicate node(s)" in tagged.notes and "dropped 1 node(s) used by no cell" in tagged.notes
     assert tagged.mesh.geometry.x.shape[0] == len(points)
-    assert dx.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
+    assert fem.total_volume(tagged.mesh, MPI.COMM_SELF) == pytest.approx(2.0)
 
 
 @pytest.mark.mpi

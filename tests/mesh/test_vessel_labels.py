@@ -46,9 +46,9 @@ def _hint(path: Path, like: Path, point) -> None:
 def _read(out: Path):
     from mpi4py import MPI
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
-    mesh, _, facets = dx.read_xdmf_mesh(MPI.COMM_WORLD, out)
+    mesh, _, facets = fem.read_xdmf_mesh(MPI.COMM_WORLD, out)
     names = json.loads(out.with_suffix(".tags.json").read_text())["facet_tag_names"]
     return mesh, facets, names
 
@@ -89,9 +89,9 @@ def test_vessel_caps_flat_perpendicular_and_tagged(tmp_path, capsys):
     assert -30.0 + 1.0 < inlet_x < -30.0 + 4.5 and -38.0 + 1.0 < outlet_y < -38.0 + 4.5, (inlet_x, outlet_y)
     # volume of the lumen up to the caps, exact: quarter torus + the two legs
     from heartsim.mesh.meshdata import signed_volumes
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
-    pts, cells, _ = dx.cells_in_vtk_order(mesh)
+    pts, cells, _ = fem.cells_in_vtk_order(mesh)
     volume = signed_volumes(pts, cells, "tetra").sum()
     area = math.pi * R_TUBE ** 2
     exact = math.pi / 2 * R_BEND * area + area * (-outlet_y) + area * (-inlet_x)
@@ -132,14 +132,14 @@ def test_several_labels_make_one_mesh_with_interface_tags(tmp_path, capsys):
     assert set(names["facet_tag_names"]) == {"label_2|background", "label_1|label_2"}, names
     from mpi4py import MPI
 
-    from heartsim import dolfinx_api as dx
+    from heartsim import fem
 
-    mesh, cells, facets = dx.read_xdmf_mesh(MPI.COMM_WORLD, out)
+    mesh, cells, facets = fem.read_xdmf_mesh(MPI.COMM_WORLD, out)
     exact = {1: 4 / 3 * math.pi * 7 ** 3, 2: 4 / 3 * math.pi * (12 ** 3 - 7 ** 3)}
     assert "label_1|label_2" in report and "label_2|background" in report, report
     from heartsim.mesh.meshdata import signed_volumes
 
-    pts, conn, _ = dx.cells_in_vtk_order(mesh)
+    pts, conn, _ = fem.cells_in_vtk_order(mesh)
     vol = signed_volumes(pts, conn, "tetra")
     values = np.zeros(len(conn), int)
     values[cells.indices] = cells.values

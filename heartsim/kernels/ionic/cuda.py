@@ -9,13 +9,15 @@ int32 region index per node, so endo/M/epi layers run in the same launch.
 
 from __future__ import annotations
 
-from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel
+from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel, kernel_defines
 
 BLOCK = 128
 
 
-def compile_options(single: bool) -> tuple[str, ...]:
-    return ("-DREAL=float",) if single else ()
+def compile_options(model: GeneratedModel, single: bool) -> tuple[str, ...]:
+    """The options this module gives CuPy's RawKernel for ``model`` (precision, integrator and
+    sub-step count fixed at compile time); CuPy adds its own (see :mod:`cuda_compile`)."""
+    return kernel_defines(single, model.method, model.substeps)
 
 
 class CudaKernel:
@@ -26,13 +28,23 @@ class CudaKernel:
         self.cupy = cupy
         self.dtype = cupy.float32 if single else cupy.float64
         self._kernel = cupy.RawKernel(model.code.CUDA_SOURCE, f"{model.name}_step",
-                                      options=compile_options(single))
+                                      options=compile_options(model, single))
+
+    def _table(self, ptab):
+        """The parameter table on the device in the kernel's precision (converted once per table)."""
+        if ptab.dtype == self.dtype and ptab.flags.c_contiguous and isinstance(ptab, self.cupy.ndarray):
+            return ptab
+        if getattr(self, "_converted", (None,))[0] is not ptab:
+            self._converted = (ptab, self.cupy.ascontiguousarray(self.cupy.asarray(ptab, dtype=self.dtype)))
+        return self._converted[1]
 
     def step(self, y, dt: float, ptab, region=None, stim: float = 0.0, stim_mask=None) -> None:
-        """Advance the device array y (n_states, n) in place by dt (ms)."""
+        """Advance the device array y (n_states, n) in place by dt (ms) with the model's integrator
+        and sub-steps (compiled in); ``ptab`` is the (regions, parameters) table, any float dtype."""
         cp = self.cupy
         n = int(y.shape[1])
         assert y.dtype == self.dtype and y.flags.c_contiguous
+        ptab = self._table(ptab)
         grid = ((n + BLOCK - 1) // BLOCK,)
         self._kernel(grid, (BLOCK,), (y, ptab, region if region is not None else cp.uint64(0),
                                       cp.float64(dt), cp.float64(stim),

@@ -33,6 +33,19 @@ METHODS_WANT = {"forward_euler": 0, "rush_larsen": 1, "generalised_rush_larsen":
 SMALL_JACOBIAN = 1e-12
 
 
+def kernel_defines(single: bool, method: str | None = None, substeps: int | None = None) -> tuple[str, ...]:
+    """Preprocessor flags of a fused kernel build (see the head of ``CUDA_SOURCE``): the precision,
+    and optionally the integrator and the sub-step count fixed at compile time (the GPU build fixes
+    both, so the compiler drops the other integrators and unrolls the sub-step loop; the host build
+    keeps them as run-time arguments, one library for every integrator)."""
+    flags = ("-DHEARTSIM_FP32",) if single else ()
+    if method is not None:
+        flags += (f"-DMETHOD={METHODS_WANT[method]}",)
+    if substeps is not None:
+        flags += (f"-DSUBSTEPS={int(substeps)}",)
+    return flags
+
+
 class GeneratedModel:
     """IonicModel protocol over a generated module."""
 

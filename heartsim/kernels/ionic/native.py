@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel
+from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel, kernel_defines
 
 CFLAGS = ("-O3", "-fno-math-errno", "-shared", "-fPIC", "-std=c99", "-x", "c")  # ISO C: no FP contraction
 
@@ -48,7 +48,7 @@ def _library(source: str, single: bool) -> ctypes.CDLL:
     cc = compiler()
     if cc is None:
         raise RuntimeError("no C compiler (cc, gcc or $CC) for the native ionic kernels")
-    flags = CFLAGS + (("-DREAL=float",) if single else ())
+    flags = CFLAGS + kernel_defines(single)
     key = hashlib.sha256((source + " ".join(flags) + cc).encode()).hexdigest()[:24]
     target = cache_dir() / f"{key}.so"
     if not target.is_file():
@@ -80,12 +80,21 @@ class NativeKernel:
         self._fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double,
                              ctypes.c_double, ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_longlong]
 
+    def _table(self, ptab: np.ndarray) -> np.ndarray:
+        """The parameter table in the kernel's precision (converted once per table object)."""
+        if ptab.dtype == self.dtype and ptab.flags.c_contiguous:
+            return ptab
+        if getattr(self, "_converted", (None,))[0] is not ptab:
+            self._converted = (ptab, np.ascontiguousarray(ptab, dtype=self.dtype))
+        return self._converted[1]
+
     def step(self, y: np.ndarray, dt: float, ptab: np.ndarray, region: np.ndarray | None = None,
              stim: float = 0.0, stim_mask: np.ndarray | None = None, substeps: int | None = None) -> None:
         """Advance y (n_states, n), C-contiguous of this kernel's dtype, in place by dt (ms) in
-        ``substeps`` equal steps (default: the model's)."""
+        ``substeps`` equal steps (default: the model's); ``ptab`` is the (regions, parameters) table
+        (any float dtype: used in the kernel's precision)."""
         assert y.dtype == self.dtype and y.flags.c_contiguous and y.shape[0] == len(self.model.state_names)
-        assert ptab.dtype == np.float64 and ptab.flags.c_contiguous
+        ptab = self._table(ptab)
         assert region is None or (region.dtype == np.int32 and region.size == y.shape[1])
         assert stim_mask is None or (stim_mask.dtype == self.dtype and stim_mask.size == y.shape[1])
         self._fn(y.ctypes.data, ptab.ctypes.data, None if region is None else region.ctypes.data,

@@ -131,21 +131,22 @@ class ArrayPrinter(Printer):
 
 
 class CudaPrinter(Printer):
-    """CUDA C spelling; ``real`` is the kernel's floating-point type (double or float)."""
+    """CUDA C spelling, typed by the kernel's precision at compile time.
+
+    Literals are printed as ``L_(1.5)`` and functions as ``M_(exp)(x)``: the kernel source defines
+    both from its precision flag (``-DHEARTSIM_FP32``: ``1.5f`` and ``expf``; otherwise ``1.5`` and
+    ``exp``), so an FP32 kernel computes in float throughout (no promotion to double by a double
+    literal, no ambiguous ``pow(float, double)``), and the same text serves both precisions.
+    """
 
     FUNCS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "abs": "fabs", "pow": "pow",
              "max": "fmax", "min": "fmin", "expm1": "expm1"}
 
-    def __init__(self, names=None, single: bool = False):
-        super().__init__(names)
-        self.single = single
-
     def number(self, x):
-        text = repr(float(x))
-        return text + "f" if self.single else text
+        return f"L_({float(x)!r})"
 
     def func(self, name, args):
-        return f"{self.FUNCS[name]}({', '.join(args)})"
+        return f"M_({self.FUNCS[name]})({', '.join(args)})"
 
     def select(self, cond, a, b):
         return f"({cond} ? {a} : {b})"

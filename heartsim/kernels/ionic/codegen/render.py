@@ -146,21 +146,47 @@ CUDA_SOURCE = r"""
 '''
 
 
-def render_cuda(spec: ModelSpec, jac: dict) -> str:
-    """CUDA C source of the fused kernel ``<name>_step`` (type ``real`` set by a -D flag)."""
+def render_cuda(spec: ModelSpec, jac: dict, hoist_parameters: bool = False) -> str:
+    """CUDA C source of the fused kernel ``<name>_step``; precision, integrator and sub-steps are
+    compile-time flags (see the comment at the top of the source).
+
+    Parameters are read where they are used (``P_(k)``, a load from the parameter table, of the
+    kernel's precision, which the GPU serves from its L1 cache: every thread of a region reads the
+    same row) rather than copied into locals at the top of the kernel: locals live in registers
+    across the whole ODE step and, for ORd's ~150 parameters, spill.
+    ``hoist_parameters=True`` renders the copy-at-the-top variant (for the register comparison in
+    docs/ionic.md).
+    """
     states = [s.name for s in spec.states]
     gates = set(spec.gates)
-    pr = CudaPrinter()
-    args = ("real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, "
+    index = {prm.name: k for k, prm in enumerate(spec.parameters)}
+    names = {} if hoist_parameters else {name: f"P_({k})" for name, k in index.items()}
+    pr = CudaPrinter(names)
+    args = ("real* __restrict__ y, const real* __restrict__ ptab, const int* __restrict__ region, "
             "const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, "
             "const int substeps, const long long n_")
     out = ["// One source for the GPU (NVRTC through CuPy: one thread per node) and the host (a C",
-           "// compiler: a loop over the nodes); only the head of the function differs.",
-           "#ifndef REAL", "#define REAL double", "#endif", "typedef REAL real;",
+           "// compiler: a loop over the nodes); only the head of the function differs. Flags:",
+           "//   -DHEARTSIM_FP32  single precision: states, parameters, literals L_(x) and math M_(f) in float",
+           "//   -DMETHOD=m       integrator fixed at compile time: 0 forward Euler, 1 Rush-Larsen, 2 generalised",
+           "//                    Rush-Larsen (without it: the `method` argument, at run time)",
+           "//   -DSUBSTEPS=n     ODE sub-steps per call fixed at compile time (without it: `substeps`)",
+           "#ifdef HEARTSIM_FP32",
+           "typedef float real;",
+           "#define L_(x) x##f",
+           "#define M_(fn) fn##f",
+           "#else",
+           "typedef double real;",
+           "#define L_(x) x",
+           "#define M_(fn) fn",
+           "#endif",
+           "#ifdef METHOD", "#define METHOD_ METHOD", "#else", "#define METHOD_ method", "#endif",
+           "#ifdef SUBSTEPS", "#define SUBSTEPS_ SUBSTEPS", "#else", "#define SUBSTEPS_ substeps", "#endif",
            "#ifdef __CUDACC__",
            f'#define KERNEL_BEGIN extern "C" __global__ void {spec.name}_step({args}) {{ \\',
            "  const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x; if (i_ >= n_) return;",
            "#define KERNEL_END }",
+           "#define P_(k) __ldg(pp_ + (k))",
            "#else",
            "#include <math.h>",
            "#define __device__",
@@ -169,35 +195,39 @@ def render_cuda(spec: ModelSpec, jac: dict) -> str:
            f"#define KERNEL_BEGIN void {spec.name}_step({args}) {{ \\",
            "  for (long long i_ = 0; i_ < n_; ++i_) {",
            "#define KERNEL_END } }",
+           "#define P_(k) (pp_[k])",
            "#endif",
            "__device__ static __forceinline__ real sq_(real x) { return x * x; }",
            "__device__ static __forceinline__ real cube_(real x) { return x * x * x; }",
            "__device__ static __forceinline__ real quart_(real x) { real s = x * x; return s * s; }",
            f"// states: {', '.join(states)}",
+           "// parameters (P_(k)): " + ", ".join(f"{k} {name}" for name, k in index.items()),
            "KERNEL_BEGIN",
-           f"  const double* pp_ = ptab + (region ? region[i_] : 0) * {len(spec.parameters)};"]
-    out += [f"  const real {prm.name} = (real)pp_[{k}];" for k, prm in enumerate(spec.parameters)]
+           f"  const real* __restrict__ pp_ = ptab + (region ? region[i_] : 0) * {len(spec.parameters)};"]
+    if hoist_parameters:
+        out += [f"  const real {name} = P_({k});" for name, k in index.items()]
     out += [f"  real {s} = y[{k} * n_ + i_];" for k, s in enumerate(states)]
     out += ["  const real stim = stim_mask ? (real)stim_rate * stim_mask[i_] : (real)stim_rate;",
-            "  const real h_ = (real)(dt / substeps);",
-            "  for (int k_ = 0; k_ < substeps; ++k_) {"]
+            "  const real h_ = (real)dt / (real)SUBSTEPS_;",
+            "  for (int k_ = 0; k_ < SUBSTEPS_; ++k_) {"]
     body = [f"const real {n} = {pr(e)};" for n, e in spec.equations.items()]
     body += [f"const real rate_{s} = {pr(spec.rates[s])};" for s in states]
     body += [f"real new_{s};" for s in states]
-    body += ["if (method == 0) {"] + [f"  new_{s} = {s} + h_ * rate_{s};" for s in states] + ["} else {"]
+    body += ["if (METHOD_ == 0) {"] + [f"  new_{s} = {s} + h_ * rate_{s};" for s in states] + ["} else {"]
     for s in states:
         if s in gates:
             helpers, d = jac[s]
             body += [f"  const real {n} = {pr(e)};" for n, e in helpers]
-            body += [f"  const real jac_{s} = {pr(d)};", f"  new_{s} = {s} + rate_{s} * expm1(jac_{s} * h_) / jac_{s};"]
-    body += ["  if (method == 2) {"]
+            body += [f"  const real jac_{s} = {pr(d)};",
+                     f"  new_{s} = {s} + rate_{s} * M_(expm1)(jac_{s} * h_) / jac_{s};"]
+    body += ["  if (METHOD_ == 2) {"]
     for s in states:
         if s not in gates:
             helpers, d = jac[s]
             body += [f"    const real {n} = {pr(e)};" for n, e in helpers]
             body += [f"    const real jac_{s} = {pr(d)};",
-                     f"    new_{s} = fabs(jac_{s}) < {pr.number(SMALL)} ? {s} + h_ * rate_{s} "
-                     f": {s} + rate_{s} * expm1(jac_{s} * h_) / jac_{s};"]
+                     f"    new_{s} = M_(fabs)(jac_{s}) < {pr.number(SMALL)} ? {s} + h_ * rate_{s} "
+                     f": {s} + rate_{s} * M_(expm1)(jac_{s} * h_) / jac_{s};"]
     body += ["  } else {"] + [f"    new_{s} = {s} + h_ * rate_{s};" for s in states if s not in gates]
     body += ["  }", "}"] + [f"{s} = new_{s};" for s in states]
     out += ["    " + b for b in body]

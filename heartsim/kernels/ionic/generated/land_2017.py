@@ -113,47 +113,52 @@ def evaluate(y, p, xp, stim=0.0, want=0):
 
 CUDA_SOURCE = r"""
 // One source for the GPU (NVRTC through CuPy: one thread per node) and the host (a C
-// compiler: a loop over the nodes); only the head of the function differs.
-#ifndef REAL
-#define REAL double
+// compiler: a loop over the nodes); only the head of the function differs. Flags:
+//   -DHEARTSIM_FP32  single precision: states, parameters, literals L_(x) and math M_(f) in float
+//   -DMETHOD=m       integrator fixed at compile time: 0 forward Euler, 1 Rush-Larsen, 2 generalised
+//                    Rush-Larsen (without it: the `method` argument, at run time)
+//   -DSUBSTEPS=n     ODE sub-steps per call fixed at compile time (without it: `substeps`)
+#ifdef HEARTSIM_FP32
+typedef float real;
+#define L_(x) x##f
+#define M_(fn) fn##f
+#else
+typedef double real;
+#define L_(x) x
+#define M_(fn) fn
 #endif
-typedef REAL real;
+#ifdef METHOD
+#define METHOD_ METHOD
+#else
+#define METHOD_ method
+#endif
+#ifdef SUBSTEPS
+#define SUBSTEPS_ SUBSTEPS
+#else
+#define SUBSTEPS_ substeps
+#endif
 #ifdef __CUDACC__
-#define KERNEL_BEGIN extern "C" __global__ void land_2017_step(real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
+#define KERNEL_BEGIN extern "C" __global__ void land_2017_step(real* __restrict__ y, const real* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
   const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x; if (i_ >= n_) return;
 #define KERNEL_END }
+#define P_(k) __ldg(pp_ + (k))
 #else
 #include <math.h>
 #define __device__
 #define __forceinline__ inline
 #define __restrict__ restrict
-#define KERNEL_BEGIN void land_2017_step(real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
+#define KERNEL_BEGIN void land_2017_step(real* __restrict__ y, const real* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
   for (long long i_ = 0; i_ < n_; ++i_) {
 #define KERNEL_END } }
+#define P_(k) (pp_[k])
 #endif
 __device__ static __forceinline__ real sq_(real x) { return x * x; }
 __device__ static __forceinline__ real cube_(real x) { return x * x * x; }
 __device__ static __forceinline__ real quart_(real x) { real s = x * x; return s * s; }
 // states: CaTRPN, B, S, W, zeta_s, zeta_w, cai, lmbda, dlmbda_dt
+// parameters (P_(k)): 0 Tref, 1 ca50, 2 nTm, 3 ku, 4 TRPN50, 5 kTRPN, 6 nTRPN, 7 kuw, 8 kws, 9 rw, 10 rs, 11 gamma_s, 12 gamma_w, 13 phi, 14 Aeff, 15 beta0, 16 beta1
 KERNEL_BEGIN
-  const double* pp_ = ptab + (region ? region[i_] : 0) * 17;
-  const real Tref = (real)pp_[0];
-  const real ca50 = (real)pp_[1];
-  const real nTm = (real)pp_[2];
-  const real ku = (real)pp_[3];
-  const real TRPN50 = (real)pp_[4];
-  const real kTRPN = (real)pp_[5];
-  const real nTRPN = (real)pp_[6];
-  const real kuw = (real)pp_[7];
-  const real kws = (real)pp_[8];
-  const real rw = (real)pp_[9];
-  const real rs = (real)pp_[10];
-  const real gamma_s = (real)pp_[11];
-  const real gamma_w = (real)pp_[12];
-  const real phi = (real)pp_[13];
-  const real Aeff = (real)pp_[14];
-  const real beta0 = (real)pp_[15];
-  const real beta1 = (real)pp_[16];
+  const real* __restrict__ pp_ = ptab + (region ? region[i_] : 0) * 17;
   real CaTRPN = y[0 * n_ + i_];
   real B = y[1 * n_ + i_];
   real S = y[2 * n_ + i_];
@@ -164,32 +169,32 @@ KERNEL_BEGIN
   real lmbda = y[7 * n_ + i_];
   real dlmbda_dt = y[8 * n_ + i_];
   const real stim = stim_mask ? (real)stim_rate * stim_mask[i_] : (real)stim_rate;
-  const real h_ = (real)(dt / substeps);
-  for (int k_ = 0; k_ < substeps; ++k_) {
-    const real kwu = ((-kws) + (kuw * ((-1.0) + (1.0 / rw))));
-    const real ksu = (kws * rw * ((-1.0) + (1.0 / rs)));
-    const real kb = (ku * pow(TRPN50, nTm) / ((1.0 + (-rs) + (-rw * (1.0 + (-rs))))));
-    const real A_s = (Aeff * rs / ((rs + (rw * (1.0 + (-rs))))));
+  const real h_ = (real)dt / (real)SUBSTEPS_;
+  for (int k_ = 0; k_ < SUBSTEPS_; ++k_) {
+    const real kwu = ((-P_(8)) + (P_(7) * ((-L_(1.0)) + (L_(1.0) / P_(9)))));
+    const real ksu = (P_(8) * P_(9) * ((-L_(1.0)) + (L_(1.0) / P_(10))));
+    const real kb = (P_(3) * M_(pow)(P_(4), P_(2)) / ((L_(1.0) + (-P_(10)) + (-P_(9) * (L_(1.0) + (-P_(10)))))));
+    const real A_s = (P_(14) * P_(10) / ((P_(10) + (P_(9) * (L_(1.0) + (-P_(10)))))));
     const real A_w = A_s;
-    const real c_s = (kws * phi * rw * (1.0 + (-rs)) / (rs));
-    const real c_w = (kuw * phi * (1.0 + (-rw)) / (rw));
-    const real lambda_c = ((lmbda < 1.2) ? lmbda : 1.2);
-    const real cat50 = (ca50 + (beta1 * ((-1.0) + lambda_c)));
-    const real U = (1.0 + (-B) + (-S) + (-W));
-    const real gamma_su = (gamma_s * ((zeta_s > 0.0) ? zeta_s : ((zeta_s < (-1.0)) ? ((-1.0) + (-zeta_s)) : 0.0)));
-    const real gamma_wu = (gamma_w * fabs(zeta_w));
-    const real n_half = (0.5 * nTm);
-    const real blocking_raw = pow(CaTRPN, (-n_half));
-    const real blocking = ((blocking_raw < 100.0) ? blocking_raw : 100.0);
-    const real rate_CaTRPN = (kTRPN * ((-CaTRPN) + (pow((cai / (cat50)), nTRPN) * (1.0 + (-CaTRPN)))));
-    const real rate_B = ((U * blocking * kb) + (-B * ku * pow(CaTRPN, n_half)));
-    const real rate_S = ((W * kws) + (-S * gamma_su) + (-S * ksu));
-    const real rate_W = ((U * kuw) + (-W * gamma_wu) + (-W * kws) + (-W * kwu));
+    const real c_s = (P_(8) * P_(13) * P_(9) * (L_(1.0) + (-P_(10))) / (P_(10)));
+    const real c_w = (P_(7) * P_(13) * (L_(1.0) + (-P_(9))) / (P_(9)));
+    const real lambda_c = ((lmbda < L_(1.2)) ? lmbda : L_(1.2));
+    const real cat50 = (P_(1) + (P_(16) * ((-L_(1.0)) + lambda_c)));
+    const real U = (L_(1.0) + (-B) + (-S) + (-W));
+    const real gamma_su = (P_(11) * ((zeta_s > L_(0.0)) ? zeta_s : ((zeta_s < (-L_(1.0))) ? ((-L_(1.0)) + (-zeta_s)) : L_(0.0))));
+    const real gamma_wu = (P_(12) * M_(fabs)(zeta_w));
+    const real n_half = (L_(0.5) * P_(2));
+    const real blocking_raw = M_(pow)(CaTRPN, (-n_half));
+    const real blocking = ((blocking_raw < L_(100.0)) ? blocking_raw : L_(100.0));
+    const real rate_CaTRPN = (P_(5) * ((-CaTRPN) + (M_(pow)((cai / (cat50)), P_(6)) * (L_(1.0) + (-CaTRPN)))));
+    const real rate_B = ((U * blocking * kb) + (-B * P_(3) * M_(pow)(CaTRPN, n_half)));
+    const real rate_S = ((W * P_(8)) + (-S * gamma_su) + (-S * ksu));
+    const real rate_W = ((U * P_(7)) + (-W * gamma_wu) + (-W * P_(8)) + (-W * kwu));
     const real rate_zeta_s = ((A_s * dlmbda_dt) + (-c_s * zeta_s));
     const real rate_zeta_w = ((A_w * dlmbda_dt) + (-c_w * zeta_w));
-    const real rate_cai = 0.0;
-    const real rate_lmbda = 0.0;
-    const real rate_dlmbda_dt = 0.0;
+    const real rate_cai = L_(0.0);
+    const real rate_lmbda = L_(0.0);
+    const real rate_dlmbda_dt = L_(0.0);
     real new_CaTRPN;
     real new_B;
     real new_S;
@@ -199,7 +204,7 @@ KERNEL_BEGIN
     real new_cai;
     real new_lmbda;
     real new_dlmbda_dt;
-    if (method == 0) {
+    if (METHOD_ == 0) {
       new_CaTRPN = CaTRPN + h_ * rate_CaTRPN;
       new_B = B + h_ * rate_B;
       new_S = S + h_ * rate_S;
@@ -210,27 +215,27 @@ KERNEL_BEGIN
       new_lmbda = lmbda + h_ * rate_lmbda;
       new_dlmbda_dt = dlmbda_dt + h_ * rate_dlmbda_dt;
     } else {
-      const real jac_CaTRPN = (kTRPN * ((-1.0) + (-pow((cai / (cat50)), nTRPN))));
-      new_CaTRPN = CaTRPN + rate_CaTRPN * expm1(jac_CaTRPN * h_) / jac_CaTRPN;
-      const real djac_B__U = (-1.0);
-      const real jac_B = ((-ku * pow(CaTRPN, n_half)) + (blocking * djac_B__U * kb));
-      new_B = B + rate_B * expm1(jac_B * h_) / jac_B;
+      const real jac_CaTRPN = (P_(5) * ((-L_(1.0)) + (-M_(pow)((cai / (cat50)), P_(6)))));
+      new_CaTRPN = CaTRPN + rate_CaTRPN * M_(expm1)(jac_CaTRPN * h_) / jac_CaTRPN;
+      const real djac_B__U = (-L_(1.0));
+      const real jac_B = ((-P_(3) * M_(pow)(CaTRPN, n_half)) + (blocking * djac_B__U * kb));
+      new_B = B + rate_B * M_(expm1)(jac_B * h_) / jac_B;
       const real jac_S = ((-gamma_su) + (-ksu));
-      new_S = S + rate_S * expm1(jac_S * h_) / jac_S;
-      const real djac_W__U = (-1.0);
-      const real jac_W = ((-gamma_wu) + (-kws) + (-kwu) + (djac_W__U * kuw));
-      new_W = W + rate_W * expm1(jac_W * h_) / jac_W;
+      new_S = S + rate_S * M_(expm1)(jac_S * h_) / jac_S;
+      const real djac_W__U = (-L_(1.0));
+      const real jac_W = ((-gamma_wu) + (-P_(8)) + (-kwu) + (djac_W__U * P_(7)));
+      new_W = W + rate_W * M_(expm1)(jac_W * h_) / jac_W;
       const real jac_zeta_s = (-c_s);
-      new_zeta_s = zeta_s + rate_zeta_s * expm1(jac_zeta_s * h_) / jac_zeta_s;
+      new_zeta_s = zeta_s + rate_zeta_s * M_(expm1)(jac_zeta_s * h_) / jac_zeta_s;
       const real jac_zeta_w = (-c_w);
-      new_zeta_w = zeta_w + rate_zeta_w * expm1(jac_zeta_w * h_) / jac_zeta_w;
-      if (method == 2) {
-        const real jac_cai = 0.0;
-        new_cai = fabs(jac_cai) < 1e-12 ? cai + h_ * rate_cai : cai + rate_cai * expm1(jac_cai * h_) / jac_cai;
-        const real jac_lmbda = 0.0;
-        new_lmbda = fabs(jac_lmbda) < 1e-12 ? lmbda + h_ * rate_lmbda : lmbda + rate_lmbda * expm1(jac_lmbda * h_) / jac_lmbda;
-        const real jac_dlmbda_dt = 0.0;
-        new_dlmbda_dt = fabs(jac_dlmbda_dt) < 1e-12 ? dlmbda_dt + h_ * rate_dlmbda_dt : dlmbda_dt + rate_dlmbda_dt * expm1(jac_dlmbda_dt * h_) / jac_dlmbda_dt;
+      new_zeta_w = zeta_w + rate_zeta_w * M_(expm1)(jac_zeta_w * h_) / jac_zeta_w;
+      if (METHOD_ == 2) {
+        const real jac_cai = L_(0.0);
+        new_cai = M_(fabs)(jac_cai) < L_(1e-12) ? cai + h_ * rate_cai : cai + rate_cai * M_(expm1)(jac_cai * h_) / jac_cai;
+        const real jac_lmbda = L_(0.0);
+        new_lmbda = M_(fabs)(jac_lmbda) < L_(1e-12) ? lmbda + h_ * rate_lmbda : lmbda + rate_lmbda * M_(expm1)(jac_lmbda * h_) / jac_lmbda;
+        const real jac_dlmbda_dt = L_(0.0);
+        new_dlmbda_dt = M_(fabs)(jac_dlmbda_dt) < L_(1e-12) ? dlmbda_dt + h_ * rate_dlmbda_dt : dlmbda_dt + rate_dlmbda_dt * M_(expm1)(jac_dlmbda_dt * h_) / jac_dlmbda_dt;
       } else {
         new_cai = cai + h_ * rate_cai;
         new_lmbda = lmbda + h_ * rate_lmbda;

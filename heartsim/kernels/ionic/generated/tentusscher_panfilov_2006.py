@@ -316,80 +316,52 @@ def evaluate(y, p, xp, stim=0.0, want=0):
 
 CUDA_SOURCE = r"""
 // One source for the GPU (NVRTC through CuPy: one thread per node) and the host (a C
-// compiler: a loop over the nodes); only the head of the function differs.
-#ifndef REAL
-#define REAL double
+// compiler: a loop over the nodes); only the head of the function differs. Flags:
+//   -DHEARTSIM_FP32  single precision: states, parameters, literals L_(x) and math M_(f) in float
+//   -DMETHOD=m       integrator fixed at compile time: 0 forward Euler, 1 Rush-Larsen, 2 generalised
+//                    Rush-Larsen (without it: the `method` argument, at run time)
+//   -DSUBSTEPS=n     ODE sub-steps per call fixed at compile time (without it: `substeps`)
+#ifdef HEARTSIM_FP32
+typedef float real;
+#define L_(x) x##f
+#define M_(fn) fn##f
+#else
+typedef double real;
+#define L_(x) x
+#define M_(fn) fn
 #endif
-typedef REAL real;
+#ifdef METHOD
+#define METHOD_ METHOD
+#else
+#define METHOD_ method
+#endif
+#ifdef SUBSTEPS
+#define SUBSTEPS_ SUBSTEPS
+#else
+#define SUBSTEPS_ substeps
+#endif
 #ifdef __CUDACC__
-#define KERNEL_BEGIN extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
+#define KERNEL_BEGIN extern "C" __global__ void tentusscher_panfilov_2006_step(real* __restrict__ y, const real* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
   const long long i_ = (long long)blockIdx.x * blockDim.x + threadIdx.x; if (i_ >= n_) return;
 #define KERNEL_END }
+#define P_(k) __ldg(pp_ + (k))
 #else
 #include <math.h>
 #define __device__
 #define __forceinline__ inline
 #define __restrict__ restrict
-#define KERNEL_BEGIN void tentusscher_panfilov_2006_step(real* __restrict__ y, const double* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
+#define KERNEL_BEGIN void tentusscher_panfilov_2006_step(real* __restrict__ y, const real* __restrict__ ptab, const int* __restrict__ region, const double dt, const double stim_rate, const real* __restrict__ stim_mask, const int method, const int substeps, const long long n_) { \
   for (long long i_ = 0; i_ < n_; ++i_) {
 #define KERNEL_END } }
+#define P_(k) (pp_[k])
 #endif
 __device__ static __forceinline__ real sq_(real x) { return x * x; }
 __device__ static __forceinline__ real cube_(real x) { return x * x * x; }
 __device__ static __forceinline__ real quart_(real x) { real s = x * x; return s * s; }
 // states: V, Xr1, Xr2, Xs, m, h, j, d, f, f2, fCass, s, r, R_prime, Ca_i, Ca_SR, Ca_ss, Na_i, K_i
+// parameters (P_(k)): 0 R, 1 T, 2 F, 3 Cm, 4 V_c, 5 V_sr, 6 V_ss, 7 K_o, 8 Na_o, 9 Ca_o, 10 celltype, 11 g_Na, 12 g_K1, 13 g_to, 14 g_Kr, 15 g_Ks, 16 p_KNa, 17 g_CaL, 18 P_NaK, 19 K_mK, 20 K_mNa, 21 k_NaCa, 22 gamma_NaCa, 23 K_mCa, 24 K_mNai, 25 k_sat, 26 alpha_NaCa, 27 g_pCa, 28 K_pCa, 29 g_pK, 30 g_bNa, 31 g_bCa, 32 V_maxup, 33 K_up, 34 V_rel, 35 V_leak, 36 V_xfer, 37 k1_prime, 38 k2_prime, 39 k3, 40 k4, 41 EC, 42 max_sr, 43 min_sr, 44 Buf_c, 45 K_bufc, 46 Buf_sr, 47 K_bufsr, 48 Buf_ss, 49 K_bufss
 KERNEL_BEGIN
-  const double* pp_ = ptab + (region ? region[i_] : 0) * 50;
-  const real R = (real)pp_[0];
-  const real T = (real)pp_[1];
-  const real F = (real)pp_[2];
-  const real Cm = (real)pp_[3];
-  const real V_c = (real)pp_[4];
-  const real V_sr = (real)pp_[5];
-  const real V_ss = (real)pp_[6];
-  const real K_o = (real)pp_[7];
-  const real Na_o = (real)pp_[8];
-  const real Ca_o = (real)pp_[9];
-  const real celltype = (real)pp_[10];
-  const real g_Na = (real)pp_[11];
-  const real g_K1 = (real)pp_[12];
-  const real g_to = (real)pp_[13];
-  const real g_Kr = (real)pp_[14];
-  const real g_Ks = (real)pp_[15];
-  const real p_KNa = (real)pp_[16];
-  const real g_CaL = (real)pp_[17];
-  const real P_NaK = (real)pp_[18];
-  const real K_mK = (real)pp_[19];
-  const real K_mNa = (real)pp_[20];
-  const real k_NaCa = (real)pp_[21];
-  const real gamma_NaCa = (real)pp_[22];
-  const real K_mCa = (real)pp_[23];
-  const real K_mNai = (real)pp_[24];
-  const real k_sat = (real)pp_[25];
-  const real alpha_NaCa = (real)pp_[26];
-  const real g_pCa = (real)pp_[27];
-  const real K_pCa = (real)pp_[28];
-  const real g_pK = (real)pp_[29];
-  const real g_bNa = (real)pp_[30];
-  const real g_bCa = (real)pp_[31];
-  const real V_maxup = (real)pp_[32];
-  const real K_up = (real)pp_[33];
-  const real V_rel = (real)pp_[34];
-  const real V_leak = (real)pp_[35];
-  const real V_xfer = (real)pp_[36];
-  const real k1_prime = (real)pp_[37];
-  const real k2_prime = (real)pp_[38];
-  const real k3 = (real)pp_[39];
-  const real k4 = (real)pp_[40];
-  const real EC = (real)pp_[41];
-  const real max_sr = (real)pp_[42];
-  const real min_sr = (real)pp_[43];
-  const real Buf_c = (real)pp_[44];
-  const real K_bufc = (real)pp_[45];
-  const real Buf_sr = (real)pp_[46];
-  const real K_bufsr = (real)pp_[47];
-  const real Buf_ss = (real)pp_[48];
-  const real K_bufss = (real)pp_[49];
+  const real* __restrict__ pp_ = ptab + (region ? region[i_] : 0) * 50;
   real V = y[0 * n_ + i_];
   real Xr1 = y[1 * n_ + i_];
   real Xr2 = y[2 * n_ + i_];
@@ -410,81 +382,81 @@ KERNEL_BEGIN
   real Na_i = y[17 * n_ + i_];
   real K_i = y[18 * n_ + i_];
   const real stim = stim_mask ? (real)stim_rate * stim_mask[i_] : (real)stim_rate;
-  const real h_ = (real)(dt / substeps);
-  for (int k_ = 0; k_ < substeps; ++k_) {
-    const real RTF = (R * T / (F));
-    const real E_Na = (RTF * log((Na_o / (Na_i))));
-    const real E_K = (RTF * log((K_o / (K_i))));
-    const real E_Ks = (RTF * log(((K_o + (Na_o * p_KNa)) / ((K_i + (Na_i * p_KNa))))));
-    const real E_Ca = (0.5 * RTF * log((Ca_o / (Ca_i))));
-    const real I_Na = (g_Na * h * j * cube_(m) * (V + (-E_Na)));
-    const real m_inf = (1.0 / sq_((1.0 + (0.0018422115811651339 * exp(((-0.1107419712070875) * V))))));
-    const real alpha_m = (1.0 / (1.0 + exp(((-12.0) + ((-0.2) * V)))));
-    const real beta_m = ((0.1 / ((1.0 + exp((7.0 + (0.2 * V)))))) + (0.1 / ((1.0 + exp(((-0.25) + (0.005 * V)))))));
+  const real h_ = (real)dt / (real)SUBSTEPS_;
+  for (int k_ = 0; k_ < SUBSTEPS_; ++k_) {
+    const real RTF = (P_(0) * P_(1) / (P_(2)));
+    const real E_Na = (RTF * M_(log)((P_(8) / (Na_i))));
+    const real E_K = (RTF * M_(log)((P_(7) / (K_i))));
+    const real E_Ks = (RTF * M_(log)(((P_(7) + (P_(8) * P_(16))) / ((K_i + (Na_i * P_(16)))))));
+    const real E_Ca = (L_(0.5) * RTF * M_(log)((P_(9) / (Ca_i))));
+    const real I_Na = (P_(11) * h * j * cube_(m) * (V + (-E_Na)));
+    const real m_inf = (L_(1.0) / sq_((L_(1.0) + (L_(0.0018422115811651339) * M_(exp)(((-L_(0.1107419712070875)) * V))))));
+    const real alpha_m = (L_(1.0) / (L_(1.0) + M_(exp)(((-L_(12.0)) + ((-L_(0.2)) * V)))));
+    const real beta_m = ((L_(0.1) / ((L_(1.0) + M_(exp)((L_(7.0) + (L_(0.2) * V)))))) + (L_(0.1) / ((L_(1.0) + M_(exp)(((-L_(0.25)) + (L_(0.005) * V)))))));
     const real tau_m = (alpha_m * beta_m);
-    const real h_inf = (4.321091783768971e-09 / (sq_((6.573501185646026e-05 + exp((0.13458950201884254 * V))))));
-    const real alpha_h = ((V < (-40.0)) ? (4.4312679295805147e-07 * exp(((-0.14705882352941177) * V))) : 0.0);
-    const real beta_h = ((V < (-40.0)) ? ((310000.0 * exp((0.3485 * V))) + (2.7 * exp((0.079 * V)))) : (0.77 / ((0.13 + (0.049758141083938695 * exp(((-0.0900900900900901) * V)))))));
-    const real tau_h = (1.0 / (alpha_h + beta_h));
+    const real h_inf = (L_(4.321091783768971e-09) / (sq_((L_(6.573501185646026e-05) + M_(exp)((L_(0.13458950201884254) * V))))));
+    const real alpha_h = ((V < (-L_(40.0))) ? (L_(4.4312679295805147e-07) * M_(exp)(((-L_(0.14705882352941177)) * V))) : L_(0.0));
+    const real beta_h = ((V < (-L_(40.0))) ? ((L_(310000.0) * M_(exp)((L_(0.3485) * V))) + (L_(2.7) * M_(exp)((L_(0.079) * V)))) : (L_(0.77) / ((L_(0.13) + (L_(0.049758141083938695) * M_(exp)(((-L_(0.0900900900900901)) * V)))))));
+    const real tau_h = (L_(1.0) / (alpha_h + beta_h));
     const real j_inf = h_inf;
-    const real alpha_j = ((V < (-40.0)) ? ((37.78 + V) * (((-25428.0) * exp((0.2444 * V))) + ((-6.948e-06) * exp(((-0.04391) * V)))) / ((1.0 + (50262745825.95399 * exp((0.311 * V)))))) : 0.0);
-    const real beta_j = ((V < (-40.0)) ? (0.02424 * exp(((-0.01052) * V)) / ((1.0 + (0.003960868339904256 * exp(((-0.1378) * V)))))) : (0.6 * exp((0.057 * V)) / ((1.0 + (0.040762203978366204 * exp(((-0.1) * V)))))));
-    const real tau_j = (1.0 / (alpha_j + beta_j));
-    const real I_to = (g_to * r * s * (V + (-E_K)));
-    const real r_inf = (1.0 / (1.0 + exp((3.3333333333333335 + ((-0.16666666666666666) * V)))));
-    const real tau_r = (0.8 + (9.5 * exp(((-0.0005555555555555556) * sq_((40.0 + V))))));
-    const real s_inf = ((celltype == 0.0) ? (1.0 / (1.0 + exp((5.6 + (0.2 * V))))) : (1.0 / (1.0 + exp((4.0 + (0.2 * V))))));
-    const real tau_s = ((celltype == 0.0) ? (8.0 + (1000.0 * exp(((-0.001) * sq_((67.0 + V)))))) : (3.0 + (5.0 / ((1.0 + exp(((-4.0) + (0.2 * V)))))) + (85.0 * exp(((-0.003125) * sq_((45.0 + V)))))));
-    const real I_Kr = (0.4303314829119352 * Xr1 * Xr2 * g_Kr * sqrt(K_o) * (V + (-E_K)));
-    const real xr1_inf = (1.0 / (1.0 + exp(((-3.7142857142857144) + ((-0.14285714285714285) * V)))));
-    const real alpha_xr1 = (450.0 / ((1.0 + exp(((-4.5) + ((-0.1) * V))))));
-    const real beta_xr1 = (6.0 / ((1.0 + (13.581324522578193 * exp((0.08695652173913043 * V))))));
+    const real alpha_j = ((V < (-L_(40.0))) ? ((L_(37.78) + V) * (((-L_(25428.0)) * M_(exp)((L_(0.2444) * V))) + ((-L_(6.948e-06)) * M_(exp)(((-L_(0.04391)) * V)))) / ((L_(1.0) + (L_(50262745825.95399) * M_(exp)((L_(0.311) * V)))))) : L_(0.0));
+    const real beta_j = ((V < (-L_(40.0))) ? (L_(0.02424) * M_(exp)(((-L_(0.01052)) * V)) / ((L_(1.0) + (L_(0.003960868339904256) * M_(exp)(((-L_(0.1378)) * V)))))) : (L_(0.6) * M_(exp)((L_(0.057) * V)) / ((L_(1.0) + (L_(0.040762203978366204) * M_(exp)(((-L_(0.1)) * V)))))));
+    const real tau_j = (L_(1.0) / (alpha_j + beta_j));
+    const real I_to = (P_(13) * r * s * (V + (-E_K)));
+    const real r_inf = (L_(1.0) / (L_(1.0) + M_(exp)((L_(3.3333333333333335) + ((-L_(0.16666666666666666)) * V)))));
+    const real tau_r = (L_(0.8) + (L_(9.5) * M_(exp)(((-L_(0.0005555555555555556)) * sq_((L_(40.0) + V))))));
+    const real s_inf = ((P_(10) == L_(0.0)) ? (L_(1.0) / (L_(1.0) + M_(exp)((L_(5.6) + (L_(0.2) * V))))) : (L_(1.0) / (L_(1.0) + M_(exp)((L_(4.0) + (L_(0.2) * V))))));
+    const real tau_s = ((P_(10) == L_(0.0)) ? (L_(8.0) + (L_(1000.0) * M_(exp)(((-L_(0.001)) * sq_((L_(67.0) + V)))))) : (L_(3.0) + (L_(5.0) / ((L_(1.0) + M_(exp)(((-L_(4.0)) + (L_(0.2) * V)))))) + (L_(85.0) * M_(exp)(((-L_(0.003125)) * sq_((L_(45.0) + V)))))));
+    const real I_Kr = (L_(0.4303314829119352) * Xr1 * Xr2 * P_(14) * M_(sqrt)(P_(7)) * (V + (-E_K)));
+    const real xr1_inf = (L_(1.0) / (L_(1.0) + M_(exp)(((-L_(3.7142857142857144)) + ((-L_(0.14285714285714285)) * V)))));
+    const real alpha_xr1 = (L_(450.0) / ((L_(1.0) + M_(exp)(((-L_(4.5)) + ((-L_(0.1)) * V))))));
+    const real beta_xr1 = (L_(6.0) / ((L_(1.0) + (L_(13.581324522578193) * M_(exp)((L_(0.08695652173913043) * V))))));
     const real tau_xr1 = (alpha_xr1 * beta_xr1);
-    const real xr2_inf = (1.0 / (1.0 + exp((3.6666666666666665 + (0.041666666666666664 * V)))));
-    const real alpha_xr2 = (3.0 / ((1.0 + exp(((-3.0) + ((-0.05) * V))))));
-    const real beta_xr2 = (1.12 / ((1.0 + exp(((-3.0) + (0.05 * V))))));
+    const real xr2_inf = (L_(1.0) / (L_(1.0) + M_(exp)((L_(3.6666666666666665) + (L_(0.041666666666666664) * V)))));
+    const real alpha_xr2 = (L_(3.0) / ((L_(1.0) + M_(exp)(((-L_(3.0)) + ((-L_(0.05)) * V))))));
+    const real beta_xr2 = (L_(1.12) / ((L_(1.0) + M_(exp)(((-L_(3.0)) + (L_(0.05) * V))))));
     const real tau_xr2 = (alpha_xr2 * beta_xr2);
-    const real I_Ks = (g_Ks * sq_(Xs) * (V + (-E_Ks)));
-    const real xs_inf = (1.0 / (1.0 + exp(((-0.35714285714285715) + ((-0.07142857142857142) * V)))));
-    const real alpha_xs = (1400.0 / (sqrt((1.0 + exp((0.8333333333333334 + ((-0.16666666666666666) * V)))))));
-    const real beta_xs = (1.0 / (1.0 + exp(((-2.3333333333333335) + (0.06666666666666667 * V)))));
-    const real tau_xs = (80.0 + (alpha_xs * beta_xs));
-    const real alpha_K1 = (0.1 / ((1.0 + (6.14421235332821e-06 * exp(((0.06 * V) + ((-0.06) * E_K)))))));
-    const real beta_K1 = (((0.36787944117144233 * exp(((0.1 * V) + ((-0.1) * E_K)))) + (3.0606040200802673 * exp(((0.0002 * V) + ((-0.0002) * E_K))))) / ((1.0 + exp(((0.5 * E_K) + ((-0.5) * V))))));
+    const real I_Ks = (P_(15) * sq_(Xs) * (V + (-E_Ks)));
+    const real xs_inf = (L_(1.0) / (L_(1.0) + M_(exp)(((-L_(0.35714285714285715)) + ((-L_(0.07142857142857142)) * V)))));
+    const real alpha_xs = (L_(1400.0) / (M_(sqrt)((L_(1.0) + M_(exp)((L_(0.8333333333333334) + ((-L_(0.16666666666666666)) * V)))))));
+    const real beta_xs = (L_(1.0) / (L_(1.0) + M_(exp)(((-L_(2.3333333333333335)) + (L_(0.06666666666666667) * V)))));
+    const real tau_xs = (L_(80.0) + (alpha_xs * beta_xs));
+    const real alpha_K1 = (L_(0.1) / ((L_(1.0) + (L_(6.14421235332821e-06) * M_(exp)(((L_(0.06) * V) + ((-L_(0.06)) * E_K)))))));
+    const real beta_K1 = (((L_(0.36787944117144233) * M_(exp)(((L_(0.1) * V) + ((-L_(0.1)) * E_K)))) + (L_(3.0606040200802673) * M_(exp)(((L_(0.0002) * V) + ((-L_(0.0002)) * E_K))))) / ((L_(1.0) + M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V))))));
     const real xK1_inf = (alpha_K1 / ((alpha_K1 + beta_K1)));
-    const real I_K1 = (0.4303314829119352 * g_K1 * xK1_inf * sqrt(K_o) * (V + (-E_K)));
-    const real VF = (F * ((-15.0) + V) / (R * T));
-    const real ghk2 = ((fabs(VF) < 1e-06) ? (1.0 + (-VF)) : (2.0 * VF / (((-1.0) + exp((2.0 * VF))))));
-    const real I_CaL = (2.0 * F * d * f * f2 * fCass * g_CaL * ghk2 * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF)))));
-    const real d_inf = (1.0 / (1.0 + (0.34415378686541237 * exp(((-0.13333333333333333) * V)))));
-    const real alpha_d = (0.25 + (1.4 / ((1.0 + exp(((-2.6923076923076925) + ((-0.07692307692307693) * V)))))));
-    const real beta_d = (1.4 / ((1.0 + exp((1.0 + (0.2 * V))))));
-    const real gamma_d = (1.0 / (1.0 + exp((2.5 + ((-0.05) * V)))));
+    const real I_K1 = (L_(0.4303314829119352) * P_(12) * xK1_inf * M_(sqrt)(P_(7)) * (V + (-E_K)));
+    const real VF = (P_(2) * ((-L_(15.0)) + V) / (P_(0) * P_(1)));
+    const real ghk2 = ((M_(fabs)(VF) < L_(1e-06)) ? (L_(1.0) + (-VF)) : (L_(2.0) * VF / (((-L_(1.0)) + M_(exp)((L_(2.0) * VF))))));
+    const real I_CaL = (L_(2.0) * P_(2) * d * f * f2 * fCass * P_(17) * ghk2 * ((-P_(9)) + (L_(0.25) * Ca_ss * M_(exp)((L_(2.0) * VF)))));
+    const real d_inf = (L_(1.0) / (L_(1.0) + (L_(0.34415378686541237) * M_(exp)(((-L_(0.13333333333333333)) * V)))));
+    const real alpha_d = (L_(0.25) + (L_(1.4) / ((L_(1.0) + M_(exp)(((-L_(2.6923076923076925)) + ((-L_(0.07692307692307693)) * V)))))));
+    const real beta_d = (L_(1.4) / ((L_(1.0) + M_(exp)((L_(1.0) + (L_(0.2) * V))))));
+    const real gamma_d = (L_(1.0) / (L_(1.0) + M_(exp)((L_(2.5) + ((-L_(0.05)) * V)))));
     const real tau_d = (gamma_d + (alpha_d * beta_d));
-    const real f_inf = (1.0 / (1.0 + exp((2.857142857142857 + (0.14285714285714285 * V)))));
-    const real tau_f = (20.0 + (180.0 / ((1.0 + exp((3.0 + (0.1 * V)))))) + (200.0 / ((1.0 + exp((1.3 + ((-0.1) * V)))))) + (1102.5 * exp(((-0.0044444444444444444) * sq_((27.0 + V))))));
-    const real f2_inf = (0.33 + (0.67 / ((1.0 + exp((5.0 + (0.14285714285714285 * V)))))));
-    const real tau_f2 = ((31.0 / ((1.0 + exp((2.5 + ((-0.1) * V)))))) + (80.0 / ((1.0 + exp((3.0 + (0.1 * V)))))) + (562.0 * exp(((-0.004166666666666667) * sq_((27.0 + V))))));
-    const real fCass_inf = (0.4 + (0.6 / ((1.0 + (400.0 * sq_(Ca_ss))))));
-    const real tau_fCass = (2.0 + (80.0 / ((1.0 + (400.0 * sq_(Ca_ss))))));
-    const real I_NaK = (K_o * Na_i * P_NaK / ((K_mK + K_o) * (K_mNa + Na_i) * (1.0 + (0.0353 * exp((-V / (RTF)))) + (0.1245 * exp(((-0.1) * V / (RTF)))))));
-    const real I_NaCa = (k_NaCa * ((Ca_o * cube_(Na_i) * exp((V * gamma_NaCa / (RTF)))) + (-Ca_i * alpha_NaCa * cube_(Na_o) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) / ((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o))));
-    const real I_pCa = (Ca_i * g_pCa / ((Ca_i + K_pCa)));
-    const real I_pK = (g_pK * (V + (-E_K)) / ((1.0 + (65.40521574193832 * exp(((-0.16722408026755853) * V))))));
-    const real I_bNa = (g_bNa * (V + (-E_Na)));
-    const real I_bCa = (g_bCa * (V + (-E_Ca)));
+    const real f_inf = (L_(1.0) / (L_(1.0) + M_(exp)((L_(2.857142857142857) + (L_(0.14285714285714285) * V)))));
+    const real tau_f = (L_(20.0) + (L_(180.0) / ((L_(1.0) + M_(exp)((L_(3.0) + (L_(0.1) * V)))))) + (L_(200.0) / ((L_(1.0) + M_(exp)((L_(1.3) + ((-L_(0.1)) * V)))))) + (L_(1102.5) * M_(exp)(((-L_(0.0044444444444444444)) * sq_((L_(27.0) + V))))));
+    const real f2_inf = (L_(0.33) + (L_(0.67) / ((L_(1.0) + M_(exp)((L_(5.0) + (L_(0.14285714285714285) * V)))))));
+    const real tau_f2 = ((L_(31.0) / ((L_(1.0) + M_(exp)((L_(2.5) + ((-L_(0.1)) * V)))))) + (L_(80.0) / ((L_(1.0) + M_(exp)((L_(3.0) + (L_(0.1) * V)))))) + (L_(562.0) * M_(exp)(((-L_(0.004166666666666667)) * sq_((L_(27.0) + V))))));
+    const real fCass_inf = (L_(0.4) + (L_(0.6) / ((L_(1.0) + (L_(400.0) * sq_(Ca_ss))))));
+    const real tau_fCass = (L_(2.0) + (L_(80.0) / ((L_(1.0) + (L_(400.0) * sq_(Ca_ss))))));
+    const real I_NaK = (P_(7) * Na_i * P_(18) / ((P_(19) + P_(7)) * (P_(20) + Na_i) * (L_(1.0) + (L_(0.0353) * M_(exp)((-V / (RTF)))) + (L_(0.1245) * M_(exp)(((-L_(0.1)) * V / (RTF)))))));
+    const real I_NaCa = (P_(21) * ((P_(9) * cube_(Na_i) * M_(exp)((V * P_(22) / (RTF)))) + (-Ca_i * P_(26) * cube_(P_(8)) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))))) / ((L_(1.0) + (P_(25) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))))) * (P_(9) + P_(23)) * (cube_(P_(24)) + cube_(P_(8)))));
+    const real I_pCa = (Ca_i * P_(27) / ((Ca_i + P_(28))));
+    const real I_pK = (P_(29) * (V + (-E_K)) / ((L_(1.0) + (L_(65.40521574193832) * M_(exp)(((-L_(0.16722408026755853)) * V))))));
+    const real I_bNa = (P_(30) * (V + (-E_Na)));
+    const real I_bCa = (P_(31) * (V + (-E_Ca)));
     const real I_ion = (I_CaL + I_K1 + I_Kr + I_Ks + I_Na + I_NaCa + I_NaK + I_bCa + I_bNa + I_pCa + I_pK + I_to);
-    const real kcasr = (max_sr + (-(max_sr + (-min_sr)) / ((1.0 + (sq_(EC) / (sq_(Ca_SR)))))));
-    const real k1 = (k1_prime / (kcasr));
-    const real k2 = (k2_prime * kcasr);
-    const real O = (R_prime * k1 * sq_(Ca_ss) / ((k3 + (k1 * sq_(Ca_ss)))));
-    const real I_rel = (O * V_rel * (Ca_SR + (-Ca_ss)));
-    const real I_up = (V_maxup / ((1.0 + (sq_(K_up) / (sq_(Ca_i))))));
-    const real I_leak = (V_leak * (Ca_SR + (-Ca_i)));
-    const real I_xfer = (V_xfer * (Ca_ss + (-Ca_i)));
-    const real Ca_i_buf = (1.0 / (1.0 + (Buf_c * K_bufc / (sq_((Ca_i + K_bufc))))));
-    const real Ca_sr_buf = (1.0 / (1.0 + (Buf_sr * K_bufsr / (sq_((Ca_SR + K_bufsr))))));
-    const real Ca_ss_buf = (1.0 / (1.0 + (Buf_ss * K_bufss / (sq_((Ca_ss + K_bufss))))));
+    const real kcasr = (P_(42) + (-(P_(42) + (-P_(43))) / ((L_(1.0) + (sq_(P_(41)) / (sq_(Ca_SR)))))));
+    const real k1 = (P_(37) / (kcasr));
+    const real k2 = (P_(38) * kcasr);
+    const real O = (R_prime * k1 * sq_(Ca_ss) / ((P_(39) + (k1 * sq_(Ca_ss)))));
+    const real I_rel = (O * P_(34) * (Ca_SR + (-Ca_ss)));
+    const real I_up = (P_(32) / ((L_(1.0) + (sq_(P_(33)) / (sq_(Ca_i))))));
+    const real I_leak = (P_(35) * (Ca_SR + (-Ca_i)));
+    const real I_xfer = (P_(36) * (Ca_ss + (-Ca_i)));
+    const real Ca_i_buf = (L_(1.0) / (L_(1.0) + (P_(44) * P_(45) / (sq_((Ca_i + P_(45)))))));
+    const real Ca_sr_buf = (L_(1.0) / (L_(1.0) + (P_(46) * P_(47) / (sq_((Ca_SR + P_(47)))))));
+    const real Ca_ss_buf = (L_(1.0) / (L_(1.0) + (P_(48) * P_(49) / (sq_((Ca_ss + P_(49)))))));
     const real rate_V = (stim + (-I_ion));
     const real rate_Xr1 = ((xr1_inf + (-Xr1)) / (tau_xr1));
     const real rate_Xr2 = ((xr2_inf + (-Xr2)) / (tau_xr2));
@@ -498,12 +470,12 @@ KERNEL_BEGIN
     const real rate_fCass = ((fCass_inf + (-fCass)) / (tau_fCass));
     const real rate_s = ((s_inf + (-s)) / (tau_s));
     const real rate_r = ((r_inf + (-r)) / (tau_r));
-    const real rate_R_prime = ((k4 * (1.0 + (-R_prime))) + (-Ca_ss * R_prime * k2));
-    const real rate_Ca_i = (Ca_i_buf * (I_xfer + (V_sr * (I_leak + (-I_up)) / (V_c)) + ((-0.5) * Cm * (I_bCa + I_pCa + ((-2.0) * I_NaCa)) / (F * V_c))));
+    const real rate_R_prime = ((P_(40) * (L_(1.0) + (-R_prime))) + (-Ca_ss * R_prime * k2));
+    const real rate_Ca_i = (Ca_i_buf * (I_xfer + (P_(5) * (I_leak + (-I_up)) / (P_(4))) + ((-L_(0.5)) * P_(3) * (I_bCa + I_pCa + ((-L_(2.0)) * I_NaCa)) / (P_(2) * P_(4)))));
     const real rate_Ca_SR = (Ca_sr_buf * (I_up + (-I_leak) + (-I_rel)));
-    const real rate_Ca_ss = (Ca_ss_buf * ((I_rel * V_sr / (V_ss)) + (-I_xfer * V_c / (V_ss)) + ((-0.5) * Cm * I_CaL / (F * V_ss))));
-    const real rate_Na_i = (Cm * ((-I_Na) + (-I_bNa) + ((-3.0) * I_NaCa) + ((-3.0) * I_NaK)) / (F * V_c));
-    const real rate_K_i = (Cm * (stim + (-I_K1) + (-I_Kr) + (-I_Ks) + (-I_pK) + (-I_to) + (2.0 * I_NaK)) / (F * V_c));
+    const real rate_Ca_ss = (Ca_ss_buf * ((I_rel * P_(5) / (P_(6))) + (-I_xfer * P_(4) / (P_(6))) + ((-L_(0.5)) * P_(3) * I_CaL / (P_(2) * P_(6)))));
+    const real rate_Na_i = (P_(3) * ((-I_Na) + (-I_bNa) + ((-L_(3.0)) * I_NaCa) + ((-L_(3.0)) * I_NaK)) / (P_(2) * P_(4)));
+    const real rate_K_i = (P_(3) * (stim + (-I_K1) + (-I_Kr) + (-I_Ks) + (-I_pK) + (-I_to) + (L_(2.0) * I_NaK)) / (P_(2) * P_(4)));
     real new_V;
     real new_Xr1;
     real new_Xr2;
@@ -523,7 +495,7 @@ KERNEL_BEGIN
     real new_Ca_ss;
     real new_Na_i;
     real new_K_i;
-    if (method == 0) {
+    if (METHOD_ == 0) {
       new_V = V + h_ * rate_V;
       new_Xr1 = Xr1 + h_ * rate_Xr1;
       new_Xr2 = Xr2 + h_ * rate_Xr2;
@@ -544,96 +516,96 @@ KERNEL_BEGIN
       new_Na_i = Na_i + h_ * rate_Na_i;
       new_K_i = K_i + h_ * rate_K_i;
     } else {
-      const real jac_Xr1 = (-1.0 / (tau_xr1));
-      new_Xr1 = Xr1 + rate_Xr1 * expm1(jac_Xr1 * h_) / jac_Xr1;
-      const real jac_Xr2 = (-1.0 / (tau_xr2));
-      new_Xr2 = Xr2 + rate_Xr2 * expm1(jac_Xr2 * h_) / jac_Xr2;
-      const real jac_Xs = (-1.0 / (tau_xs));
-      new_Xs = Xs + rate_Xs * expm1(jac_Xs * h_) / jac_Xs;
-      const real jac_m = (-1.0 / (tau_m));
-      new_m = m + rate_m * expm1(jac_m * h_) / jac_m;
-      const real jac_h = (-1.0 / (tau_h));
-      new_h = h + rate_h * expm1(jac_h * h_) / jac_h;
-      const real jac_j = (-1.0 / (tau_j));
-      new_j = j + rate_j * expm1(jac_j * h_) / jac_j;
-      const real jac_d = (-1.0 / (tau_d));
-      new_d = d + rate_d * expm1(jac_d * h_) / jac_d;
-      const real jac_f = (-1.0 / (tau_f));
-      new_f = f + rate_f * expm1(jac_f * h_) / jac_f;
-      const real jac_f2 = (-1.0 / (tau_f2));
-      new_f2 = f2 + rate_f2 * expm1(jac_f2 * h_) / jac_f2;
-      const real jac_fCass = (-1.0 / (tau_fCass));
-      new_fCass = fCass + rate_fCass * expm1(jac_fCass * h_) / jac_fCass;
-      const real jac_s = (-1.0 / (tau_s));
-      new_s = s + rate_s * expm1(jac_s * h_) / jac_s;
-      const real jac_r = (-1.0 / (tau_r));
-      new_r = r + rate_r * expm1(jac_r * h_) / jac_r;
-      const real jac_R_prime = ((-k4) + (-Ca_ss * k2));
-      new_R_prime = R_prime + rate_R_prime * expm1(jac_R_prime * h_) / jac_R_prime;
-      if (method == 2) {
-        const real djac_V__I_Na = (g_Na * h * j * cube_(m));
-        const real djac_V__I_to = (g_to * r * s);
-        const real djac_V__I_Kr = (0.4303314829119352 * Xr1 * Xr2 * g_Kr * sqrt(K_o));
-        const real djac_V__I_Ks = (g_Ks * sq_(Xs));
-        const real djac_V__alpha_K1 = ((-3.686527411996926e-08) * exp(((0.06 * V) + ((-0.06) * E_K))) / (sq_((1.0 + (6.14421235332821e-06 * exp(((0.06 * V) + ((-0.06) * E_K))))))));
-        const real djac_V__beta_K1 = ((((0.0006121208040160535 * exp(((0.0002 * V) + ((-0.0002) * E_K)))) + (0.036787944117144235 * exp(((0.1 * V) + ((-0.1) * E_K))))) / ((1.0 + exp(((0.5 * E_K) + ((-0.5) * V)))))) + (0.5 * ((0.36787944117144233 * exp(((0.1 * V) + ((-0.1) * E_K)))) + (3.0606040200802673 * exp(((0.0002 * V) + ((-0.0002) * E_K))))) * exp(((0.5 * E_K) + ((-0.5) * V))) / (sq_((1.0 + exp(((0.5 * E_K) + ((-0.5) * V))))))));
-        const real djac_V__xK1_inf = ((djac_V__alpha_K1 * ((1.0 / (alpha_K1 + beta_K1)) + (-alpha_K1 / (sq_((alpha_K1 + beta_K1)))))) + (-alpha_K1 * djac_V__beta_K1 / (sq_((alpha_K1 + beta_K1)))));
-        const real djac_V__I_K1 = ((0.4303314829119352 * g_K1 * xK1_inf * sqrt(K_o)) + (0.4303314829119352 * djac_V__xK1_inf * g_K1 * sqrt(K_o) * (V + (-E_K))));
-        const real djac_V__VF = (F / (R * T));
-        const real djac_V__ghk2 = (djac_V__VF * ((fabs(VF) < 1e-06) ? (-1.0) : ((2.0 / (((-1.0) + exp((2.0 * VF))))) + ((-4.0) * VF * exp((2.0 * VF)) / (sq_(((-1.0) + exp((2.0 * VF)))))))));
-        const real djac_V__I_CaL = ((2.0 * F * d * djac_V__ghk2 * f * f2 * fCass * g_CaL * ((-Ca_o) + (0.25 * Ca_ss * exp((2.0 * VF))))) + (1.0 * Ca_ss * F * d * djac_V__VF * f * f2 * fCass * g_CaL * ghk2 * exp((2.0 * VF))));
-        const real djac_V__I_NaK = (K_o * Na_i * P_NaK * ((0.0353 * exp((-V / (RTF))) / (RTF)) + (0.012450000000000001 * exp(((-0.1) * V / (RTF))) / (RTF))) / ((K_mK + K_o) * (K_mNa + Na_i) * sq_((1.0 + (0.0353 * exp((-V / (RTF)))) + (0.1245 * exp(((-0.1) * V / (RTF))))))));
-        const real djac_V__I_NaCa = ((k_NaCa * ((Ca_o * gamma_NaCa * cube_(Na_i) * exp((V * gamma_NaCa / (RTF))) / (RTF)) + (-Ca_i * alpha_NaCa * cube_(Na_o) * ((-1.0) + gamma_NaCa) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / (RTF))) / ((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o)))) + (-k_NaCa * k_sat * ((-1.0) + gamma_NaCa) * ((Ca_o * cube_(Na_i) * exp((V * gamma_NaCa / (RTF)))) + (-Ca_i * alpha_NaCa * cube_(Na_o) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / (RTF * sq_((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF)))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o)))));
-        const real djac_V__I_pK = ((g_pK / ((1.0 + (65.40521574193832 * exp(((-0.16722408026755853) * V)))))) + (0.0025567392198101594 * g_pK * (V + (-E_K)) * exp(((-0.16722408026755853) * V)) / (sq_((0.015289300534464752 + exp(((-0.16722408026755853) * V)))))));
-        const real djac_V__I_bNa = g_bNa;
-        const real djac_V__I_bCa = g_bCa;
+      const real jac_Xr1 = (-L_(1.0) / (tau_xr1));
+      new_Xr1 = Xr1 + rate_Xr1 * M_(expm1)(jac_Xr1 * h_) / jac_Xr1;
+      const real jac_Xr2 = (-L_(1.0) / (tau_xr2));
+      new_Xr2 = Xr2 + rate_Xr2 * M_(expm1)(jac_Xr2 * h_) / jac_Xr2;
+      const real jac_Xs = (-L_(1.0) / (tau_xs));
+      new_Xs = Xs + rate_Xs * M_(expm1)(jac_Xs * h_) / jac_Xs;
+      const real jac_m = (-L_(1.0) / (tau_m));
+      new_m = m + rate_m * M_(expm1)(jac_m * h_) / jac_m;
+      const real jac_h = (-L_(1.0) / (tau_h));
+      new_h = h + rate_h * M_(expm1)(jac_h * h_) / jac_h;
+      const real jac_j = (-L_(1.0) / (tau_j));
+      new_j = j + rate_j * M_(expm1)(jac_j * h_) / jac_j;
+      const real jac_d = (-L_(1.0) / (tau_d));
+      new_d = d + rate_d * M_(expm1)(jac_d * h_) / jac_d;
+      const real jac_f = (-L_(1.0) / (tau_f));
+      new_f = f + rate_f * M_(expm1)(jac_f * h_) / jac_f;
+      const real jac_f2 = (-L_(1.0) / (tau_f2));
+      new_f2 = f2 + rate_f2 * M_(expm1)(jac_f2 * h_) / jac_f2;
+      const real jac_fCass = (-L_(1.0) / (tau_fCass));
+      new_fCass = fCass + rate_fCass * M_(expm1)(jac_fCass * h_) / jac_fCass;
+      const real jac_s = (-L_(1.0) / (tau_s));
+      new_s = s + rate_s * M_(expm1)(jac_s * h_) / jac_s;
+      const real jac_r = (-L_(1.0) / (tau_r));
+      new_r = r + rate_r * M_(expm1)(jac_r * h_) / jac_r;
+      const real jac_R_prime = ((-P_(40)) + (-Ca_ss * k2));
+      new_R_prime = R_prime + rate_R_prime * M_(expm1)(jac_R_prime * h_) / jac_R_prime;
+      if (METHOD_ == 2) {
+        const real djac_V__I_Na = (P_(11) * h * j * cube_(m));
+        const real djac_V__I_to = (P_(13) * r * s);
+        const real djac_V__I_Kr = (L_(0.4303314829119352) * Xr1 * Xr2 * P_(14) * M_(sqrt)(P_(7)));
+        const real djac_V__I_Ks = (P_(15) * sq_(Xs));
+        const real djac_V__alpha_K1 = ((-L_(3.686527411996926e-08)) * M_(exp)(((L_(0.06) * V) + ((-L_(0.06)) * E_K))) / (sq_((L_(1.0) + (L_(6.14421235332821e-06) * M_(exp)(((L_(0.06) * V) + ((-L_(0.06)) * E_K))))))));
+        const real djac_V__beta_K1 = ((((L_(0.0006121208040160535) * M_(exp)(((L_(0.0002) * V) + ((-L_(0.0002)) * E_K)))) + (L_(0.036787944117144235) * M_(exp)(((L_(0.1) * V) + ((-L_(0.1)) * E_K))))) / ((L_(1.0) + M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V)))))) + (L_(0.5) * ((L_(0.36787944117144233) * M_(exp)(((L_(0.1) * V) + ((-L_(0.1)) * E_K)))) + (L_(3.0606040200802673) * M_(exp)(((L_(0.0002) * V) + ((-L_(0.0002)) * E_K))))) * M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V))) / (sq_((L_(1.0) + M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V))))))));
+        const real djac_V__xK1_inf = ((djac_V__alpha_K1 * ((L_(1.0) / (alpha_K1 + beta_K1)) + (-alpha_K1 / (sq_((alpha_K1 + beta_K1)))))) + (-alpha_K1 * djac_V__beta_K1 / (sq_((alpha_K1 + beta_K1)))));
+        const real djac_V__I_K1 = ((L_(0.4303314829119352) * P_(12) * xK1_inf * M_(sqrt)(P_(7))) + (L_(0.4303314829119352) * djac_V__xK1_inf * P_(12) * M_(sqrt)(P_(7)) * (V + (-E_K))));
+        const real djac_V__VF = (P_(2) / (P_(0) * P_(1)));
+        const real djac_V__ghk2 = (djac_V__VF * ((M_(fabs)(VF) < L_(1e-06)) ? (-L_(1.0)) : ((L_(2.0) / (((-L_(1.0)) + M_(exp)((L_(2.0) * VF))))) + ((-L_(4.0)) * VF * M_(exp)((L_(2.0) * VF)) / (sq_(((-L_(1.0)) + M_(exp)((L_(2.0) * VF)))))))));
+        const real djac_V__I_CaL = ((L_(2.0) * P_(2) * d * djac_V__ghk2 * f * f2 * fCass * P_(17) * ((-P_(9)) + (L_(0.25) * Ca_ss * M_(exp)((L_(2.0) * VF))))) + (L_(1.0) * Ca_ss * P_(2) * d * djac_V__VF * f * f2 * fCass * P_(17) * ghk2 * M_(exp)((L_(2.0) * VF))));
+        const real djac_V__I_NaK = (P_(7) * Na_i * P_(18) * ((L_(0.0353) * M_(exp)((-V / (RTF))) / (RTF)) + (L_(0.012450000000000001) * M_(exp)(((-L_(0.1)) * V / (RTF))) / (RTF))) / ((P_(19) + P_(7)) * (P_(20) + Na_i) * sq_((L_(1.0) + (L_(0.0353) * M_(exp)((-V / (RTF)))) + (L_(0.1245) * M_(exp)(((-L_(0.1)) * V / (RTF))))))));
+        const real djac_V__I_NaCa = ((P_(21) * ((P_(9) * P_(22) * cube_(Na_i) * M_(exp)((V * P_(22) / (RTF))) / (RTF)) + (-Ca_i * P_(26) * cube_(P_(8)) * ((-L_(1.0)) + P_(22)) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))) / (RTF))) / ((L_(1.0) + (P_(25) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))))) * (P_(9) + P_(23)) * (cube_(P_(24)) + cube_(P_(8))))) + (-P_(21) * P_(25) * ((-L_(1.0)) + P_(22)) * ((P_(9) * cube_(Na_i) * M_(exp)((V * P_(22) / (RTF)))) + (-Ca_i * P_(26) * cube_(P_(8)) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))))) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))) / (RTF * sq_((L_(1.0) + (P_(25) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF)))))) * (P_(9) + P_(23)) * (cube_(P_(24)) + cube_(P_(8))))));
+        const real djac_V__I_pK = ((P_(29) / ((L_(1.0) + (L_(65.40521574193832) * M_(exp)(((-L_(0.16722408026755853)) * V)))))) + (L_(0.0025567392198101594) * P_(29) * (V + (-E_K)) * M_(exp)(((-L_(0.16722408026755853)) * V)) / (sq_((L_(0.015289300534464752) + M_(exp)(((-L_(0.16722408026755853)) * V)))))));
+        const real djac_V__I_bNa = P_(30);
+        const real djac_V__I_bCa = P_(31);
         const real djac_V__I_ion = (djac_V__I_CaL + djac_V__I_K1 + djac_V__I_Kr + djac_V__I_Ks + djac_V__I_Na + djac_V__I_NaCa + djac_V__I_NaK + djac_V__I_bCa + djac_V__I_bNa + djac_V__I_pK + djac_V__I_to);
         const real jac_V = (-djac_V__I_ion);
-        new_V = fabs(jac_V) < 1e-12 ? V + h_ * rate_V : V + rate_V * expm1(jac_V * h_) / jac_V;
-        const real djac_Ca_i__E_Ca = ((-0.5) * RTF / (Ca_i));
-        const real djac_Ca_i__I_NaCa = (-alpha_NaCa * k_NaCa * cube_(Na_o) * exp((V * ((-1.0) + gamma_NaCa) / (RTF))) / ((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o))));
-        const real djac_Ca_i__I_pCa = ((g_pCa / ((Ca_i + K_pCa))) + (-Ca_i * g_pCa / (sq_((Ca_i + K_pCa)))));
-        const real djac_Ca_i__I_bCa = (-djac_Ca_i__E_Ca * g_bCa);
-        const real djac_Ca_i__I_up = (2.0 * V_maxup * sq_(K_up) / (cube_(Ca_i) * sq_((1.0 + (sq_(K_up) / (sq_(Ca_i)))))));
-        const real djac_Ca_i__I_leak = (-V_leak);
-        const real djac_Ca_i__I_xfer = (-V_xfer);
-        const real djac_Ca_i__Ca_i_buf = (2.0 * Buf_c * K_bufc / (sq_((1.0 + (Buf_c * K_bufc / (sq_((Ca_i + K_bufc)))))) * cube_((Ca_i + K_bufc))));
-        const real jac_Ca_i = ((Ca_i_buf * djac_Ca_i__I_xfer) + (djac_Ca_i__Ca_i_buf * (I_xfer + (V_sr * (I_leak + (-I_up)) / (V_c)) + ((-0.5) * Cm * (I_bCa + I_pCa + ((-2.0) * I_NaCa)) / (F * V_c)))) + (Ca_i_buf * V_sr * djac_Ca_i__I_leak / (V_c)) + (-Ca_i_buf * V_sr * djac_Ca_i__I_up / (V_c)) + (Ca_i_buf * Cm * djac_Ca_i__I_NaCa / (F * V_c)) + ((-0.5) * Ca_i_buf * Cm * djac_Ca_i__I_bCa / (F * V_c)) + ((-0.5) * Ca_i_buf * Cm * djac_Ca_i__I_pCa / (F * V_c)));
-        new_Ca_i = fabs(jac_Ca_i) < 1e-12 ? Ca_i + h_ * rate_Ca_i : Ca_i + rate_Ca_i * expm1(jac_Ca_i * h_) / jac_Ca_i;
-        const real djac_Ca_SR__kcasr = ((-2.0) * sq_(EC) * (max_sr + (-min_sr)) / (cube_(Ca_SR) * sq_((1.0 + (sq_(EC) / (sq_(Ca_SR)))))));
-        const real djac_Ca_SR__k1 = (-djac_Ca_SR__kcasr * k1_prime / (sq_(kcasr)));
-        const real djac_Ca_SR__O = (djac_Ca_SR__k1 * ((R_prime * sq_(Ca_ss) / ((k3 + (k1 * sq_(Ca_ss))))) + (-R_prime * k1 * quart_(Ca_ss) / (sq_((k3 + (k1 * sq_(Ca_ss))))))));
-        const real djac_Ca_SR__I_rel = ((O * V_rel) + (V_rel * djac_Ca_SR__O * (Ca_SR + (-Ca_ss))));
-        const real djac_Ca_SR__I_leak = V_leak;
-        const real djac_Ca_SR__Ca_sr_buf = (2.0 * Buf_sr * K_bufsr / (sq_((1.0 + (Buf_sr * K_bufsr / (sq_((Ca_SR + K_bufsr)))))) * cube_((Ca_SR + K_bufsr))));
+        new_V = M_(fabs)(jac_V) < L_(1e-12) ? V + h_ * rate_V : V + rate_V * M_(expm1)(jac_V * h_) / jac_V;
+        const real djac_Ca_i__E_Ca = ((-L_(0.5)) * RTF / (Ca_i));
+        const real djac_Ca_i__I_NaCa = (-P_(26) * P_(21) * cube_(P_(8)) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))) / ((L_(1.0) + (P_(25) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))))) * (P_(9) + P_(23)) * (cube_(P_(24)) + cube_(P_(8)))));
+        const real djac_Ca_i__I_pCa = ((P_(27) / ((Ca_i + P_(28)))) + (-Ca_i * P_(27) / (sq_((Ca_i + P_(28))))));
+        const real djac_Ca_i__I_bCa = (-djac_Ca_i__E_Ca * P_(31));
+        const real djac_Ca_i__I_up = (L_(2.0) * P_(32) * sq_(P_(33)) / (cube_(Ca_i) * sq_((L_(1.0) + (sq_(P_(33)) / (sq_(Ca_i)))))));
+        const real djac_Ca_i__I_leak = (-P_(35));
+        const real djac_Ca_i__I_xfer = (-P_(36));
+        const real djac_Ca_i__Ca_i_buf = (L_(2.0) * P_(44) * P_(45) / (sq_((L_(1.0) + (P_(44) * P_(45) / (sq_((Ca_i + P_(45))))))) * cube_((Ca_i + P_(45)))));
+        const real jac_Ca_i = ((Ca_i_buf * djac_Ca_i__I_xfer) + (djac_Ca_i__Ca_i_buf * (I_xfer + (P_(5) * (I_leak + (-I_up)) / (P_(4))) + ((-L_(0.5)) * P_(3) * (I_bCa + I_pCa + ((-L_(2.0)) * I_NaCa)) / (P_(2) * P_(4))))) + (Ca_i_buf * P_(5) * djac_Ca_i__I_leak / (P_(4))) + (-Ca_i_buf * P_(5) * djac_Ca_i__I_up / (P_(4))) + (Ca_i_buf * P_(3) * djac_Ca_i__I_NaCa / (P_(2) * P_(4))) + ((-L_(0.5)) * Ca_i_buf * P_(3) * djac_Ca_i__I_bCa / (P_(2) * P_(4))) + ((-L_(0.5)) * Ca_i_buf * P_(3) * djac_Ca_i__I_pCa / (P_(2) * P_(4))));
+        new_Ca_i = M_(fabs)(jac_Ca_i) < L_(1e-12) ? Ca_i + h_ * rate_Ca_i : Ca_i + rate_Ca_i * M_(expm1)(jac_Ca_i * h_) / jac_Ca_i;
+        const real djac_Ca_SR__kcasr = ((-L_(2.0)) * sq_(P_(41)) * (P_(42) + (-P_(43))) / (cube_(Ca_SR) * sq_((L_(1.0) + (sq_(P_(41)) / (sq_(Ca_SR)))))));
+        const real djac_Ca_SR__k1 = (-djac_Ca_SR__kcasr * P_(37) / (sq_(kcasr)));
+        const real djac_Ca_SR__O = (djac_Ca_SR__k1 * ((R_prime * sq_(Ca_ss) / ((P_(39) + (k1 * sq_(Ca_ss))))) + (-R_prime * k1 * quart_(Ca_ss) / (sq_((P_(39) + (k1 * sq_(Ca_ss))))))));
+        const real djac_Ca_SR__I_rel = ((O * P_(34)) + (P_(34) * djac_Ca_SR__O * (Ca_SR + (-Ca_ss))));
+        const real djac_Ca_SR__I_leak = P_(35);
+        const real djac_Ca_SR__Ca_sr_buf = (L_(2.0) * P_(46) * P_(47) / (sq_((L_(1.0) + (P_(46) * P_(47) / (sq_((Ca_SR + P_(47))))))) * cube_((Ca_SR + P_(47)))));
         const real jac_Ca_SR = ((djac_Ca_SR__Ca_sr_buf * (I_up + (-I_leak) + (-I_rel))) + (-Ca_sr_buf * djac_Ca_SR__I_leak) + (-Ca_sr_buf * djac_Ca_SR__I_rel));
-        new_Ca_SR = fabs(jac_Ca_SR) < 1e-12 ? Ca_SR + h_ * rate_Ca_SR : Ca_SR + rate_Ca_SR * expm1(jac_Ca_SR * h_) / jac_Ca_SR;
-        const real djac_Ca_ss__I_CaL = (0.5 * F * d * f * f2 * fCass * g_CaL * ghk2 * exp((2.0 * VF)));
-        const real djac_Ca_ss__O = (((-2.0) * R_prime * cube_(Ca_ss) * sq_(k1) / (sq_((k3 + (k1 * sq_(Ca_ss)))))) + (2.0 * Ca_ss * R_prime * k1 / ((k3 + (k1 * sq_(Ca_ss))))));
-        const real djac_Ca_ss__I_rel = ((-O * V_rel) + (V_rel * djac_Ca_ss__O * (Ca_SR + (-Ca_ss))));
-        const real djac_Ca_ss__I_xfer = V_xfer;
-        const real djac_Ca_ss__Ca_ss_buf = (2.0 * Buf_ss * K_bufss / (sq_((1.0 + (Buf_ss * K_bufss / (sq_((Ca_ss + K_bufss)))))) * cube_((Ca_ss + K_bufss))));
-        const real jac_Ca_ss = ((djac_Ca_ss__Ca_ss_buf * ((I_rel * V_sr / (V_ss)) + (-I_xfer * V_c / (V_ss)) + ((-0.5) * Cm * I_CaL / (F * V_ss)))) + (Ca_ss_buf * V_sr * djac_Ca_ss__I_rel / (V_ss)) + (-Ca_ss_buf * V_c * djac_Ca_ss__I_xfer / (V_ss)) + ((-0.5) * Ca_ss_buf * Cm * djac_Ca_ss__I_CaL / (F * V_ss)));
-        new_Ca_ss = fabs(jac_Ca_ss) < 1e-12 ? Ca_ss + h_ * rate_Ca_ss : Ca_ss + rate_Ca_ss * expm1(jac_Ca_ss * h_) / jac_Ca_ss;
+        new_Ca_SR = M_(fabs)(jac_Ca_SR) < L_(1e-12) ? Ca_SR + h_ * rate_Ca_SR : Ca_SR + rate_Ca_SR * M_(expm1)(jac_Ca_SR * h_) / jac_Ca_SR;
+        const real djac_Ca_ss__I_CaL = (L_(0.5) * P_(2) * d * f * f2 * fCass * P_(17) * ghk2 * M_(exp)((L_(2.0) * VF)));
+        const real djac_Ca_ss__O = (((-L_(2.0)) * R_prime * cube_(Ca_ss) * sq_(k1) / (sq_((P_(39) + (k1 * sq_(Ca_ss)))))) + (L_(2.0) * Ca_ss * R_prime * k1 / ((P_(39) + (k1 * sq_(Ca_ss))))));
+        const real djac_Ca_ss__I_rel = ((-O * P_(34)) + (P_(34) * djac_Ca_ss__O * (Ca_SR + (-Ca_ss))));
+        const real djac_Ca_ss__I_xfer = P_(36);
+        const real djac_Ca_ss__Ca_ss_buf = (L_(2.0) * P_(48) * P_(49) / (sq_((L_(1.0) + (P_(48) * P_(49) / (sq_((Ca_ss + P_(49))))))) * cube_((Ca_ss + P_(49)))));
+        const real jac_Ca_ss = ((djac_Ca_ss__Ca_ss_buf * ((I_rel * P_(5) / (P_(6))) + (-I_xfer * P_(4) / (P_(6))) + ((-L_(0.5)) * P_(3) * I_CaL / (P_(2) * P_(6))))) + (Ca_ss_buf * P_(5) * djac_Ca_ss__I_rel / (P_(6))) + (-Ca_ss_buf * P_(4) * djac_Ca_ss__I_xfer / (P_(6))) + ((-L_(0.5)) * Ca_ss_buf * P_(3) * djac_Ca_ss__I_CaL / (P_(2) * P_(6))));
+        new_Ca_ss = M_(fabs)(jac_Ca_ss) < L_(1e-12) ? Ca_ss + h_ * rate_Ca_ss : Ca_ss + rate_Ca_ss * M_(expm1)(jac_Ca_ss * h_) / jac_Ca_ss;
         const real djac_Na_i__E_Na = (-RTF / (Na_i));
-        const real djac_Na_i__I_Na = (-djac_Na_i__E_Na * g_Na * h * j * cube_(m));
-        const real djac_Na_i__I_NaK = ((K_o * P_NaK / ((K_mK + K_o) * (K_mNa + Na_i) * (1.0 + (0.0353 * exp((-V / (RTF)))) + (0.1245 * exp(((-0.1) * V / (RTF))))))) + (-K_o * Na_i * P_NaK / ((K_mK + K_o) * sq_((K_mNa + Na_i)) * (1.0 + (0.0353 * exp((-V / (RTF)))) + (0.1245 * exp(((-0.1) * V / (RTF))))))));
-        const real djac_Na_i__I_NaCa = (3.0 * Ca_o * k_NaCa * sq_(Na_i) * exp((V * gamma_NaCa / (RTF))) / ((1.0 + (k_sat * exp((V * ((-1.0) + gamma_NaCa) / (RTF))))) * (Ca_o + K_mCa) * (cube_(K_mNai) + cube_(Na_o))));
-        const real djac_Na_i__I_bNa = (-djac_Na_i__E_Na * g_bNa);
-        const real jac_Na_i = ((-Cm * djac_Na_i__I_Na / (F * V_c)) + (-Cm * djac_Na_i__I_bNa / (F * V_c)) + ((-3.0) * Cm * djac_Na_i__I_NaCa / (F * V_c)) + ((-3.0) * Cm * djac_Na_i__I_NaK / (F * V_c)));
-        new_Na_i = fabs(jac_Na_i) < 1e-12 ? Na_i + h_ * rate_Na_i : Na_i + rate_Na_i * expm1(jac_Na_i * h_) / jac_Na_i;
+        const real djac_Na_i__I_Na = (-djac_Na_i__E_Na * P_(11) * h * j * cube_(m));
+        const real djac_Na_i__I_NaK = ((P_(7) * P_(18) / ((P_(19) + P_(7)) * (P_(20) + Na_i) * (L_(1.0) + (L_(0.0353) * M_(exp)((-V / (RTF)))) + (L_(0.1245) * M_(exp)(((-L_(0.1)) * V / (RTF))))))) + (-P_(7) * Na_i * P_(18) / ((P_(19) + P_(7)) * sq_((P_(20) + Na_i)) * (L_(1.0) + (L_(0.0353) * M_(exp)((-V / (RTF)))) + (L_(0.1245) * M_(exp)(((-L_(0.1)) * V / (RTF))))))));
+        const real djac_Na_i__I_NaCa = (L_(3.0) * P_(9) * P_(21) * sq_(Na_i) * M_(exp)((V * P_(22) / (RTF))) / ((L_(1.0) + (P_(25) * M_(exp)((V * ((-L_(1.0)) + P_(22)) / (RTF))))) * (P_(9) + P_(23)) * (cube_(P_(24)) + cube_(P_(8)))));
+        const real djac_Na_i__I_bNa = (-djac_Na_i__E_Na * P_(30));
+        const real jac_Na_i = ((-P_(3) * djac_Na_i__I_Na / (P_(2) * P_(4))) + (-P_(3) * djac_Na_i__I_bNa / (P_(2) * P_(4))) + ((-L_(3.0)) * P_(3) * djac_Na_i__I_NaCa / (P_(2) * P_(4))) + ((-L_(3.0)) * P_(3) * djac_Na_i__I_NaK / (P_(2) * P_(4))));
+        new_Na_i = M_(fabs)(jac_Na_i) < L_(1e-12) ? Na_i + h_ * rate_Na_i : Na_i + rate_Na_i * M_(expm1)(jac_Na_i * h_) / jac_Na_i;
         const real djac_K_i__E_K = (-RTF / (K_i));
-        const real djac_K_i__E_Ks = (-RTF / ((K_i + (Na_i * p_KNa))));
-        const real djac_K_i__I_to = (-djac_K_i__E_K * g_to * r * s);
-        const real djac_K_i__I_Kr = ((-0.4303314829119352) * Xr1 * Xr2 * djac_K_i__E_K * g_Kr * sqrt(K_o));
-        const real djac_K_i__I_Ks = (-djac_K_i__E_Ks * g_Ks * sq_(Xs));
-        const real djac_K_i__alpha_K1 = (3.686527411996926e-08 * djac_K_i__E_K * exp(((0.06 * V) + ((-0.06) * E_K))) / (sq_((1.0 + (6.14421235332821e-06 * exp(((0.06 * V) + ((-0.06) * E_K))))))));
-        const real djac_K_i__beta_K1 = (djac_K_i__E_K * (((((-0.0006121208040160535) * exp(((0.0002 * V) + ((-0.0002) * E_K)))) + ((-0.036787944117144235) * exp(((0.1 * V) + ((-0.1) * E_K))))) / ((1.0 + exp(((0.5 * E_K) + ((-0.5) * V)))))) + ((-0.5) * ((0.36787944117144233 * exp(((0.1 * V) + ((-0.1) * E_K)))) + (3.0606040200802673 * exp(((0.0002 * V) + ((-0.0002) * E_K))))) * exp(((0.5 * E_K) + ((-0.5) * V))) / (sq_((1.0 + exp(((0.5 * E_K) + ((-0.5) * V)))))))));
-        const real djac_K_i__xK1_inf = ((djac_K_i__alpha_K1 * ((1.0 / (alpha_K1 + beta_K1)) + (-alpha_K1 / (sq_((alpha_K1 + beta_K1)))))) + (-alpha_K1 * djac_K_i__beta_K1 / (sq_((alpha_K1 + beta_K1)))));
-        const real djac_K_i__I_K1 = ((0.4303314829119352 * djac_K_i__xK1_inf * g_K1 * sqrt(K_o) * (V + (-E_K))) + ((-0.4303314829119352) * djac_K_i__E_K * g_K1 * xK1_inf * sqrt(K_o)));
-        const real djac_K_i__I_pK = (-djac_K_i__E_K * g_pK / ((1.0 + (65.40521574193832 * exp(((-0.16722408026755853) * V))))));
-        const real jac_K_i = ((-Cm * djac_K_i__I_K1 / (F * V_c)) + (-Cm * djac_K_i__I_Kr / (F * V_c)) + (-Cm * djac_K_i__I_Ks / (F * V_c)) + (-Cm * djac_K_i__I_pK / (F * V_c)) + (-Cm * djac_K_i__I_to / (F * V_c)));
-        new_K_i = fabs(jac_K_i) < 1e-12 ? K_i + h_ * rate_K_i : K_i + rate_K_i * expm1(jac_K_i * h_) / jac_K_i;
+        const real djac_K_i__E_Ks = (-RTF / ((K_i + (Na_i * P_(16)))));
+        const real djac_K_i__I_to = (-djac_K_i__E_K * P_(13) * r * s);
+        const real djac_K_i__I_Kr = ((-L_(0.4303314829119352)) * Xr1 * Xr2 * djac_K_i__E_K * P_(14) * M_(sqrt)(P_(7)));
+        const real djac_K_i__I_Ks = (-djac_K_i__E_Ks * P_(15) * sq_(Xs));
+        const real djac_K_i__alpha_K1 = (L_(3.686527411996926e-08) * djac_K_i__E_K * M_(exp)(((L_(0.06) * V) + ((-L_(0.06)) * E_K))) / (sq_((L_(1.0) + (L_(6.14421235332821e-06) * M_(exp)(((L_(0.06) * V) + ((-L_(0.06)) * E_K))))))));
+        const real djac_K_i__beta_K1 = (djac_K_i__E_K * (((((-L_(0.0006121208040160535)) * M_(exp)(((L_(0.0002) * V) + ((-L_(0.0002)) * E_K)))) + ((-L_(0.036787944117144235)) * M_(exp)(((L_(0.1) * V) + ((-L_(0.1)) * E_K))))) / ((L_(1.0) + M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V)))))) + ((-L_(0.5)) * ((L_(0.36787944117144233) * M_(exp)(((L_(0.1) * V) + ((-L_(0.1)) * E_K)))) + (L_(3.0606040200802673) * M_(exp)(((L_(0.0002) * V) + ((-L_(0.0002)) * E_K))))) * M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V))) / (sq_((L_(1.0) + M_(exp)(((L_(0.5) * E_K) + ((-L_(0.5)) * V)))))))));
+        const real djac_K_i__xK1_inf = ((djac_K_i__alpha_K1 * ((L_(1.0) / (alpha_K1 + beta_K1)) + (-alpha_K1 / (sq_((alpha_K1 + beta_K1)))))) + (-alpha_K1 * djac_K_i__beta_K1 / (sq_((alpha_K1 + beta_K1)))));
+        const real djac_K_i__I_K1 = ((L_(0.4303314829119352) * djac_K_i__xK1_inf * P_(12) * M_(sqrt)(P_(7)) * (V + (-E_K))) + ((-L_(0.4303314829119352)) * djac_K_i__E_K * P_(12) * xK1_inf * M_(sqrt)(P_(7))));
+        const real djac_K_i__I_pK = (-djac_K_i__E_K * P_(29) / ((L_(1.0) + (L_(65.40521574193832) * M_(exp)(((-L_(0.16722408026755853)) * V))))));
+        const real jac_K_i = ((-P_(3) * djac_K_i__I_K1 / (P_(2) * P_(4))) + (-P_(3) * djac_K_i__I_Kr / (P_(2) * P_(4))) + (-P_(3) * djac_K_i__I_Ks / (P_(2) * P_(4))) + (-P_(3) * djac_K_i__I_pK / (P_(2) * P_(4))) + (-P_(3) * djac_K_i__I_to / (P_(2) * P_(4))));
+        new_K_i = M_(fabs)(jac_K_i) < L_(1e-12) ? K_i + h_ * rate_K_i : K_i + rate_K_i * M_(expm1)(jac_K_i * h_) / jac_K_i;
       } else {
         new_V = V + h_ * rate_V;
         new_Ca_i = Ca_i + h_ * rate_Ca_i;

@@ -1,0 +1,48 @@
+"""PETSc options passed straight through to a solver object (KSP, SNES), the one place that does it.
+
+``petsc_options`` dicts (as DOLFINx's ``LinearProblem`` takes them) are written into the global
+options database under a prefix unique to the object, read by ``setFromOptions`` and removed again,
+so that two solvers never see each other's options. A value ``None`` sets a flag option (``-ksp_view``),
+booleans become ``true``/``false``.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Mapping
+
+from petsc4py import PETSc
+
+_serial = count()
+
+
+def unique_prefix(stem: str) -> str:
+    """``heartsim_<stem>_<n>_``, different for every call in this process."""
+    return f"heartsim_{stem}_{next(_serial)}_"
+
+
+def apply_options(obj, options: Mapping[str, object], stem: str) -> str:
+    """Give ``obj`` (a PETSc KSP or SNES) a unique prefix, set ``options`` under it, call
+    ``obj.setFromOptions()`` and clear them from the database; returns the prefix."""
+    prefix = unique_prefix(stem)
+    obj.setOptionsPrefix(prefix)
+    database = PETSc.Options()
+    for key, value in options.items():
+        if value is None:
+            database[prefix + key] = ""
+        elif isinstance(value, bool):
+            database[prefix + key] = "true" if value else "false"
+        else:
+            database[prefix + key] = value
+    obj.setFromOptions()
+    for key in options:
+        database.delValue(prefix + key)
+    return prefix
+
+
+def ksp(comm, matrix: PETSc.Mat, options: Mapping[str, object], stem: str) -> PETSc.KSP:
+    """A KSP on ``matrix`` configured from ``options``."""
+    solver = PETSc.KSP().create(comm)
+    solver.setOperators(matrix)
+    apply_options(solver, options, stem)
+    return solver
