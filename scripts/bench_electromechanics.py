@@ -47,7 +47,7 @@ RANK_WRAPPER = (
 def run_case(config: Path, ranks: int, window: float, extra: list[str], keep: Path | None) -> dict:
     """Run ``config`` for ``window`` ms on ``ranks`` ranks; returns the summary, the wall time and memory."""
     out = Path(tempfile.mkdtemp(prefix="bench_em_", dir=keep)) / "run"
-    cmd = [sys.executable, "-c", RANK_WRAPPER, "run", str(config), "--out", str(out),
+    cmd = [sys.executable, "-c", RANK_WRAPPER, "-v", "run", str(config), "--out", str(out),
            "--set", f"time.end={window}", "--set", f"physics.electromechanics.output_interval={window}"]
     for s in extra:
         cmd += ["--set", s]
@@ -59,7 +59,7 @@ def run_case(config: Path, ranks: int, window: float, extra: list[str], keep: Pa
     rss = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
     summary_path = out / "summary.json"
     if proc.returncode != 0 or not summary_path.is_file():
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-12:]
         raise RuntimeError(f"{config.name} on {ranks} rank(s) failed (exit {proc.returncode}): {' | '.join(tail)}")
     summary = json.loads(summary_path.read_text())
     return {"summary": summary, "wall_s": wall, "peak_rss_mb": sum(rss) / 1024.0, "ranks_reporting": len(rss)}
