@@ -17,6 +17,7 @@ Peak memory: the maximum resident set size of each rank (``ru_maxrss``), summed 
 
     scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py                  # both configs, 1 and 2 ranks
     scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py --cases ellipsoid --ranks 1 --windows 1 2
+    scripts/in-env python3 scripts/bench_electromechanics.py configs/lv-ellipsoid-beat.yaml --window 100 --ranks 2
 """
 
 from __future__ import annotations
@@ -67,14 +68,21 @@ def run_case(config: Path, ranks: int, window: float, extra: list[str], keep: Pa
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("config", nargs="?", type=Path, default=None, help="one config instead of --cases")
     parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=["ellipsoid", "ct-lv"])
     parser.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--windows", type=float, nargs=2, default=[2.0, 6.0], help="short and long window from t = 0 (ms)")
+    parser.add_argument("--window", type=float, default=None, help="long window W (ms): windows min(2, W/2) and W")
     parser.add_argument("--period", type=float, default=800.0, help="cycle length for the per-beat extrapolation (ms)")
     parser.add_argument("--set", dest="sets", action="append", default=[], help="extra --set for every run")
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folders under this folder")
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")
     args = parser.parse_args()
+    if args.window:
+        args.windows = [min(2.0, args.window / 2), args.window]
+    if args.config is not None:
+        CASES[args.config.stem] = args.config.resolve()
+        args.cases = [args.config.stem]
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
 

@@ -135,16 +135,7 @@ def _inspect_data(cfg):
             facets, facet_values = np.zeros((0, 3), np.int64), np.zeros(0, np.int32)
             ft = tagged.facet_tags
             if ft is not None and kind in ("tetra", "tetra10"):  # corner nodes (areas: straight-sided)
-                mesh = tagged.mesh
-                mesh.topology.create_connectivity(2, 0)
-                f2v = mesh.topology.connectivity(2, 0)
-                # vertex i is geometry node node_of_vertex[i] (the first four nodes of a cell are its corners)
-                node_of_vertex = np.empty(mesh.topology.index_map(0).size_local + mesh.topology.index_map(0).num_ghosts,
-                                          dtype=np.int64)
-                mesh.topology.create_connectivity(3, 0)
-                c2v = mesh.topology.connectivity(3, 0).array.reshape(-1, 4)
-                node_of_vertex[c2v.ravel()] = np.asarray(mesh.geometry.dofmap)[:, :4].ravel()
-                facets = np.array([node_of_vertex[f2v.links(f)] for f in ft.indices], dtype=np.int64).reshape(-1, 3)
+                facets = fem.facet_corner_nodes(tagged.mesh, ft.indices)
                 facet_values = np.asarray(ft.values, np.int32)
             return MeshData(points, kind, cells, values, facets, facet_values,
                             dict(tagged.tag_names), dict(tagged.facet_names))

@@ -21,7 +21,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from heartsim.circulation.units import COMPLIANCE, MMHG, RESISTANCE
+from heartsim.units import COMPLIANCE, MMHG, RESISTANCE
 from heartsim.config.base import SUBKEY, Section
 from heartsim.config.quantities import Quantity
 

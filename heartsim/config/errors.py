@@ -20,6 +20,38 @@ class ConfigError(Exception):
         super().__init__("\n".join(self.lines))
 
 
+class InputError(ConfigError):
+    """Bad input found by physics or mesh code while building a problem (a tag missing from the mesh,
+    a lead outside the tissue, ...). ``key`` is the offending option relative to the config section
+    the code was given (``inlet.tag``, ``boundary.base``; ``""``: the section itself), or a full
+    path from the config root (``mesh``, ``solver.flow.x``). Runners turn it into a ConfigError
+    naming the full key path (:meth:`at`, ``simulation.lifecycle.config_keys``), so physics need
+    not know where its section sits in the config (an electromechanics run nests it elsewhere).
+    Unmapped, it is still a ConfigError (exit status 2) with the key as given."""
+
+    def __init__(self, key: str, message: str):
+        self.key, self.message = key, message
+        super().__init__([f"{key}: {message}" if key else message])
+
+    def at(self, section: str) -> "ConfigError":
+        """The ConfigError of this error in the config section ``section`` (e.g. ``physics.ep``)."""
+        return ConfigError([f"{qualify(section, self.key)}: {self.message}"])
+
+
+#: first keys of a config: an InputError key starting with one of them is already a full path
+ROOT_KEYS = ("name", "mesh", "physics", "fibers", "time", "output", "solver", "backend", "checkpoint")
+
+
+def qualify(section: str, key: str) -> str:
+    """The full key path of ``key`` given relative to ``section`` (a full path stays as it is)."""
+    head = key.split(".", 1)[0].split("[", 1)[0]
+    if head in ROOT_KEYS or not section:
+        return key
+    if not key:
+        return section
+    return f"{section}{key}" if key.startswith("[") else f"{section}.{key}"
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean X?"`` for the closest choice, or ``""``."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)

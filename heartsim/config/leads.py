@@ -71,12 +71,20 @@ class Stimulus(Section):
         """The name, or ``stimuli[index]``."""
         return self.name or f"stimuli[{index}]"
 
+    def onsets(self) -> list[float]:
+        """Onsets (ms) of this lead's own pulses (``after`` not applied): ``count`` every ``period``
+        from ``start``, then one per coupling interval after the last."""
+        step = 0.0 if self.period is None else float(self.period)
+        onsets = [float(self.start) + k * step for k in range(self.count)]
+        for coupling in self.couplings:
+            onsets.append(onsets[-1] + float(coupling))
+        return onsets
+
     def active(self, t: float) -> bool:
         """Whether a pulse of this lead's own timing (``after`` not applied) is on at time t (ms)."""
-        from heartsim.kernels.pacing import PulseTrain, train_onsets
+        eps = 1e-9  # absorbs round-off in t = k dt, as the kernels' pulse trains do
+        return any(onset <= t + eps < onset + self.duration for onset in self.onsets())
 
-        onsets = train_onsets(self.start, self.period, self.count, self.couplings)
-        return PulseTrain(onsets, self.duration, self.amplitude).active(t)
 
 def resolve_timing(stimuli: tuple[Stimulus, ...]) -> list[tuple[float, Optional[float], int, tuple[float, ...]]]:
     """(start, period, count, couplings) of every lead with ``after`` chains resolved.

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from heartsim.config.quantities import Quantity
-from heartsim.kernels.ionic import MODELS
+from heartsim.config.ionic_catalog import IONIC_MODELS
 
 from heartsim.config.base import (  # noqa: F401  (re-exported: the names users of model know)
     SCHEMA_VERSION,
@@ -129,7 +129,7 @@ class IonicConfig(Section):
     or ``regions`` by cell tag), then ``parameters``, then multiplied by ``scale``.
     """
 
-    model: Literal[tuple(MODELS)] = "aliev_panfilov"  # type: ignore[valid-type]
+    model: Literal[tuple(IONIC_MODELS)] = "aliev_panfilov"  # type: ignore[valid-type]
     """Name of the ionic model."""
     parameters: dict[str, float] = {}
     """Overrides of the model's parameters, by name, in the model's own units (see docs)."""
@@ -150,20 +150,20 @@ class IonicConfig(Section):
     def _known(self) -> "IonicConfig":
         from heartsim.config.errors import suggest
 
-        model = MODELS[self.model]
-        known = model.parameters
+        model = IONIC_MODELS[self.model]
+        known = model["parameters"]
         for name in self.parameters:
             if name not in known:
                 raise ValueError(f"{SUBKEY}parameters.{name}: unknown parameter of {self.model}"
                                  f"{suggest(name, known)}")
-        scalable = getattr(model, "scalable", ())
+        scalable = model["scalable"]
         for name, factor in self.scale.items():
             if name not in scalable:
                 raise ValueError(f"{SUBKEY}scale.{name}: not a scalable conductance of {self.model}"
                                  f"{suggest(name, scalable)}")
             if not (factor >= 0 and math.isfinite(factor)):
                 raise ValueError(f"{SUBKEY}scale.{name}: factor must be a finite number >= 0")
-        variants = getattr(model, "variants", {})
+        variants = model["variants"]
         chosen = ([("variant", self.variant)] if self.variant is not None else []) + \
             [(f"regions.{tag}", v) for tag, v in self.regions.items()]
         for key, variant in chosen:

@@ -15,7 +15,7 @@ from pydantic_core import PydanticUndefined
 from heartsim.config.errors import _submodel
 from heartsim.config.model import Config
 from heartsim.config.quantities import unit_of
-from heartsim.kernels.ionic import MODELS
+from heartsim.config.ionic_catalog import IONIC_MODELS
 
 
 def _type_name(annotation: Any) -> str:
@@ -91,12 +91,12 @@ def render() -> str:
     ]
     _section(Config, "config", out)
     out.append("## Ionic model parameters (`physics.ep.ionic.parameters`)\n")
-    for model in MODELS.values():
-        out.append(f"### `{model.name}`\n")
+    for name, model in IONIC_MODELS.items():
+        out.append(f"### `{name}`\n")
         out.append("| parameter | default | unit | meaning |")
         out.append("| --- | --- | --- | --- |")
-        for name, (value, unit, text) in model.parameters.items():
-            out.append(f"| `{name}` | {value:g} | {unit} | {text} |")
+        for parameter, (value, unit, text) in model["parameters"].items():
+            out.append(f"| `{parameter}` | {value:g} | {unit} | {text} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -4,5 +4,6 @@ The only room that knows all of them (``ep/``, ``mechanics/``, ``circulation/`` 
 in ``kernels/`` never import it or each other). Modules: ``tension`` (the tension model solved
 implicitly with the stretch, pure arrays), ``quadrature`` (its states at the mechanics quadrature
 points), ``cavity0d`` (the 3D cavity in the closed loop), ``calcium`` (EP calcium to the mechanics
-points), ``run`` (the runner).
+points), ``beat`` (one coupled step), ``report`` (per-beat haemodynamics, plots); the runner is
+:mod:`heartsim.simulation.electromechanics_run`.
 """

@@ -1,6 +1,7 @@
 """Per-beat haemodynamics of a coupled run and its plots (pure NumPy; matplotlib for the PNGs).
 
-Per beat [k T, (k+1) T): EDV = largest and ESV = smallest cavity volume, SV = EDV - ESV,
+Per beat [k T, (k+1) T): EDV = the cavity volume when isovolumic contraction starts (the inflow valve
+closes; the largest volume of the beat if there is none), ESV = the smallest volume, SV = EDV - ESV,
 EF = SV/EDV, peak cavity pressure, dP/dt max (finite differences of the recorded steps), time
 to peak of the mean Ta (from the beat's start), and the change of EDV, ESV and peak pressure from
 the previous beat. Units in the report: mL, mmHg, ms, kPa (Ta), mmHg/s.
@@ -24,7 +25,8 @@ def phase(q_in: float, q_out: float, dpdt: float) -> str:
     return "isovolumic_contraction" if dpdt >= 0 else "isovolumic_relaxation"
 
 
-def beats(t: np.ndarray, volume: np.ndarray, pressure: np.ndarray, ta_mean: np.ndarray, period: float) -> list[dict]:
+def beats(t: np.ndarray, volume: np.ndarray, pressure: np.ndarray, ta_mean: np.ndarray, period: float,
+          phases: list[str] | None = None) -> list[dict]:
     """Per-beat summary (only whole beats; a partial last beat is reported with ``complete: false``)."""
     out: list[dict] = []
     if len(t) < 2:
@@ -37,6 +39,10 @@ def beats(t: np.ndarray, volume: np.ndarray, pressure: np.ndarray, ta_mean: np.n
             continue
         v, p, ta = volume[sel], pressure[sel], ta_mean[sel]
         edv, esv = float(v.max()), float(v.min())
+        if phases is not None:
+            closing = [i for i, ph in zip(np.flatnonzero(sel), np.asarray(phases)[sel]) if ph == "isovolumic_contraction"]
+            if closing:
+                edv = float(volume[closing[0]])
         row = {"beat": k + 1, "complete": bool(t[-1] >= (k + 1) * period - 1e-6),
                "EDV_mL": round(edv / 1e3, 3), "ESV_mL": round(esv / 1e3, 3), "SV_mL": round((edv - esv) / 1e3, 3),
                "EF_percent": round(100 * (edv - esv) / edv, 2), "peak_pressure_mmHg": round(float(p.max()) * MMHG, 2),

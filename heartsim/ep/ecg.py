@@ -23,7 +23,7 @@ import ufl
 from mpi4py import MPI
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.config.model import ECGConfig
 
 
@@ -38,8 +38,8 @@ def ecg_weights(space, sigma: ufl.core.expr.Expr, cfg: ECGConfig, key: str) -> t
     comm.Allreduce(local, inside, op=MPI.MAX)
     for name, hit in zip(names, np.asarray(inside)):
         if hit:
-            raise ConfigError([f"{key}.electrodes.{name}: electrode lies inside the tissue (the pseudo-ECG needs "
-                               "electrodes outside it)"])
+            raise InputError(f"{key}.electrodes.{name}", f"electrode lies inside the tissue (the pseudo-ECG needs "
+                                                         "electrodes outside it)")
     w = ufl.TestFunction(space)
     x = ufl.SpatialCoordinate(mesh)
     electrode = fem.constant(mesh, np.zeros(3))  # one compiled form for every electrode

@@ -14,7 +14,7 @@ import numpy as np
 from mpi4py import MPI
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.config.model import Stimulus, resolve_timing
 from heartsim.kernels.pacing import PulseTrain, train_onsets
 from heartsim.mesh import TaggedMesh
@@ -38,7 +38,7 @@ def region_nodes(space, tagged: TaggedMesh, stim: Stimulus, key: str) -> np.ndar
         value = tagged.tag_value(region.tag)
         if tagged.cell_tags is None or value is None:
             have = ", ".join(f"{n} ({v})" for n, v in tagged.tag_names.items()) or "none"
-            raise ConfigError([f"{key}.tag: no cell tag {region.tag!r} in the mesh (it has: {have})"])
+            raise InputError(f"{key}.tag", f"no cell tag {region.tag!r} in the mesh (it has: {have})")
         cells = tagged.cell_tags.find(value)
         return np.asarray(fem.dofs_of_cells(space, cells), dtype=np.int32)
     coords = space.tabulate_dof_coordinates()
@@ -51,7 +51,7 @@ def point_nodes(space, stim: Stimulus, key: str, label: str) -> np.ndarray:
     point = np.asarray(stim.point, dtype=float)
     cell = fem.cells_containing(space.mesh, point[None, :])[0]
     if not comm.allreduce(bool(cell >= 0), op=MPI.LOR):
-        raise ConfigError([f"{key}.point: lead {label!r} at {tuple(stim.point)} mm lies outside the tissue"])
+        raise InputError(f"{key}.point", f"lead {label!r} at {tuple(stim.point)} mm lies outside the tissue")
     coords = space.tabulate_dof_coordinates()
     near = np.flatnonzero(np.sum((coords - point) ** 2, axis=1) <= stim.radius ** 2 + 1e-12)
     if comm.allreduce(int(near.size), op=MPI.SUM) == 0:
@@ -78,8 +78,8 @@ def build_stimuli(space, tagged: TaggedMesh, stimuli: tuple[Stimulus, ...], pref
             nodes = region_nodes(space, tagged, stim, key)
         count = comm.allreduce(int(np.count_nonzero(nodes < owned)), op=MPI.SUM)
         if count == 0:
-            raise ConfigError([f"{key}: contains no mesh node (lead {stim.label(i)!r} lies outside the tissue "
-                               "or is smaller than its cells)"])
+            raise InputError(key, f"contains no mesh node (lead {stim.label(i)!r} lies outside the tissue "
+                                  "or is smaller than its cells)")
         start, period, n, couplings = timing[i]
         pulses = PulseTrain(train_onsets(start, period, n, couplings), stim.duration, stim.amplitude)
         out.append(NodalStimulus(stim, nodes, count, pulses))

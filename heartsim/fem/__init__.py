@@ -29,9 +29,10 @@ from heartsim.fem.bcs import dirichlet, dirichlet_on_facets
 from heartsim.fem.dofs import (dof_coordinates, dof_input_indices, dofs_near, dofs_of_cells, dofs_on_facets,
                                dofs_touching_tag, p2_dof_keys, scalar_dof_keys, vertex_dof_pairs)
 from heartsim.fem.meshes import (boundary_facet_midpoints, boundary_facet_tags, cell_midpoints, cell_tags,
-                                 cells_in_vtk_order, create_box, facet_tags_from, facet_triangles, facets_of_tag,
-                                 facets_with_tags, geometry_degree, local_cell_count, mesh_from_arrays,
-                                 original_cell_index, read_xdmf_mesh, tags_from_input, write_xdmf_mesh)
+                                 cells_in_vtk_order, create_box, facet_corner_nodes, facet_tags_from,
+                                 facet_triangles, facets_of_tag, facets_with_tags, geometry_degree,
+                                 local_cell_count, mesh_from_arrays, original_cell_index, read_xdmf_mesh,
+                                 tags_from_input, write_xdmf_mesh)
 from heartsim.fem.petsc_options import apply_options, ksp
 from heartsim.fem.points import cells_containing, evaluate
 from heartsim.fem.spaces import (Constant, Function, cellwise_space, constant, dg_space, function, global_size, is_cellwise,

@@ -163,3 +163,17 @@ def facet_triangles(mesh, facets: np.ndarray) -> np.ndarray:
         return np.zeros((0, 3, 3))
     nodes = dolfinx.mesh.entities_to_geometry(mesh, fdim, owned.astype(np.int32), False)
     return np.asarray(mesh.geometry.x)[nodes[:, :3]]
+
+
+def facet_corner_nodes(mesh, facets: np.ndarray) -> np.ndarray:
+    """Geometry-node indices (n, 3) of the corners of local ``facets`` of a tetrahedral mesh (any
+    geometry degree: a cell's first four geometry nodes are its corners)."""
+    tdim = mesh.topology.dim
+    mesh.topology.create_connectivity(tdim - 1, 0)
+    mesh.topology.create_connectivity(tdim, 0)
+    f2v = mesh.topology.connectivity(tdim - 1, 0)
+    vertices = mesh.topology.index_map(0)
+    node_of_vertex = np.empty(vertices.size_local + vertices.num_ghosts, dtype=np.int64)
+    c2v = mesh.topology.connectivity(tdim, 0).array.reshape(-1, 4)
+    node_of_vertex[c2v.ravel()] = np.asarray(mesh.geometry.dofmap)[:, :4].ravel()
+    return np.array([node_of_vertex[f2v.links(f)] for f in facets], dtype=np.int64).reshape(-1, 3)

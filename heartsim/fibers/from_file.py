@@ -12,7 +12,7 @@ import numpy as np
 from mpi4py import MPI
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.fibers import rotation
 from heartsim.fibers.field import FiberField, make_field, vector_space
 from heartsim.fibers.wall import PROJECTION_OPTIONS
@@ -28,8 +28,8 @@ def _check_nonzero(vectors: np.ndarray, owned: int, points: np.ndarray, key: str
     if count:
         where = [tuple(np.round(points[bad[0]], 4))] if len(bad) else []
         first = next(w for w in comm.allgather(where) if w)[0]
-        raise ConfigError([f"{key}: {count} zero or invalid vector(s) in array {name!r} "
-                           f"(first at x = {first} mm)"])
+        raise InputError(key, f"{count} zero or invalid vector(s) in array {name!r} "
+                              f"(first at x = {first} mm)")
 
 
 def orthonormal_frames(fiber: np.ndarray, sheet: np.ndarray | None) -> np.ndarray:
@@ -55,18 +55,18 @@ def file_fibers(tagged, cfg, comm: MPI.Comm) -> FiberField:
         if name is None:
             continue
         if name not in tagged.fields:
-            raise ConfigError([f"fibers.{key}: the mesh has no point or cell vector array {name!r} "
-                               f"(vector arrays: {have})"])
+            raise InputError(f"fibers.{key}", f"the mesh has no point or cell vector array {name!r} "
+                                              f"(vector arrays: {have})")
         arrays[key] = tagged.fields[name]
     fiber = arrays["fiber_array"]
     file_kind = "DG0" if fem.is_cellwise(fiber.function_space) else "P1"
     if "sheet_array" in arrays and fem.is_cellwise(arrays["sheet_array"].function_space) != (file_kind == "DG0"):
-        raise ConfigError([f"fibers.sheet_array: {cfg.sheet_array!r} is not stored like {cfg.fiber_array!r} "
-                           "(one is point data, the other cell data)"])
+        raise InputError("fibers.sheet_array", f"{cfg.sheet_array!r} is not stored like {cfg.fiber_array!r} "
+                                               "(one is point data, the other cell data)")
     kind = cfg.resolved_space(file_kind)
     if kind == "P1" and file_kind == "DG0":
-        raise ConfigError([f"fibers.space: P1 fibers cannot be made from the cell vectors {cfg.fiber_array!r}; "
-                           "use space: DG0"])
+        raise InputError("fibers.space", f"P1 fibers cannot be made from the cell vectors {cfg.fiber_array!r}; "
+                                         "use space: DG0")
     space = vector_space(tagged.mesh, kind)
     owned = space.dofmap.index_map.size_local
     points = fem.dof_coordinates(space)

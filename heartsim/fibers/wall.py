@@ -20,7 +20,7 @@ import numpy as np
 from mpi4py import MPI
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.fibers.laplace import solve_laplace
 
 #: PETSc options of the Laplace and projection solves
@@ -62,7 +62,7 @@ def wall_tags(tagged, cfg, comm: MPI.Comm) -> WallTags:
         if value is None or _count(tagged, value, comm) == 0:
             if not required:
                 return None
-            raise ConfigError([f"fibers.{key}: the mesh has no facets tagged {name!r} (facet tags: {have})"])
+            raise InputError(f"fibers.{key}", f"the mesh has no facets tagged {name!r} (facet tags: {have})")
         return value
 
     rv = resolve("rv_endo", required=False)

@@ -38,7 +38,7 @@ import ufl
 from mpi4py import MPI
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.mesh.regions import points_in_region
 
 
@@ -96,7 +96,7 @@ def mean_pressure(p, facet_tags, value: int) -> Functional:
     mesh = p.function_space.mesh
     size = area(mesh, facet_tags, value)
     if not size > 0:
-        raise ConfigError([f"facet tag {value}: no facets carry it (mean pressure)"])
+        raise InputError(f"facet tag {value}", "no facets carry it (mean pressure)")
     return _Mean(p * _ds(mesh, facet_tags, value), mesh.comm, size)
 
 
@@ -219,15 +219,15 @@ def region_facets(tagged, region, wall_values: Sequence[int], key: str) -> np.nd
     if region.tag is not None:
         value = tagged.facet_value(region.tag)
         if value is None:
-            raise ConfigError([f"{key}.tag: no facet tag {region.tag!r} in the mesh "
-                               f"(have {', '.join(tagged.facet_names) or 'none named'})"])
+            raise InputError(f"{key}.tag", f"no facet tag {region.tag!r} in the mesh "
+                                           f"(have {', '.join(tagged.facet_names) or 'none named'})")
         facets = fem.facets_of_tag(tagged.facet_tags, value)
     else:
         wall = np.unique(np.concatenate([fem.facets_of_tag(tagged.facet_tags, int(w)) for w in wall_values]))
         inside = points_in_region(fem.boundary_facet_midpoints(mesh, wall), region) if len(wall) else []
         facets = wall[inside] if len(wall) else wall
     if mesh.comm.allreduce(len(facets), op=MPI.SUM) == 0:
-        raise ConfigError([f"{key}: contains no wall facet"])
+        raise InputError(key, "contains no wall facet")
     return np.asarray(facets, dtype=np.int32)
 
 

@@ -39,7 +39,7 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import InputError
 from heartsim.config.flow import FlowConfig
 from heartsim.flow import metrics
 from heartsim.flow.inlet import Inlet
@@ -91,10 +91,10 @@ def _facet_value(tagged, tag, key: str) -> int:
     value = tagged.facet_value(tag)
     have = ", ".join(sorted(tagged.facet_names)) or "none"
     if value is None:
-        raise ConfigError([f"{key}: no facet tag {tag!r} in the mesh (named facet tags: {have})"])
+        raise InputError(key, f"no facet tag {tag!r} in the mesh (named facet tags: {have})")
     facets = fem.facets_of_tag(tagged.facet_tags, value)
     if tagged.mesh.comm.allreduce(len(facets), op=MPI.SUM) == 0:
-        raise ConfigError([f"{key}: facet tag {tag!r} ({value}) marks no facet of the mesh"])
+        raise InputError(key, f"facet tag {tag!r} ({value}) marks no facet of the mesh")
     return value
 
 
@@ -104,7 +104,7 @@ class NavierStokes:
     def __init__(self, tagged, cfg: FlowConfig, dt: float, petsc_options: Mapping[str, object]):
         mesh = tagged.mesh
         if tagged.facet_tags is None:
-            raise ConfigError(["mesh: the flow needs facet tags (inlet, outlets, walls)"])
+            raise InputError("mesh", "the flow needs facet tags (inlet, outlets, walls)")
         self.mesh, self.cfg, self.comm = mesh, cfg, mesh.comm
         self.dt, self.t, self.step_count = dt, 0.0, 0
         self.V = fem.vector_lagrange_space(mesh, 2)
@@ -118,14 +118,14 @@ class NavierStokes:
         fluid = cfg.fluid
         self.rho, self.mu = fluid.density, fluid.viscosity
 
-        inlet_value = _facet_value(tagged, cfg.inlet.tag, "physics.flow.inlet.tag")
+        inlet_value = _facet_value(tagged, cfg.inlet.tag, "inlet.tag")
         self.inlet = Inlet(cfg.inlet, self.V, mesh, tagged.facet_tags, inlet_value, self.comm, self.mu / self.rho)
         self.boundaries = [Boundary("inlet", inlet_value, "inlet")]
         for name, ocfg in cfg.outlets.items():
             tag = int(name) if name.isdigit() else name
-            value = _facet_value(tagged, tag, f"physics.flow.outlets.{name}")
+            value = _facet_value(tagged, tag, f"outlets.{name}")
             self.boundaries.append(Boundary(name, value, "outlet", outlet_model(ocfg)))
-        self.walls = [_facet_value(tagged, w, f"physics.flow.walls[{i}]") for i, w in enumerate(cfg.walls)]
+        self.walls = [_facet_value(tagged, w, f"walls[{i}]") for i, w in enumerate(cfg.walls)]
 
         # Dirichlet conditions
         ft = tagged.facet_tags
@@ -180,8 +180,8 @@ class NavierStokes:
         if self.discrete:
             unused = sorted(key for key in petsc_options if key.startswith("correction_"))
             if unused:
-                raise ConfigError([f"solver.flow.{unused[0]}: the discrete projection has no correction solve "
-                                   "(its options are pressure_*; correction_* applies to projection: poisson)"])
+                raise InputError(f"solver.flow.{unused[0]}", "the discrete projection has no correction solve "
+                                 "(its options are pressure_*; correction_* applies to projection: poisson)")
         if self.discrete:
             self.a = [fem.compile_form(a1)]
             self.L = [fem.compile_form(L1)]

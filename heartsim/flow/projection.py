@@ -38,7 +38,7 @@ import ufl
 from petsc4py import PETSc
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import InputError
 
 
 class DiscreteProjection:
@@ -83,9 +83,9 @@ class DiscreteProjection:
         smallest = lowest.min()[1]
         lowest.destroy()
         if smallest <= 0.0:
-            raise ConfigError(["physics.flow.numerics.projection: the mesh has a pressure node surrounded by "
-                               "velocity Dirichlet dofs only (a cell with all its faces on walls/inlet?); "
-                               "remesh, or use projection: poisson"])
+            raise InputError("numerics.projection", "the mesh has a pressure node surrounded by "
+                             "velocity Dirichlet dofs only (a cell with all its faces on walls/inlet?); "
+                             "remesh, or use projection: poisson")
 
         factor = dt_const / (a0 * rho)
         h_form = 0

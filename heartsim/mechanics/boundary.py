@@ -14,7 +14,7 @@ import ufl
 from mpi4py import MPI
 
 from heartsim import fem
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 
 
 def tag_values(tagged, refs, key: str) -> list[int]:
@@ -26,7 +26,7 @@ def tag_values(tagged, refs, key: str) -> list[int]:
         value = tagged.facet_value(ref)
         if value is None or value not in present:
             names = ", ".join(f"{k}={v}" for k, v in sorted(tagged.facet_names.items(), key=lambda kv: kv[1]))
-            raise ConfigError([f"{key}: no facet tag {ref!r} in the mesh (facet tags: {names or sorted(present) or 'none'})"])
+            raise InputError(key, f"no facet tag {ref!r} in the mesh (facet tags: {names or sorted(present) or 'none'})")
         values.append(value)
     return values
 
@@ -63,8 +63,8 @@ def sliding_component(normal: np.ndarray, key: str) -> int:
     """The axis of an axis-aligned plane normal (ConfigError otherwise)."""
     axis = int(np.argmax(np.abs(normal)))
     if abs(abs(normal[axis]) - 1.0) > 1e-6:
-        raise ConfigError([f"{key}: a sliding base must be a plane normal to x, y or z "
-                           f"(mean normal {np.round(normal, 4).tolist()})"])
+        raise InputError(key, f"a sliding base must be a plane normal to x, y or z "
+                              f"(mean normal {np.round(normal, 4).tolist()})")
     return axis
 
 

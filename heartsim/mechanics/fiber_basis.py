@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import ufl
 
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 
 
 def basis(f, s):
@@ -33,4 +33,4 @@ def check_nonzero(function, name: str, comm) -> None:
     bad = int(np.count_nonzero(~(norms > 1e-12)))
     bad = comm.allreduce(bad)
     if bad:
-        raise ConfigError([f"{name}: {bad} zero or invalid vector(s) in the fiber field"])
+        raise InputError(name, f"{bad} zero or invalid vector(s) in the fiber field")

@@ -20,8 +20,8 @@ RUNNERS: dict[tuple[str, ...], str] = {
     ("flow",): "heartsim.simulation.flow_run:run_flow",
     ("circulation", "flow"): "heartsim.simulation.flow_run:run_flow",
     ("circulation",): "heartsim.simulation.circulation_run:run_circulation",
-    ("circulation", "electromechanics", "ep", "mechanics"): "heartsim.electromechanics.run:run_electromechanics",
-    ("circulation", "electromechanics", "mechanics"): "heartsim.electromechanics.run:run_electromechanics",
+    ("circulation", "electromechanics", "ep", "mechanics"): "heartsim.simulation.electromechanics_run:run_electromechanics",
+    ("circulation", "electromechanics", "mechanics"): "heartsim.simulation.electromechanics_run:run_electromechanics",
 }
 
 

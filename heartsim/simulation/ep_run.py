@@ -22,7 +22,7 @@ from heartsim.io.outputs import config_hash
 from heartsim.kernels.backend import select_backend
 from heartsim.mesh import build_mesh
 from heartsim.runtime.signals import StopRequest
-from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
+from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment, config_keys
 from heartsim.simulation.run_folder import Checkpointed  # noqa: F401  (re-exported for callers)
 from heartsim.versions import stack_versions
 
@@ -164,7 +164,8 @@ def run_ep(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restart:
         from heartsim.fibers import compute_fibers
 
         fibers = compute_fibers(tagged, cfg.fibers, comm)
-    problem = Monodomain(tagged, ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=fibers)
+    with config_keys("physics.ep"):
+        problem = Monodomain(tagged, ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=fibers)
     log.info("mesh: %d nodes on %d rank(s); ionic model %s; %s splitting, theta = %g%s",
              problem.n_global, comm.size, ep.ionic.model, ep.numerics.splitting, ep.numerics.theta,
              ", lumped mass" if ep.numerics.lumped_mass else "")

@@ -43,7 +43,7 @@ from heartsim.io.outputs import config_hash
 from heartsim.io.tables import CsvTable
 from heartsim.mesh import build_mesh
 from heartsim.runtime.signals import StopRequest
-from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
+from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment, config_keys
 from heartsim.simulation.run_folder import Checkpointed  # noqa: F401  (re-exported for callers)
 from heartsim.versions import stack_versions
 
@@ -290,7 +290,8 @@ def run_flow(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, restar
     life = Lifecycle(cfg, out, comm, log, restart, stop)
     fem.check_version()
     tagged = build_mesh(cfg.mesh, comm)
-    ns = NavierStokes(tagged, cfg.physics.flow, cfg.time.dt, cfg.solver.flow)
-    component = FlowComponent(cfg, tagged, ns, out, comm, log)
+    with config_keys("physics.flow"):
+        ns = NavierStokes(tagged, cfg.physics.flow, cfg.time.dt, cfg.solver.flow)
+        component = FlowComponent(cfg, tagged, ns, out, comm, log)
     steps = cfg.time.steps()
     return life.run(component, steps, steps * cfg.time.dt)

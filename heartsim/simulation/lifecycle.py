@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,7 +58,7 @@ from typing import Any, Protocol
 import numpy as np
 from mpi4py import MPI
 
-from heartsim.config.errors import ConfigError
+from heartsim.config.errors import ConfigError, InputError
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.runtime.checkpoint import FOLDER, POINTER, latest_checkpoint, read_checkpoint, write_checkpoint
 from heartsim.runtime.collective import on_root
@@ -66,6 +67,16 @@ from heartsim.runtime.signals import StopRequest
 from heartsim.runtime.status import write_status
 from heartsim.simulation.run_folder import (Checkpointed, record_failure, start_run_folder, state_hash,
                                             stop_checkpointed)
+
+
+@contextmanager
+def config_keys(section: str):
+    """Turn an :class:`InputError` raised inside (physics building a problem from the config section
+    ``section``, e.g. ``physics.ep``) into a :class:`ConfigError` naming the full key path."""
+    try:
+        yield
+    except InputError as exc:
+        raise exc.at(section) from None
 
 
 class Component(Protocol):
@@ -126,7 +137,8 @@ class Lifecycle:
 
     Create it first thing in a runner (its wall clock starts here) and call :meth:`run` once the
     component is built. ``stop`` should be created as early as possible (the CLI does it first), so
-    that a signal during set-up is kept and acted on after step 1. ``fingerprint`` defaults to
+    that a signal during set-up is kept and acted on after step 1; without one, :meth:`run` installs
+    handlers for its own duration (none linger when building the component fails). ``fingerprint`` defaults to
     :func:`state_hash` of ``cfg``; ``checkpoint_every`` (steps, 0: only on a signal) to
     ``checkpoint.interval / time.dt``.
     """
@@ -136,8 +148,8 @@ class Lifecycle:
                  keep: int | None = None):
         self.wall_start = time.perf_counter()
         self.cfg, self.out, self.comm, self.log, self.restart = cfg, Path(out), comm, log, restart
-        self.owns_stop = stop is None
-        self.stop = stop or StopRequest()
+        self.owns_stop = stop is None  # then run() installs (and restores) its own handlers
+        self.stop = stop
         self.fingerprint = fingerprint or state_hash(cfg)
         if checkpoint_every is None:
             interval = cfg.checkpoint.interval
@@ -201,6 +213,8 @@ class Lifecycle:
 
         ``total_steps`` and ``end_time`` (ms) drive the progress lines (none without them)."""
         comm, out = self.comm, self.out
+        if self.stop is None:
+            self.stop = StopRequest()
         try:
             if self.restart:
                 self._restore(component)

@@ -35,7 +35,7 @@ from heartsim.mechanics.loads import History, volume_history
 from heartsim.mechanics.loadstep import AdaptiveStepper, LoadStepFailure, StepperState
 from heartsim.mechanics.problem import Loads, MechanicsProblem
 from heartsim.mesh import build_mesh
-from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
+from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment, config_keys
 from heartsim.versions import stack_versions
 
 
@@ -333,5 +333,7 @@ def run_mechanics(cfg: Config, out: Path, comm: MPI.Comm, log: logging.Logger, r
         tag_box_faces(tagged)
     fibers, output_fibers = material_fibers(cfg, tagged)
     options = {**DEFAULT_MECHANICS_PETSC, **cfg.solver.mechanics}
-    problem = MechanicsProblem(tagged, mech, fibers, options)
-    return life.run(MechanicsComponent(cfg, problem, output_fibers, out, comm, log))
+    with config_keys("physics.mechanics"):
+        problem = MechanicsProblem(tagged, mech, fibers, options)
+        component = MechanicsComponent(cfg, problem, output_fibers, out, comm, log)
+    return life.run(component)

@@ -7,7 +7,7 @@ import pytest
 from mpi4py import MPI
 
 from heartsim.config.loader import load_config
-from heartsim.electromechanics.run import run_electromechanics
+from heartsim.simulation.electromechanics_run import run_electromechanics
 from test_beat import beat_config
 
 

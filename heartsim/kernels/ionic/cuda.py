@@ -9,7 +9,12 @@ int32 region index per node, so endo/M/epi layers run in the same launch.
 
 from __future__ import annotations
 
-from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel, kernel_defines
+from typing import TYPE_CHECKING
+
+from heartsim.kernels.ionic.methods import METHODS_WANT, kernel_defines
+
+if TYPE_CHECKING:  # the model wrapper imports this module, not the other way round
+    from heartsim.kernels.ionic.generated_model import GeneratedModel
 
 BLOCK = 128
 

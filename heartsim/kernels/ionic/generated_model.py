@@ -26,24 +26,10 @@ import importlib
 from types import ModuleType
 from typing import Any, Mapping
 
-METHODS = ("rush_larsen", "generalised_rush_larsen", "forward_euler")
-#: what ``evaluate`` must return besides the rates: 0 nothing, 1 Jacobian diagonal of the gates, 2 of all
-METHODS_WANT = {"forward_euler": 0, "rush_larsen": 1, "generalised_rush_larsen": 2}
+from heartsim.kernels.ionic.methods import METHODS, METHODS_WANT, kernel_defines  # noqa: F401  (re-exported)
+
 #: |d f / d X| below which GRL1 falls back to forward Euler (same threshold in the CUDA kernel)
 SMALL_JACOBIAN = 1e-12
-
-
-def kernel_defines(single: bool, method: str | None = None, substeps: int | None = None) -> tuple[str, ...]:
-    """Preprocessor flags of a fused kernel build (see the head of ``CUDA_SOURCE``): the precision,
-    and optionally the integrator and the sub-step count fixed at compile time (the GPU build fixes
-    both, so the compiler drops the other integrators and unrolls the sub-step loop; the host build
-    keeps them as run-time arguments, one library for every integrator)."""
-    flags = ("-DHEARTSIM_FP32",) if single else ()
-    if method is not None:
-        flags += (f"-DMETHOD={METHODS_WANT[method]}",)
-    if substeps is not None:
-        flags += (f"-DSUBSTEPS={int(substeps)}",)
-    return flags
 
 
 class GeneratedModel:

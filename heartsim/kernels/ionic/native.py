@@ -18,10 +18,14 @@ import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from heartsim.kernels.ionic.generated_model import METHODS_WANT, GeneratedModel, kernel_defines
+from heartsim.kernels.ionic.methods import METHODS_WANT, kernel_defines
+
+if TYPE_CHECKING:  # the model wrapper imports this module, not the other way round
+    from heartsim.kernels.ionic.generated_model import GeneratedModel
 
 CFLAGS = ("-O3", "-fno-math-errno", "-shared", "-fPIC", "-std=c99", "-x", "c")  # ISO C: no FP contraction
 

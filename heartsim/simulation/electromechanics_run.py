@@ -159,7 +159,12 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
     if ep is not None:
         writers.append(fem.FunctionSeriesWriter(comm, out, "v", [ep.v, calcium.p1], cfg.output.formats))
 
+    written = []
+
     def write_fields(t: float) -> None:
+        if written and abs(written[-1] - t) < 1e-9:
+            return
+        written.append(t)
         u_out.interpolate(problem.displacement())
         _cell_average(cell["Ta"], tension.Ta.x.array, tension.space)
         _cell_average(cell["lambda"], tension.lmbda.x.array, tension.space)
@@ -244,7 +249,7 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
     p_arr = np.array([r["_p"] for r in rows])
     v_arr = np.array([r["_v"] for r in rows])
     ta_arr = np.array([r["Ta_mean_kPa"] for r in rows])
-    per_beat = report.beats(t_arr[1:], v_arr[1:], p_arr[1:], ta_arr[1:], period)
+    per_beat = report.beats(t_arr[1:], v_arr[1:], p_arr[1:], ta_arr[1:], period, [r["phase"] for r in rows[1:]])
     timings = beat.timings.as_dict()
     if ep is not None:
         timings["ep"] = round(calcium.ep_time, 3)
