@@ -57,6 +57,7 @@ def run_case(config: Path, ranks: int, window: float, extra: list[str], keep: Pa
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - start
+    (out.parent / "output.txt").write_text(proc.stdout + proc.stderr)
     rss = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
     summary_path = out / "summary.json"
     if proc.returncode != 0 or not summary_path.is_file():
