@@ -104,7 +104,8 @@ def main() -> int:
                    "pressure_its_per_step": round((sb["pressure_iterations"] - sa["pressure_iterations"]) / steps, 1),
                    **{f"{k}_s_per_step": round(v, 3) for k, v in per_step.items()},
                    "step_s": round(step_s, 2), "per_beat_min_extrapolated": round(step_s * beat_steps / 60.0, 1),
-                   "first_run_wall_s": round(a["wall_s"], 1), "peak_rss_mb": round(max(a["peak_rss_mb"], b["peak_rss_mb"]))}
+                   "first_run_wall_s": round(a["wall_s"], 1), "peak_rss_mb": round(max(a["peak_rss_mb"], b["peak_rss_mb"])),
+                   "ranks_reporting_rss": min(a["ranks_reporting"], b["ranks_reporting"])}
             rows.append(row)
             print("  " + ", ".join(f"{k} {v}" for k, v in row.items()), flush=True)
 
