@@ -59,13 +59,24 @@ class Heartbeat:
         volume = self.problem.cavity_volumes()[self.chamber] if result.converged else float("nan")
         return result.converged, volume, result.iterations, result.detail
 
-    def preload(self, pressure: float, steps: int) -> float:
-        """Inflate the passive cavity to ``pressure`` (kPa) in ``steps`` equal steps; returns its volume."""
-        for k in range(1, steps + 1):
-            ok, volume, _, detail = self._solve3d(pressure * k / steps)
-            if not ok:
-                raise CoupledStepFailure(0.0, f"preload to {pressure * k / steps:.4g} kPa: {detail}")
-            self.problem.save()
+    def preload(self, pressure: float, steps: int, min_fraction: float = 1e-3) -> float:
+        """Inflate the passive cavity to ``pressure`` (kPa) in ``steps`` equal steps (a step whose Newton solve
+        fails is undone and halved, down to ``min_fraction`` of the pressure; the step grows back by 1.5
+        after a success); returns the cavity volume."""
+        level, h = 0.0, 1.0 / steps
+        volume = self.problem.cavity_volumes()[self.chamber]
+        while level < 1.0 - 1e-12:
+            trial = min(1.0, level + h)
+            ok, v, _, detail = self._solve3d(pressure * trial)
+            if ok:
+                level, volume = trial, v
+                self.problem.save()
+                h = min(1.5 * h, 1.0 / steps)
+                continue
+            self.problem.restore()
+            h *= 0.5
+            if h < min_fraction:
+                raise CoupledStepFailure(0.0, f"preload to {pressure * trial:.4g} kPa: {detail}")
         self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
         self.tension.push()
         self.coupling.start(volume, pressure)

@@ -262,6 +262,8 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
                 w = csv.DictWriter(fh, fieldnames=keys, extrasaction="ignore")
                 w.writeheader()
                 w.writerows(table)
+        if len(rows) < 2:  # failed before the first step: tables only
+            return []
         others = {name: np.array([r.get(name, np.nan) for r in rows]) / report.MMHG
                   for name in ("p_LA_mmHg", "p_AR_SYS_mmHg") if name in rows[0]}
         return report.plot(out, t_arr, v_arr, p_arr, others, chamber, period)
