@@ -79,6 +79,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folders under this folder")
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")
     args = parser.parse_args()
+    if int(os.environ.get("OMPI_COMM_WORLD_SIZE", os.environ.get("PMI_SIZE", "1"))) > 1:
+        parser.error("run it without mpirun: it starts the runner on each of --ranks itself")
     if args.window:
         args.windows = [min(2.0, args.window / 2), args.window]
     if args.config is not None:
