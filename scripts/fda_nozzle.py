@@ -47,7 +47,7 @@ R_IN, R_THROAT = 6.0, 2.0                    # mm
 
 
 def _last(group):
-    return group[sorted(group.keys(), key=float)[-1]][:]
+    return group[sorted(group.keys(), key=lambda k: float(k.replace("_", ".")))[-1]][:]
 
 
 def read_p1(folder: Path):

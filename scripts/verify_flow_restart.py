@@ -63,7 +63,7 @@ def final_field(out: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
     with h5py.File(path, "r") as f:
         xyz = f["Mesh/mesh/geometry"][:]
         group = f[f"Function/{name}"]
-        values = group[sorted(group.keys(), key=float)[-1]][:]
+        values = group[sorted(group.keys(), key=lambda k: float(k.replace("_", ".")))[-1]][:]
     order = np.lexsort(np.round(xyz, 6).T[::-1])
     return xyz[order], values[order]
 

@@ -49,6 +49,12 @@ def write_config(tmp_path):
     return _write
 
 
+def h5_time(key: str) -> float:
+    """The time of a DOLFINx XDMF/HDF5 dataset name: '0_1' is t = 0.1 ('.' is written as '_'; a bare
+    float('0_1') would read 1, Python allowing '_' between digits)."""
+    return float(key.replace("_", "."))
+
+
 def read_point_field(h5_path, name):
     """(coordinates, values) of a P1 field in a heartsim XDMF/HDF5 output, sorted by coordinates,
     so that runs on different numbers of ranks can be compared node by node."""
@@ -58,7 +64,7 @@ def read_point_field(h5_path, name):
     with h5py.File(h5_path, "r") as f:
         xyz = f["Mesh/mesh/geometry"][:]
         group = f[f"Function/{name}"]
-        values = group[sorted(group.keys(), key=float)[-1]][:].ravel()
+        values = group[sorted(group.keys(), key=h5_time)[-1]][:].ravel()
     order = np.lexsort(np.round(xyz, 8).T[::-1])
     return xyz[order], values[order]
 

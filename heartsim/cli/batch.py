@@ -150,6 +150,13 @@ def cmd_collect(args, log: logging.Logger) -> int:
 
     folder = args.folder.resolve()
     cases = existing_cases(folder)
+    if (folder / "cohort.json").is_file():  # device sites of cases run elsewhere (a Slurm array) are analysed here
+        from heartsim.cli.cohort_cmd import analyse_case
+
+        for case in cases:
+            error = analyse_case(case, log)
+            if error:
+                log.error("%s: device analysis failed: %s", case.name, error)
     written, failed = collect(cases, folder)
     print(f"{len(cases)} case(s): {len(cases) - len(failed)} completed, {len(failed)} not")
     for row in failed:

@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: modules that add sub-commands: each has ``register(subparsers)``, which sets ``func`` (args, log) -> int
 #: as the parser's default (``p.set_defaults(func=...)``)
 COMMAND_MODULES = ["batch", "mesh_cmd", "circulation_cmd", "geometry_cmd", "ep_cmd", "cell_cmd", "fibers_cmd",
-                   "cardiac_geometry_cmd"]
+                   "cardiac_geometry_cmd", "devices_cmd", "cohort_cmd"]
 
 
 def cmd_info(args, log: logging.Logger) -> int:
@@ -126,9 +126,12 @@ def cmd_schema(args, log: logging.Logger) -> int:
 def _run_config(config_path: Path, out: Path | None, overrides: list[str], force: bool,
                 log: logging.Logger, restart: Path | None = None) -> int:
     # first thing: a SIGTERM/SIGUSR1 arriving while the run is still setting up is kept, not fatal
-    from heartsim.runtime.signals import StopRequest
+    from heartsim.runtime.signals import StopRequest, announce_ready
 
     stop = StopRequest()
+    from mpi4py import MPI
+
+    announce_ready(MPI.COMM_WORLD)  # a job script forwards Slurm's warning only from now on
     from heartsim.config import load_config
     from heartsim.io.outputs import check_output_folder
 
@@ -158,6 +161,11 @@ def _run_config(config_path: Path, out: Path | None, overrides: list[str], force
         summary = run(cfg, out, comm, log, restart=restart is not None, stop=stop)
     except Checkpointed:
         return EXIT_CHECKPOINTED
+    from heartsim.devices.credibility import write_record
+    from heartsim.devices.report import report_after_run
+
+    on_root(comm, lambda: report_after_run(out, cfg, log))  # the config's device sites, if any
+    on_root(comm, lambda: write_record(out, cfg.model_dump(mode="json"), versions=summary.get("versions")))
     log.info("%s", summary.get("headline") or f"done in {summary.get('wall_time_s', 0):.1f} s")
     return EXIT_OK
 
@@ -189,6 +197,14 @@ COMMANDS = {"info": cmd_info, "validate": cmd_validate, "schema": cmd_schema, "r
             "mesh": lambda args, log: __import__("heartsim.cli.mesh_cmd", fromlist=["cmd_mesh"]).cmd_mesh(args, log)}
 
 
+def _output_refused(exc: Exception) -> bool:
+    """An OSError of a file the file system refused to take (no space, quota, read-only)."""
+    import errno
+
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) \
+        and exc.filename is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = setup_logging(_rank(), args.quiet, args.verbose)
@@ -205,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         log.error("interrupted")
         return 130
     except Exception as exc:  # a failure while running: one line, traceback with --verbose
+        if _output_refused(exc):  # disk full or read-only while writing: name the file, exit 2
+            if _rank() == 0:
+                print(f"heartsim: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         log.error("failed: %s: %s", type(exc).__name__, exc)
         if args.verbose:
             raise

@@ -23,7 +23,8 @@ import heartsim
 from heartsim.config.errors import ConfigError
 from heartsim.config.profile import Resources, SiteProfile
 
-from heartsim.runtime.status import EXIT_CHECKPOINTED
+from heartsim.runtime.status import EXIT_CHECKPOINTED, READY_ENV
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -40,10 +41,12 @@ def environment_lines(profile: SiteProfile, resources: Resources) -> tuple[list[
         return ['eval "$(conda shell.bash hook)"', f"conda activate {_q(env.conda_env)}"], ["python3"]
     if env.kind == "in_env":
         repo = env.repo or REPO
-        return [], [_q(Path(repo) / "scripts/in-env"), "python3"]
+        # the folder of the readiness file (READY_DIR, set by the script) must be visible inside
+        bind = ['export HEARTSIM_BIND="$READY_DIR${HEARTSIM_BIND:+:$HEARTSIM_BIND}"']
+        return bind, [_q(Path(repo) / "scripts/in-env"), "python3"]
     if env.kind == "container":
         gpu = ["--nv"] if resources.gpus_per_node else []
-        return [], [env.container_runtime, "exec", *gpu, _q(env.image), "python3"]
+        return [], [env.container_runtime, "exec", *gpu, "--bind", '"$READY_DIR"', _q(env.image), "python3"]
     return [], ["python3"]
 
 
@@ -77,7 +80,14 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
     setup, python = environment_lines(profile, r)
     body = [f"# rendered by heartsim {heartsim.__version__} on {time.strftime('%Y-%m-%d %H:%M')} "
             f"for site profile {profile.name}",
-            "set -uo pipefail", *setup,
+            "set -uo pipefail",
+            "# Slurm's warning can come at any moment, even before the run can take it (a process that has",
+            "# not yet installed its handlers dies of SIGUSR1): keep it, and forward it once the run is ready",
+            'pending=""',
+            "trap 'pending=USR1' USR1",
+            "trap 'pending=TERM' TERM",
+            f"READY_DIR={_q(Path(log_dir).resolve())}",
+            *setup,
             'export OMP_NUM_THREADS="${SLURM_CPUS_PER_TASK:-1}"']
     if profile.jit_cache is not None:
         cache = _q(profile.jit_cache)
@@ -91,17 +101,29 @@ def render(profile: SiteProfile, resources: Resources, job_name: str, log_dir: P
         'if [ -f "$OUT/checkpoint/latest.json" ]; then MODE=(--restart "$OUT"); '
         'elif [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then MODE=(--force); '  # requeued before a checkpoint
         f'else MODE=({" ".join(fresh)}); fi',
+        # the run announces (rank 0, after every rank installed its handlers) that it can take signals
+        f'export {READY_ENV}="$READY_DIR/.heartsim-ready-${{SLURM_JOB_ID:-$$}}"',
+        f'rm -f "${READY_ENV}"',
         'echo "heartsim job $SLURM_JOB_ID on $(hostname): $CONFIG -> $OUT ${MODE[*]}"',
-        "# run in its own process group; forward Slurm's warning signal to all of it",
+        "# run in its own process group",
         "set -m",
         f'{" ".join(run)} "${{MODE[@]}}" &',
         "child=$!",
         "set +m",
-        "trap 'kill -s USR1 -- -$child 2>/dev/null' USR1",
-        "trap 'kill -s TERM -- -$child 2>/dev/null' TERM",
-        "# wait returns early when a trapped signal arrives: wait again while the run lives",
-        'while kill -0 "$child" 2>/dev/null; do wait "$child"; done',
+        "# forward a held signal to all of the run once it is ready (or after 60 s held, whatever happens);",
+        "# poll rather than block in wait: a signal arriving just before a blocking wait would be kept",
+        "# until the run ends",
+        "held=0",
+        'while kill -0 "$child" 2>/dev/null; do',
+        '  if [ -n "$pending" ]; then',
+        f'    if [ -e "${READY_ENV}" ] || [ "$held" -ge 60 ]; then',
+        '      kill -s "$pending" -- "-$child" 2>/dev/null; pending=""; held=0',
+        '    else held=$((held + 1)); fi',
+        "  fi",
+        '  sleep 1 & wait $!',
+        "done",
         'wait "$child"; status=$?',
+        f'rm -f "${READY_ENV}"',
     ]
     if profile.requeue:
         body += [f'if [ "$status" = {EXIT_CHECKPOINTED} ]; then',

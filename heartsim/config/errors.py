@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 import typing
 from typing import Any, Iterable
 
@@ -92,11 +93,20 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(current.model_fields) if current is not None else []
 
 
+_PREVIEW = reprlib.Repr(maxlevel=2, maxlist=6, maxdict=6, maxstring=62, maxother=62)
+
+
 def format_validation_error(exc: ValidationError, model: type[BaseModel]) -> list[str]:
     """One line per pydantic error, with the key path and, for unknown keys, a suggestion."""
     lines = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    inner = [tuple(e["loc"]) for e in errors]
+    for err in errors:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(len(o) > len(here) and o[: len(here)] == here for o in inner):
+            continue  # a list emptied by its own invalid items: the items' errors say it
+
         path = key_path(loc)
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -110,8 +120,8 @@ def format_validation_error(exc: ValidationError, model: type[BaseModel]) -> lis
                 if msg.startswith(prefix):
                     msg = msg[len(prefix):]
             if kind not in ("value_error", "assertion_error") and "input" in err:
-                shown = repr(err["input"])
-                if len(shown) <= 60:
+                shown = _PREVIEW.repr(err["input"])  # bounded: never expands a huge (aliased) value
+                if len(shown) <= 60 and "..." not in shown:
                     msg += f" (got {shown})"
         if msg.startswith("@") and ": " in msg:  # a validator naming a key below its section
             sub, msg = msg[1:].split(": ", 1)

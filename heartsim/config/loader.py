@@ -15,6 +15,28 @@ from heartsim.config.model import Config
 M = TypeVar("M")
 
 
+#: most values (mappings, lists and scalars, aliases counted as often as they are used) a YAML file
+#: may expand to: far more than any config, far fewer than an alias bomb ("billion laughs")
+MAX_YAML_VALUES = 100_000
+
+
+def _check_expanded_size(data: Any, path: Path) -> None:
+    """ConfigError when ``data`` (aliases shared, as safe_load builds them) expands to more than
+    :data:`MAX_YAML_VALUES` values; stops counting there, so a bomb costs nothing."""
+    count, stack = 0, [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_YAML_VALUES:
+            raise ConfigError([f"{path}: YAML aliases expand to more than {MAX_YAML_VALUES} values "
+                               "(an alias bomb?); a config holds far fewer"])
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """The mapping in a YAML file; a missing file or bad YAML is a one-line ConfigError."""
     if not path.is_file():
@@ -28,6 +50,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigError([f"{path}: invalid YAML{where}: {problem}"]) from None
     if data is None:
         data = {}
+    _check_expanded_size(data, path)
     if not isinstance(data, dict):
         raise ConfigError([f"{path}: the config must be a mapping of sections, got {type(data).__name__}"])
     return data

@@ -35,6 +35,7 @@ from heartsim.config.base import (  # noqa: F401  (re-exported: the names users 
 )
 from heartsim.config.circulation import CirculationConfig
 from heartsim.config.electromechanics import ElectromechanicsConfig
+from heartsim.config.devices import CredibilityConfig, DevicesConfig, VerificationConfig
 from heartsim.config.fibers import FibersConfig
 from heartsim.config.flow import FlowConfig
 from heartsim.config.mechanics import MechanicsConfig
@@ -303,8 +304,9 @@ class OutputConfig(Section):
 
     folder: Optional[ConfigPath] = None
     """Output folder (relative to the config's folder); ``run --out`` overrides it."""
-    formats: tuple[Literal["vtx", "xdmf"], ...] = Field(("xdmf",), min_length=1)
-    """Field formats: ``vtx`` (ADIOS2 .bp folders) and/or ``xdmf`` (.xdmf + .h5); both open in ParaView."""
+    formats: tuple[Literal["vtx", "xdmf", "vtu"], ...] = Field(("xdmf",), min_length=1)
+    """Field formats: ``vtx`` (ADIOS2 .bp folders), ``xdmf`` (.xdmf + .h5) and/or ``vtu`` (plain VTK XML, a .vtu per
+    output time and a .pvd index: any VTK tool reads it without ADIOS2 or HDF5); all open in ParaView."""
     interval: Quantity("ms", gt=0) = 1.0
     """Interval between writes of the transmembrane potential (ms)."""
 
@@ -378,6 +380,12 @@ class Config(Section):
     """Checkpoints and restart."""
     fibers: Optional[FibersConfig] = None
     """Fiber architecture (used by EP conductivity and mechanics); none: the EP ``fiber`` direction."""
+    devices: DevicesConfig = DevicesConfig()
+    """Device sites analysed on the run's fields (``heartsim devices report``)."""
+    credibility: CredibilityConfig = CredibilityConfig()
+    """Context of use, question and quantities of interest (credibility.json)."""
+    verification: VerificationConfig = VerificationConfig()
+    """Solution verification: mesh-refinement series."""
 
     @model_validator(mode="after")
     def _mesh_needed(self) -> "Config":

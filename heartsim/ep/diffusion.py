@@ -19,6 +19,7 @@ import ufl
 from petsc4py import PETSc
 
 from heartsim import fem
+from heartsim.failures import ksp_reason
 
 def mass_and_stiffness(space, sigma: ufl.core.expr.Expr) -> tuple[PETSc.Mat, PETSc.Mat]:
     """Assembled P1 mass matrix M_ij = (w_j, w_i) and stiffness K_ij = (sigma grad w_j, grad w_i)."""
@@ -66,7 +67,7 @@ class DiffusionStep:
         self.ksp.solve(self._rhs, x)
         reason = self.ksp.getConvergedReason()
         if reason < 0:
-            raise RuntimeError(f"diffusion solve diverged (KSP reason {reason}) after "
+            raise RuntimeError(f"diffusion solve diverged (KSP reason {ksp_reason(reason)}) after "
                                f"{self.ksp.getIterationNumber()} iterations")
         self.iterations += self.ksp.getIterationNumber()
         self.solves += 1

@@ -30,6 +30,7 @@ from heartsim.kernels.backend import Backend
 from heartsim.kernels.ep_loop import EPLoop, NodalLead
 from heartsim.kernels.ionic.setup import ionic_from_config, region_index
 from heartsim.mesh import TaggedMesh
+from heartsim.failures import at_step
 
 
 def _ionic_regions(space, tagged: TaggedMesh, regions: dict, key: str) -> list[np.ndarray]:
@@ -131,7 +132,10 @@ class Monodomain:
 
     def advance(self) -> None:
         """One step of dt: splitting of reaction and diffusion, then activation/repolarisation/ECG update."""
-        self.loop.advance(self._array_diffusion if self.on_device else self._diffuse_petsc)
+        try:
+            self.loop.advance(self._array_diffusion if self.on_device else self._diffuse_petsc)
+        except RuntimeError as exc:  # a diverged diffusion solve: name the step that failed
+            raise at_step(exc, self.t + self.dt, self.step_count + 1) from exc
 
     def sync(self) -> fem.Function:
         """Copy the loop's v into the output Function ``self.v`` (a device-to-host copy on a GPU).

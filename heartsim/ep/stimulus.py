@@ -40,6 +40,11 @@ def region_nodes(space, tagged: TaggedMesh, stim: Stimulus, key: str) -> np.ndar
             have = ", ".join(f"{n} ({v})" for n, v in tagged.tag_names.items()) or "none"
             raise InputError(f"{key}.tag", f"no cell tag {region.tag!r} in the mesh (it has: {have})")
         cells = tagged.cell_tags.find(value)
+        comm = space.mesh.comm
+        if not comm.allreduce(bool(len(cells)), op=MPI.LOR):  # a number no cell carries
+            values = sorted(set().union(*comm.allgather(set(np.unique(tagged.cell_tags.values).tolist()))))
+            raise ConfigError([f"{key}.tag: no cell tag {region.tag!r} in the mesh (it has: "
+                               f"{', '.join(str(v) for v in values) or 'none'})"])
         return np.asarray(fem.dofs_of_cells(space, cells), dtype=np.int32)
     coords = space.tabulate_dof_coordinates()
     return np.flatnonzero(points_in_region(coords, region)).astype(np.int32)

@@ -40,6 +40,7 @@ from petsc4py import PETSc
 
 from heartsim import fem
 from heartsim.config.errors import InputError
+from heartsim.failures import ksp_reason
 from heartsim.config.flow import FlowConfig
 from heartsim.flow import metrics
 from heartsim.flow.inlet import Inlet
@@ -244,7 +245,8 @@ class NavierStokes:
         ksp.solve(self.b[index] if rhs is None else rhs, x)
         reason = ksp.getConvergedReason()
         if reason < 0:
-            raise RuntimeError(f"flow {name} solve diverged at t = {self.t:.4g} ms (KSP reason {reason}, "
+            raise RuntimeError(f"flow {name} solve diverged at t = {self.t + self.dt:.4g} ms (step "
+                               f"{self.step_count + 1}; KSP reason {ksp_reason(reason)}, "
                                f"{ksp.getIterationNumber()} iterations)")
         self.iterations[name] += ksp.getIterationNumber()
         self.last_iterations[name] = ksp.getIterationNumber()

@@ -25,14 +25,15 @@ TABLES = {
 }
 #: other files and folders: run records, plots, checkpoints
 RUN_FILES = ("summary.json", "config.resolved.json", "status.json", "checkpoint",
-             "ecg.png", "pv_loops.png", "pressures.png")
+             "ecg.png", "pv_loops.png", "pressures.png", "credibility.json", "devices")
 
 
 def output_patterns() -> tuple[str, ...]:
     """Glob patterns of everything any heartsim run writes into its output folder: the one list
     (:data:`FIELD_SERIES`, :data:`TABLES`, :data:`RUN_FILES`) that ``--force`` clears and
     :class:`heartsim.io.reader.RunFolder` reads. A runner writing a new name adds it here."""
-    series = [f"{stem}{ext}" for stem in FIELD_SERIES for ext in (".bp", ".xdmf", ".h5", ".restart*")]
+    series = [f"{stem}{ext}" for stem in FIELD_SERIES
+              for ext in (".bp", ".xdmf", ".h5", ".restart*", ".pvd", "[0-9]*.pvtu", "_p[0-9]*_[0-9]*.vtu")]
     return (*series, *TABLES, *RUN_FILES)
 
 
@@ -44,6 +45,11 @@ def check_output_folder(folder: Path, force: bool) -> None:
     """ConfigError when ``folder`` exists, is not empty and ``force`` is not given."""
     if folder.exists() and not folder.is_dir():
         raise ConfigError([f"--out {folder}: exists and is not a folder"])
+    parent = next(p for p in (folder, *folder.parents) if p.exists())
+    if not parent.is_dir():  # permission bits do not stop root: a file in the path does
+        raise ConfigError([f"--out {folder}: cannot be created: {parent} is a file"])
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ConfigError([f"--out {folder}: cannot be created: {parent} is not writable"])
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise ConfigError([f"--out {folder}: output folder is not empty (use --force to overwrite)"])
 
@@ -62,8 +68,12 @@ def prepare_output_folder(folder: Path) -> None:
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to ``path`` through a temporary file and a rename (never half-written)."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+        os.replace(tmp, path)
+    except OSError:  # disk full, say: leave no half-written temporary behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def config_hash(config_json: dict) -> str:

@@ -36,7 +36,7 @@ def report(data: MeshData, path: Path, unit: str) -> list[str]:
     corners = data.cells[:, : (8 if kind == "hexahedron" else 4)]
     volumes = np.abs(signed_volumes(data.points, corners, kind))
     lines = [f"file: {path}", f"cells: {len(data.cells)} {data.cell_type}; nodes: {len(data.points)}; "
-             f"boundary/tagged facets: {len(data.facets)}",
+             f"boundary/tagged facets: {len(data.facets)}; reoriented: {data.reoriented}",
              f"bounding box (mm): [{lo[0]:.4g}, {lo[1]:.4g}, {lo[2]:.4g}] to [{hi[0]:.4g}, {hi[1]:.4g}, {hi[2]:.4g}]",
              f"volume: {volumes.sum():.6g} mm^3"]
     for value in np.unique(data.cell_values):

@@ -2,8 +2,10 @@
 
 Reading goes through meshio for VTU, legacy VTK, Gmsh MSH 2.2/4.1, Abaqus INP, Medit .mesh, XDMF
 and legacy DOLFIN XML (.xml, .xml.gz). Node orderings follow VTK (meshio's convention).
-Coordinates are converted to mm. Duplicate nodes are merged and unused nodes dropped; inverted
-cells are an error unless every cell is inverted (then all are reoriented, with a warning).
+Legacy DOLFIN XML is read by :mod:`heartsim.mesh.dolfin_xml` (with its marker collections).
+Coordinates are converted to mm. Duplicate nodes are merged and unused nodes dropped; negatively
+oriented cells (half of a legacy DOLFIN mesh, which stores vertices sorted) are reoriented by a
+permutation of their nodes; degenerate and self-overlapping cells are errors.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class MeshData:
     point_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     cell_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    reoriented: int = 0  # cells whose node order was mirrored (negatively oriented in the file)
 
 
 def _fail(key: str, path: Path, message: str) -> ConfigError:
@@ -227,31 +230,84 @@ def corner_jacobians(points: np.ndarray, cells: np.ndarray, cell_type: str, scal
     return np.array(out)
 
 
+#: corner sets of the higher-order nodes in VTK order (edges, then faces, then the centre)
+_NODE_CORNERS = {
+    "tetra10": [(0, 1), (1, 2), (0, 2), (0, 3), (1, 3), (2, 3)],
+    "hexahedron27": [(0, 1), (1, 2), (2, 3), (0, 3), (4, 5), (5, 6), (6, 7), (4, 7), (0, 4), (1, 5), (2, 6),
+                     (3, 7), (0, 3, 4, 7), (1, 2, 5, 6), (0, 1, 4, 5), (2, 3, 6, 7), (0, 1, 2, 3), (4, 5, 6, 7),
+                     tuple(range(8))],
+}
+#: the corner permutation that mirrors a cell (tetrahedron: swap vertices 1 and 2; hexahedron: swap
+#: the x and y edges at corner 0), turning a negatively oriented cell into a positive one
+_MIRROR_CORNERS = {"tetra": [0, 2, 1, 3], "hexahedron": [0, 3, 2, 1, 4, 7, 6, 5]}
+
+
+def mirror_permutation(cell_type: str) -> list[int]:
+    """Node permutation ``perm`` (new node k = old node perm[k]) that mirrors a cell of ``cell_type``:
+    corners as in :data:`_MIRROR_CORNERS`, each edge/face/centre node moved with its corners."""
+    corners = _MIRROR_CORNERS["tetra" if cell_type.startswith("tetra") else "hexahedron"]
+    higher = _NODE_CORNERS.get(cell_type, [])
+    index = {frozenset(c): len(corners) + i for i, c in enumerate(higher)}
+    return list(corners) + [index[frozenset(corners[v] for v in c)] for c in higher]
+
+
+def _curved_tet_jacobians(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """det of the P2 geometry's Jacobian at the four corners of tetra10 cells (4, n): the edge
+    tangent at corner o towards n is 4 x_mid(o, n) - 3 x_o - x_n."""
+    mid = {frozenset(c): 4 + i for i, c in enumerate(_NODE_CORNERS["tetra10"])}
+    out = []
+    for o, a, b, c in _TET_CORNERS:
+        e = [4 * points[cells[:, mid[frozenset((o, n))]]] - 3 * points[cells[:, o]] - points[cells[:, n]]
+             for n in (a, b, c)]
+        out.append(np.einsum("ij,ij->i", np.cross(e[0], e[1]), e[2]))
+    return np.array(out)
+
+
 def orient(data: MeshData, path: Path) -> MeshData:
-    """Error on mixed inverted cells (count and first ids); reorient when all are inverted."""
+    """Reorient negatively oriented cells by mirroring their node order (cell tags stay with their cell,
+    facet tags are vertex sets, so both are kept); degenerate (zero-volume) and self-overlapping cells
+    (corner Jacobians of both signs, also of the curved tetra10 geometry) are errors."""
     det = corner_jacobians(data.points, data.cells, data.cell_type)
     size = np.abs(det).max() or 1.0
     degenerate = np.flatnonzero(np.all(np.abs(det) <= 1e-12 * size, axis=0))
     if degenerate.size:
         raise _fail("mesh.file", path, f"{degenerate.size} degenerate (zero-volume) cell(s), first ids "
                     f"{degenerate[:5].tolist()}")
-    inverted = np.flatnonzero(np.any(det < 0, axis=0) if data.cell_type.startswith("hexa") else det[0] < 0)
-    if inverted.size == 0:
-        return data
-    if inverted.size < len(data.cells):
-        raise _fail("mesh.file", path, f"{inverted.size} of {len(data.cells)} cells are inverted, first ids "
-                    f"{inverted[:5].tolist()}")
-    swap = {"tetra": [0, 2, 1, 3], "tetra10": [0, 2, 1, 3, 6, 5, 4, 7, 9, 8],
-            "hexahedron": [0, 3, 2, 1, 4, 7, 6, 5]}.get(data.cell_type)
-    if swap is None:
-        raise _fail("mesh.file", path, f"every {data.cell_type} cell is inverted; reorient it in the mesher")
-    data.cells = data.cells[:, swap]
-    data.notes.append(f"every cell was inverted: reoriented all {len(data.cells)} cells")
+    if data.cell_type.startswith("tetra"):
+        negative = det[0] < 0
+        signs = np.sign(_curved_tet_jacobians(data.points, data.cells)) if data.cell_type == "tetra10" else None
+        mixed = (signs != np.where(negative, -1, 1)).any(axis=0) if signs is not None else np.zeros(len(det[0]), bool)
+    else:
+        negative = np.all(det < 0, axis=0)
+        mixed = np.any(det < 0, axis=0) & ~negative
+    bad = np.flatnonzero(mixed)
+    if bad.size:
+        raise _fail("mesh.file", path, f"{bad.size} of {len(data.cells)} cells are self-overlapping (Jacobian of "
+                    f"both signs), first ids {bad[:5].tolist()}")
+    flip = np.flatnonzero(negative)
+    if flip.size:
+        data.cells[flip] = data.cells[flip][:, mirror_permutation(data.cell_type)]
+        data.reoriented = int(flip.size)
+        data.notes.append(f"reoriented {flip.size} of {len(data.cells)} cells (negative vertex order)")
     return data
 
 
 def read_mesh_data(path: Path, unit: str = "mm", cell_tag_array: str | None = None,
                    facet_tag_array: str | None = None) -> MeshData:
     """Read, convert to mm, clean and orient a volume mesh file (call on one rank)."""
-    data = from_meshio(read_meshio(path), path, unit, cell_tag_array, facet_tag_array)
+    name = path.name.lower()
+    if name.endswith(".xml") or name.endswith(".xml.gz"):
+        from heartsim.mesh.dolfin_xml import read_dolfin_xml
+
+        if not path.is_file():
+            raise _fail("mesh.file", path, "no such file")
+        points, cells, cell_values, facets, facet_values, notes = read_dolfin_xml(path, cell_tag_array,
+                                                                                  facet_tag_array)
+        data = MeshData(points * UNIT_TO_MM[unit], "tetra", cells, cell_values, facets, facet_values, notes=notes)
+    else:
+        data = from_meshio(read_meshio(path), path, unit, cell_tag_array, facet_tag_array)
+    if not np.isfinite(data.points).all():
+        bad = np.flatnonzero(~np.isfinite(data.points).all(axis=1))
+        raise _fail("mesh.file", path, f"{bad.size} node(s) with NaN or infinite coordinates, first ids "
+                    f"{bad[:5].tolist()}")
     return orient(clean(data), path)

@@ -2,14 +2,23 @@
 
 The handler only records the signal; the time loop asks :meth:`StopRequest.pending` after each step,
 collectively, so that every rank stops after the same step even when only some got the signal.
+
+A process that receives SIGUSR1 before its handler is installed (while the interpreter starts and
+MPI initialises, a second or more) dies of it. A job script therefore holds the signal until the run
+says it is ready: :func:`announce_ready` creates the file named by ``$HEARTSIM_READY_FILE`` once
+every rank has its handlers.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+from pathlib import Path
 from types import FrameType
 
 from mpi4py import MPI
+
+from heartsim.runtime.status import READY_ENV
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGUSR1)
 
@@ -33,6 +42,20 @@ class StopRequest:
     def restore(self) -> None:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
+
+
+def announce_ready(comm: MPI.Comm) -> None:
+    """Create ``$HEARTSIM_READY_FILE`` (rank 0) once every rank has installed its stop handlers.
+    Collective when the variable is set; nothing otherwise."""
+    path = os.environ.get(READY_ENV)
+    if not path:
+        return
+    comm.barrier()
+    if comm.rank == 0:
+        try:
+            Path(path).touch()
+        except OSError:  # not visible here: the job script forwards a held signal after 60 s anyway
+            pass
 
 
 class StopAfter:

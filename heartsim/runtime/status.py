@@ -11,6 +11,9 @@ STATUS_FILE = "status.json"
 #: exit status of a run stopped by SIGTERM/SIGUSR1 after writing a checkpoint: requeue it and
 #: continue with ``run --restart``
 EXIT_CHECKPOINTED = 75
+#: environment variable naming a file that rank 0 creates once every rank has installed its stop
+#: handlers (a job script holds Slurm's warning signal until then: see heartsim.cluster.slurm)
+READY_ENV = "HEARTSIM_READY_FILE"
 
 
 def write_status(folder: Path, state: str, **details) -> None:

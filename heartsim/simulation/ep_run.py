@@ -54,7 +54,7 @@ class EPComponent:
 
     def open(self, segment: Segment) -> None:
         self.writer = fem.FunctionSeriesWriter(self.comm, self.out, "v" + segment.suffix, [self.problem.sync()],
-                                               self.cfg.output.formats)
+                                               self.cfg.output.formats, require_finite=True)
         self.writer.write(self.problem.t)
 
     def done(self) -> bool:

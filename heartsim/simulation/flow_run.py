@@ -131,7 +131,8 @@ class FlowComponent:
                       ns.inlet.cap.area, len(outlets), flow.fluid.viscosity / flow.fluid.density)
         if ns.inlet.cap.planarity < 0.999:
             self.log.warning("inlet cap is not planar (|mean normal| = %.4f)", ns.inlet.cap.planarity)
-        self.writers = [fem.FunctionSeriesWriter(comm, out, view.name + segment.suffix, [view], self.cfg.output.formats)
+        self.writers = [fem.FunctionSeriesWriter(comm, out, view.name + segment.suffix, [view], self.cfg.output.formats,
+                                                 require_finite=True)
                         for view, _ in self.views]
         header = ["time_ms", "inflow_mL_s"] + [f"flow_{o}_mL_s" for o in outlets] + ["pressure_inlet_kPa"] + \
             [f"pressure_{o}_kPa" for o in outlets] + [f"dp_inlet_{o}_kPa" for o in outlets] + \

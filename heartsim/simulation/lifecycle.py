@@ -21,7 +21,8 @@ and these methods, which the lifecycle calls in this order::
     while not done():
         advance()              one step (or one load-step attempt)
         record()               write what is due after it: fields, table rows
-        [state()]              on a checkpoint interval or a stop signal: (fields, meta) to save
+        [state(), tables()]    on a checkpoint interval or a stop signal: (fields, meta) to save,
+                               and {table name: bytes written} of its CsvTables
     finish(clock) -> dict      close outputs, compute the summary (status, physics keys, "headline");
                                a component may set ``raise_after_finish`` (a message): the run then
                                raises RuntimeError once the summary (status "failed") is written
@@ -32,7 +33,15 @@ lifecycle adds ``t``, ``step``, ``physics``, ``segment``, ``ranks``, ``state_has
 ``wall_time_s`` and ``tables`` (the byte sizes of the component's restart-safe CSV tables, see
 :class:`heartsim.io.tables.CsvTable`, listed in ``tables()``). ``restore(fields, meta)`` receives
 them back. A component may raise :class:`heartsim.config.errors.ConfigError` from ``restore``
-(a checkpoint it cannot continue) before anything is written.
+(a checkpoint it cannot continue) before anything is written. Optional: ``failure_details()``, extra
+keys for the failure record when ``advance`` raises. ``finish`` gets a :class:`Clock` (set-up and
+loop time, steps of this segment, ``segment`` = restarts so far, ``wall()`` over all segments).
+
+A coupled runner composes components into one: ``advance`` steps each in its staggered order;
+``keys`` concatenates the parts' keys made distinct (e.g. ``key * n_parts + part``; owned entries of
+all parts first, then the ghosts); every field of ``state`` spans that combined set (a part's
+array in its own positions, zeros elsewhere), under a prefixed name, and the parts' meta go under
+their ``physics``; ``restore`` picks each part's positions back out.
 
 What the lifecycle owns
 -----------------------
@@ -43,7 +52,7 @@ What the lifecycle owns
 - progress lines (rank 0), checkpoints every ``checkpoint.interval`` and on SIGTERM/SIGUSR1 (then
   status ``checkpointed`` and :class:`Checkpointed`: the CLI exits with 75);
 - a failure record (``summary.json`` and ``status.json`` with the error) when ``advance`` raises;
-- the summary (the component's, plus status, restarts and timing) and status ``completed``.
+- writing the component's summary and the final status (``completed``, or ``failed`` with its error).
 """
 
 from __future__ import annotations

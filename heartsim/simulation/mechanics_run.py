@@ -106,7 +106,8 @@ class Outputs:
         # J at the nodes of a DG space of the displacement degree, for max |J - 1|
         self.j_max = fem.function(fem.dg_space(mesh, problem.cfg.formulation.degree))
         comm = mesh.comm
-        self.writers = [fem.FunctionSeriesWriter(comm, out, "displacement" + suffix, [self.u_out], formats),
+        self.writers = [fem.FunctionSeriesWriter(comm, out, "displacement" + suffix, [self.u_out], formats,
+                                                 require_finite=True),
                         fem.FunctionSeriesWriter(comm, out, "fields" + suffix, list(self.fields.values()), ["xdmf"])]
 
     def update(self) -> None:
@@ -161,6 +162,7 @@ class MechanicsComponent:
         self.raise_after_finish = None
         self.earlier_outputs: set[str] = set()
         self.outputs = self.table = None
+        self._resume_at: int | None = None
         self.state_ = StepperState(0.0, self.stepper.initial, 0, list(self.targets))
 
     @property
@@ -191,7 +193,9 @@ class MechanicsComponent:
         self.earlier_outputs = set(meta.get("outputs", []))
 
     def tables(self) -> dict:
-        return {"loadsteps.csv": self.table.size() if self.table is not None else None}
+        # before a continued run writes its first row the table is not open yet: its length is
+        # still the one it was continued at (None would make the next restart start it afresh)
+        return {"loadsteps.csv": self.table.size() if self.table is not None else self._resume_at}
 
     # -- outputs -------------------------------------------------------------------------------
     def open(self, segment: Segment) -> None:

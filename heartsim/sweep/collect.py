@@ -42,6 +42,22 @@ def _resolved_param(case: Case, key: str, given):
     return value if isinstance(value, (int, float, bool)) else str(value)
 
 
+DEVICE_STATS = ("peak", "min", "max", "amplitude", "mean")
+
+
+def device_columns(case: Case) -> dict:
+    """``<site>.<metric>.<stat>`` and ``<site>.<scalar>`` of the case's devices/summary.json (if any)."""
+    path = case.out / "devices" / "summary.json"
+    if not path.is_file():
+        return {}
+    out = {}
+    for site, data in json.loads(path.read_text()).items():
+        for metric, stats in data.get("metrics", {}).items():
+            out.update({f"{site}.{metric}.{k}": stats.get(k) for k in DEVICE_STATS})
+        out.update({f"{site}.{name}": v.get("value") for name, v in data.get("scalars", {}).items()})
+    return {k: (float("nan") if v is None else v) for k, v in out.items()}
+
+
 def rows(cases: list[Case]) -> list[dict]:
     table = []
     for case in cases:
@@ -57,6 +73,7 @@ def rows(cases: list[Case]) -> list[dict]:
         row.update({f"param.{k}": _resolved_param(case, k, v) for k, v in case.params.items()})
         summary = summary_of(case)
         row.update(_flatten(summary))
+        row.update(device_columns(case))
         table.append(row)
     return table
 
@@ -70,6 +87,10 @@ def collect(cases: list[Case], folder: Path) -> tuple[list[Path], list[dict]]:
     frame.to_csv(written[0], index=False)
     frame.to_parquet(written[1], index=False)
     written += plot(frame, folder / "plots")
+    if (folder / "cohort.json").is_file():
+        from heartsim.sweep.cohort_report import cohort_outputs
+
+        written += cohort_outputs(frame, folder, json.loads((folder / "cohort.json").read_text()))
     failed = frame[frame["state"] != "completed"][["case", "state", "reason"]].to_dict("records")
     return written, failed
 

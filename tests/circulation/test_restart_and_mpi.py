@@ -56,3 +56,20 @@ def test_two_ranks_give_the_one_rank_summary(tmp_path):
     single = run_circulation(cfg, tmp_path / "np1", MPI.COMM_SELF, LOG)
     assert both["last_cycle"] == single["last_cycle"]
     assert both["headline"].split(";")[0] == single["headline"].split(";")[0]
+
+
+def test_killed_inside_a_checkpoint_write_restarts_to_the_uninterrupted_result(tmp_path, write_config):
+    """kill -9 (tests/killing.py) while an interval checkpoint is being written: the previous one is
+    used and the continued run's tables equal the uninterrupted run's."""
+    from heartsim.cli.main import main
+    from killing import kill_point, killed_run
+
+    config = write_config({**CASE, "time": {"dt": "4 ms", "end": "1.2 s"}, "checkpoint": {"interval": "200 ms"}})
+    plain, out = tmp_path / "plain", tmp_path / "killed"
+    assert main(["-q", "run", str(config), "--out", str(plain)]) == 0
+    k = kill_point(6, "file", steps=300, checkpoints=5)
+    killed_run(config, out, "file", k)
+    assert json.loads((out / "checkpoint/latest.json").read_text())["step"] == 50 * (k - 1)
+    assert main(["-q", "run", str(config), "--restart", str(out)]) == 0
+    for table in ("circulation.csv", "cycles.csv"):
+        assert _rows(out / table) == _rows(plain / table), table

@@ -101,7 +101,7 @@ PartitionName=test Nodes={host} Default=YES MaxTime=INFINITE State=UP
         self._start(["slurmctld", "-D", "-f", str(conf)])
         time.sleep(1.0)
         self._start(["slurmd", "-D", "-f", str(conf)])
-        self._wait_for(self._node_idle, "the node to become idle", timeout=60)
+        self._wait_for(self.node_idle, "the node to become idle", timeout=60)
         return self
 
     def _start(self, cmd: list[str]) -> None:
@@ -122,9 +122,31 @@ PartitionName=test Nodes={host} Default=YES MaxTime=INFINITE State=UP
             time.sleep(0.5)
         raise RuntimeError(f"timed out waiting for {what}: see {self.root / 'log'}")
 
-    def _node_idle(self) -> bool:
+    def node_idle(self) -> bool:
+        """The node runs no job and is not cleaning one up (state idle, not completing)."""
         out = self.run(["sinfo", "-h", "-o", "%t"], check=False).stdout
-        return "idle" in out
+        return out.strip() == "idle"
+
+    def step_daemons(self, job: str) -> list[int]:
+        """PIDs of slurmstepd processes still serving ``job`` on this node."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if cmdline.startswith("slurmstepd") and f"[{job}." in cmdline:
+                found.append(int(proc.name))
+        return found
+
+    def log_tails(self, lines: int = 40) -> str:
+        """The last lines of slurmctld's and slurmd's logs (for a failure message)."""
+        out = []
+        for name in ("slurmctld.log", "slurmd.log"):
+            path = self.root / "log" / name
+            text = path.read_text(errors="replace").splitlines()[-lines:] if path.is_file() else []
+            out.append(f"\n--- {name} ---\n" + "\n".join(text))
+        return "".join(out)
 
     def run(self, cmd: list[str], check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(cmd, env=self.env, capture_output=True, text=True, check=check)

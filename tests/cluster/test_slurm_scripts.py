@@ -41,7 +41,7 @@ def test_run_script_has_resources_signal_requeue_and_quoting(tmp_path):
     ({"kind": "in_env"}, "scripts/in-env mpirun -n \"$SLURM_NTASKS\" python3 -m heartsim run"),
     ({"kind": "modules", "modules": ["dolfinx/0.9", "openmpi"]}, "module load dolfinx/0.9 openmpi"),
     ({"kind": "conda", "conda_env": "heartsim"}, "conda activate heartsim"),
-    ({"kind": "container", "image": "/images/heartsim.sif"}, "apptainer exec /images/heartsim.sif mpirun"),
+    ({"kind": "container", "image": "/images/heartsim.sif"}, "apptainer exec --bind \"$READY_DIR\" /images/heartsim.sif mpirun"),
     ({"kind": "native"}, "mpirun -n \"$SLURM_NTASKS\" python3 -m heartsim run"),
 ])
 def test_environment_entry(env, expected, tmp_path):
@@ -106,3 +106,31 @@ def test_local_rank_selects_gpu(monkeypatch):
     monkeypatch.delenv("SLURM_LOCALID")
     monkeypatch.setenv("MPI_LOCALRANKID", "1")
     assert local_rank() == 1
+
+
+def test_warning_before_the_run_is_ready_is_held_not_fatal(small_config_dict, write_config, tmp_path):
+    """Slurm's SIGUSR1 can reach the job while the ranks still start (no handler yet: they would die of
+    it, prterun reporting 'exited on signal 10'). The script holds it until the run announces that
+    every rank has its handlers, then forwards it: the run checkpoints and exits 75."""
+    import os
+    import signal
+    import time
+
+    cfg = write_config(dict(small_config_dict, time={"dt": "0.1 ms", "end": "2000 ms"}))  # 20000 steps, ~6 s
+    out = tmp_path / "out"
+    text = render_run(_profile(launcher="mpirun", environment={"kind": "native"}, requeue=False), Resources(),
+                      cfg, out, "early", tmp_path)
+    script = tmp_path / "job.sh"
+    script.write_text(text)
+    env = dict(os.environ, SLURM_NTASKS="1", SLURM_JOB_ID="4242", SLURM_CPUS_PER_TASK="1")
+    proc = subprocess.Popen(["bash", str(script)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    first = proc.stdout.readline()  # printed just before the run starts: its handlers are not in yet
+    assert first.startswith("heartsim job 4242"), first
+    proc.send_signal(signal.SIGUSR1)
+    sent = time.time()
+    log = first + proc.stdout.read()
+    assert proc.wait(timeout=120) == 75, log
+    assert not (tmp_path / ".heartsim-ready-4242").exists()
+    assert (out / "checkpoint/latest.json").exists(), log
+    assert "exited on signal" not in log and "signal 10: checkpoint" in log and time.time() - sent < 60, log

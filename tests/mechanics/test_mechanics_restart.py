@@ -76,3 +76,20 @@ def test_checkpoint_of_one_rank_continues_on_two(tmp_path_factory):
     again = run_mechanics(cfg, base / "split", comm, LOG, restart=True)
     assert again["ranks"] == 2 and again["load_steps"] == whole["load_steps"]
     assert abs(again["final"]["end_z_mm"] - whole["final"]["end_z_mm"]) < 1e-8
+
+
+def test_second_stop_before_any_new_row_keeps_the_table(tmp_path):
+    """Stopped at a reporting time (t = 0.5), continued and stopped again before the next row
+    (t = 0.75): the second checkpoint still records loadsteps.csv's length, so a third segment
+    appends to it instead of starting the table afresh."""
+    cfg = validate_data(CASE, None)
+    run_mechanics(cfg, tmp_path / "whole", MPI.COMM_SELF, LOG)
+    out = tmp_path / "split"
+    with pytest.raises(Checkpointed):
+        run_mechanics(cfg, out, MPI.COMM_SELF, LOG, stop=StopAfter(2))
+    with pytest.raises(Checkpointed):
+        run_mechanics(cfg, out, MPI.COMM_SELF, LOG, restart=True, stop=StopAfter(1))
+    pointer = json.loads((out / "checkpoint" / "latest.json").read_text())
+    assert pointer["tables"]["loadsteps.csv"] == (out / "loadsteps.csv").stat().st_size
+    run_mechanics(cfg, out, MPI.COMM_SELF, LOG, restart=True)
+    assert _rows(out / "loadsteps.csv") == _rows(tmp_path / "whole" / "loadsteps.csv")

@@ -54,11 +54,31 @@ def block(n: int = 2, quadratic: bool = False):
     return np.array(pts), np.array(tets10), cell_tags, np.array(tris6), facet_tags
 
 
-def write(path: Path, fmt: str, quadratic: bool = False, unit_scale: float = 1.0) -> Path:
-    """Write the block with tags in ``fmt`` (a meshio format name) to ``path``."""
+#: VTK tetra10 edge nodes 4..9 by their corners
+TET10_EDGES = ((0, 1), (1, 2), (0, 2), (0, 3), (1, 3), (2, 3))
+
+
+def sorted_vertex_order(cells: np.ndarray) -> np.ndarray:
+    """Each cell's corners sorted by global index, as legacy DOLFIN stores them (about half the cells
+    become negatively oriented); tetra10 edge nodes follow their corners."""
+    order = np.argsort(cells[:, :4], axis=1)
+    out = np.take_along_axis(cells[:, :4], order, axis=1)
+    if cells.shape[1] == 10:
+        edge = {frozenset(e): 4 + i for i, e in enumerate(TET10_EDGES)}
+        mids = [[cells[c, edge[frozenset((order[c, a], order[c, b]))]] for a, b in TET10_EDGES]
+                for c in range(len(cells))]
+        out = np.hstack([out, np.array(mids)])
+    return out
+
+
+def write(path: Path, fmt: str, quadratic: bool = False, unit_scale: float = 1.0, sort_vertices: bool = False) -> Path:
+    """Write the block with tags in ``fmt`` (a meshio format name) to ``path`` (``sort_vertices``: each
+    cell's vertices sorted by index, so that about half the cells are negatively oriented)."""
     import meshio
 
     points, tets, ct, tris, ft = block(quadratic=quadratic)
+    if sort_vertices:
+        tets = sorted_vertex_order(tets)
     vol, fac = ("tetra10", "triangle6") if quadratic else ("tetra", "triangle")
     points = points * unit_scale
     names = {"left": [1, 3], "right": [2, 3], "inlet": [10, 2], "outlet": [20, 2], "wall": [30, 2]}
