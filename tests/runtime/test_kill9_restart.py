@@ -15,6 +15,7 @@ import pytest
 from conftest import read_point_field
 from heartsim.cli.main import main
 from killing import assert_series_readable, kill_point, killed_run
+from tests.mechanics.test_mechanics_restart import CASE as BEAM
 
 
 def _ep_case(small_config_dict):
@@ -44,16 +45,8 @@ def test_ep_killed_and_restarted_equals_uninterrupted(kind, seed, small_config_d
     assert assert_series_readable(out / "v.xdmf") >= 1
 
 
-MECHANICS = {"name": "beam", "mesh": {"generate": "box", "size": [10, 1, 1], "resolution": 1.0},
-             "physics": {"mechanics": {
-                 "material": {"model": "guccione", "guccione": {"C": "2 kPa", "b_f": 8, "b_t": 2, "b_fs": 4}},
-                 "formulation": {"kind": "incompressible", "degree": 2},
-                 "boundary": {"base": ["x0"], "base_condition": "fixed",
-                              "pressure": [{"tags": ["z0"], "value": "0.004 kPa", "cavity": False}]},
-                 "loading": {"outputs": 2, "initial_step": 0.25},
-                 "fiber": [1, 0, 0], "sheet": [0, 1, 0], "probes": {"end": [10, 0.5, 1]}}},
-             "checkpoint": {"interval": "1 ms", "keep": 3},  # mechanics: after every accepted load step
-             "output": {"formats": ["xdmf"]}}
+# the coarse Land beam of the mechanics restart test (four load steps), checkpointed after every step
+MECHANICS = {**BEAM, "checkpoint": {"interval": "1 ms", "keep": 3}}
 
 
 @pytest.mark.parametrize("kind,seed", [("step", 4), ("file", 5), ("pointer", 6)])
