@@ -227,6 +227,9 @@ class Lifecycle:
         try:
             if self.restart:
                 self._restore(component)
+                if end_time is not None and component.t > end_time + 1e-9 * max(1.0, end_time):
+                    raise ConfigError([f"time.end: {end_time:g} ms is before the checkpoint in {out} "
+                                       f"(t = {component.t:g} ms); a restart continues to a later end"])
             on_root(comm, lambda: start_run_folder(out, self.resolved, component.t, component.step,
                                                    fresh=not self.restart))
             component.open(self.segment)

@@ -75,6 +75,12 @@ def test_restart_errors(small_config_dict, write_config, tmp_path, capsys):
     other = write_config(dict(_case(small_config_dict), time={"dt": "0.05 ms", "end": "8 ms"}), "d.yaml")
     assert main(["run", str(other), "--restart", str(out)]) == 2
     assert "checkpoint was written by a different case" in capsys.readouterr().err
+    before = sorted(p.name for p in out.iterdir())
+    earlier_end = write_config(_case(small_config_dict, end="4 ms", interval="3 ms"), "e.yaml")  # checkpoint at 6 ms
+    assert main(["-q", "run", str(earlier_end), "--restart", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "time.end: 4 ms is before the checkpoint" in err and "t = 6 ms" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == before
 
 
 @pytest.mark.mpi
