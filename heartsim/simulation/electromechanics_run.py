@@ -14,11 +14,17 @@ to time.end. Outputs (``out``):
 - ``summary.json``: per beat EDV, ESV, SV, EF, peak pressure, dP/dt max, time to peak Ta and the
   beat-to-beat change; wall time split EP / tension / mechanics / 0D. A step that does not converge
   ends the run with status ``failed`` naming its time (the last converged step written).
+
+Checkpoint and restart (:mod:`heartsim.simulation.lifecycle`): on SIGTERM/SIGUSR1 and every
+``checkpoint.interval`` the whole coupled state is saved (mechanics w with its cavity pressures, the
+Land states, lambda and calcium at the quadrature points, the EP nodal state and counters, the 0D
+loop, the coupling's pressure predictor and compliance, the pv/convergence rows); ``restart=True``
+continues it, also on another rank count. Field series of a continued run go to
+``<name>.restart<k>.xdmf``; ``pv.csv`` and ``convergence.csv`` are continued in place.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from pathlib import Path
@@ -40,10 +46,10 @@ from heartsim.mechanics import kinematics as kin
 from heartsim.mechanics.boundary import plane_normal, tag_box_faces, tag_values
 from heartsim.mechanics.problem import MechanicsProblem
 from heartsim.mesh import build_mesh
+from heartsim.io.tables import CsvTable
 from heartsim.runtime.collective import on_root
-from heartsim.runtime.status import write_status
 from heartsim.simulation.mechanics_run import material_fibers
-from heartsim.simulation.run_folder import record_failure, start_run_folder
+from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
 from heartsim.versions import stack_versions
 
 KEY = "physics.electromechanics"
@@ -81,15 +87,337 @@ def _cell_average(target, values: np.ndarray, qspace) -> None:
     target.x.array[target.function_space.dofmap.list[:, 0]] = values[qmap].mean(axis=1)
 
 
+def quadrature_keys(space) -> tuple[np.ndarray, int]:
+    """(keys, owned) of the local dofs of a quadrature space: ``input cell index * points + point``, the
+    same on any partition (owned dofs first, as in ``Function.x.array``)."""
+    im = space.dofmap.index_map
+    dofs = space.dofmap.list
+    cells = fem.original_cell_index(space.mesh)[: dofs.shape[0]]
+    keys = np.empty(im.size_local + im.num_ghosts, dtype=np.int64)
+    keys[dofs.ravel()] = (cells[:, None] * dofs.shape[1] + np.arange(dofs.shape[1])[None, :]).ravel()
+    return keys, im.size_local
+
+
+class Parts:
+    """Several distributed arrays (parts) as one checkpoint set: key ``key * n + part``, the owned entries
+    of all parts first, then the ghosts; :meth:`spread`/:meth:`pick` map a part's local array in and out."""
+
+    def __init__(self, parts: list[tuple[np.ndarray, int]]):
+        n = len(parts)
+        owned = [k[:o] * n + i for i, (k, o) in enumerate(parts)]
+        ghosts = [k[o:] * n + i for i, (k, o) in enumerate(parts)]
+        self.keys = np.concatenate(owned + ghosts).astype(np.int64)
+        self.n_owned = int(sum(o.size for o in owned))
+        starts_o = np.cumsum([0] + [o.size for o in owned])
+        starts_g = self.n_owned + np.cumsum([0] + [g.size for g in ghosts])
+        self.positions = [np.concatenate([np.arange(starts_o[i], starts_o[i + 1]), np.arange(starts_g[i], starts_g[i + 1])])
+                          for i in range(n)]
+
+    def spread(self, part: int, values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values)
+        full = np.zeros(values.shape[:-1] + (self.keys.size,), dtype=values.dtype)
+        full[..., self.positions[part]] = values
+        return full
+
+    def pick(self, part: int, values: np.ndarray) -> np.ndarray:
+        return np.asarray(values)[..., self.positions[part]]
+
+
+class ElectromechanicsComponent:
+    """The coupled beat in the run lifecycle (parts: 0 mechanics w, 1 tension points, 2 EP nodes)."""
+
+    physics = "electromechanics"
+
+    def __init__(self, cfg, tagged, problem, tension, coupling, calcium, beat, ep, fibers, out: Path,
+                 comm: MPI.Comm, log: logging.Logger):
+        self.cfg, self.problem, self.tension, self.coupling, self.calcium = cfg, problem, tension, coupling, calcium
+        self.beat, self.ep, self.out, self.comm, self.log = beat, ep, Path(out), comm, log
+        self.em = em = cfg.physics.electromechanics
+        self.chamber = em.coupling.chamber
+        self.period = cfg.physics.circulation.cycle_period()
+        self.steps = max(1, int(round(cfg.time.end / em.dt)))
+        self.every = max(1, int(round(em.output_interval / em.dt)))
+        self.v_ref = problem.cavity_volumes()[self.chamber]
+        parts = [fem.scalar_dof_keys(problem.space), quadrature_keys(tension.space)]
+        if ep is not None:
+            parts.append((fem.dof_input_indices(ep.space), ep.n_owned))
+        self.parts = Parts(parts)
+        self.keys, self.n_owned = self.parts.keys, self.parts.n_owned
+        self.n = 0  # completed coupled steps
+        self.rows, self.conv = [], []
+        self.info = None
+        self.failure = None
+        self.raise_after_finish = None
+        self.earlier_outputs: set[str] = set()
+        self.written: list[float] = []
+        self.writers = []
+        self.pv = self.convergence = None
+        self.resume: dict = {}
+        self.n_owned_q = tension.space.dofmap.index_map.size_local
+        mesh = tagged.mesh
+        self.u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), "u")
+        V0 = fem.dg_space(mesh)
+        self.cell = {name: fem.function(V0, name) for name in ("Ta", "lambda", "E_ff", "sigma_ff")}
+        # E_ff and sigma_ff at the quadrature points (where Ta and the problem's fibres live), then cell averages
+        self.exprs = {"E_ff": kin.fiber_strain(problem.F, fibers[0]),
+                      "sigma_ff": kin.fiber_stress(problem.cauchy(), problem.F, fibers[0])}
+        self.at_points = fem.function(tension.space)
+
+    @property
+    def t(self) -> float:
+        return self.beat.t
+
+    @property
+    def step(self) -> int:
+        return self.n
+
+    # -- checkpoint ----------------------------------------------------------------------------
+    def state(self):
+        w, scalars = self.problem.checkpoint()
+        points = self.tension.points.state()
+        fields = {"mechanics_w": self.parts.spread(0, w),
+                  "tension_states": self.parts.spread(1, points["states"]),
+                  "tension_lambda": self.parts.spread(1, points["lmbda"])}
+        has_cai = points["cai"].size > 0
+        if has_cai:
+            fields["tension_cai"] = self.parts.spread(1, points["cai"])
+        meta = {"mechanics": scalars, "tension": {"has_cai": has_cai}, "coupling": self.coupling.get_state(),
+                "n": self.n, "rows": self.rows, "conv": self.conv, "timings": self.beat.timings.as_dict(),
+                "outputs": sorted(self.earlier_outputs | {p.name for w in self.writers for p in w.paths})}
+        if self.ep is not None:
+            for name, values in self.ep.state().items():
+                fields[f"ep_{name}"] = self.parts.spread(2, values)
+            meta["ep"] = self.ep.counters()
+            meta["ep_time"] = self.calcium.ep_time
+        return fields, meta
+
+    def restore(self, fields, meta) -> None:
+        self.problem.restore_checkpoint(np.asarray(self.parts.pick(0, fields["mechanics_w"]), dtype=float),
+                                        meta["mechanics"])
+        points = {"states": self.parts.pick(1, fields["tension_states"]),
+                  "lmbda": self.parts.pick(1, fields["tension_lambda"]),
+                  "cai": self.parts.pick(1, fields["tension_cai"]) if meta["tension"]["has_cai"] else np.zeros(0)}
+        self.tension.restore(points)
+        self.coupling.set_state(meta["coupling"])
+        if self.ep is not None:
+            ep_fields = {name[3:]: self.parts.pick(2, v) for name, v in fields.items() if name.startswith("ep_")}
+            self.ep.restore(ep_fields, meta["ep"])
+            self.calcium.ep_time = meta["ep_time"]
+        self.n = meta["n"]
+        self.beat.t = meta["t"]
+        for key, value in meta["timings"].items():
+            setattr(self.beat.timings, key, value)
+        self.rows, self.conv = list(meta["rows"]), list(meta["conv"])
+        self.earlier_outputs = set(meta.get("outputs", []))
+
+    def tables(self) -> dict:
+        return {name: table.size() if table is not None else self.resume.get(name)
+                for name, table in (("pv.csv", self.pv), ("convergence.csv", self.convergence))}
+
+    # -- outputs -------------------------------------------------------------------------------
+    def open(self, segment: Segment) -> None:
+        cfg, comm, out = self.cfg, self.comm, self.out
+        self.resume = segment.resume
+        fmt = cfg.output.formats
+        self.writers = [fem.FunctionSeriesWriter(comm, out, "displacement" + segment.suffix, [self.u_out], fmt),
+                        fem.FunctionSeriesWriter(comm, out, "fields" + segment.suffix, list(self.cell.values()), fmt)]
+        if self.ep is not None:
+            self.writers.append(fem.FunctionSeriesWriter(comm, out, "v" + segment.suffix,
+                                                         [self.ep.v, self.calcium.p1], fmt))
+        if segment.index:
+            self.write_fields(self.t)  # the continued series starts at the checkpoint's state
+            return
+        em = self.em
+        try:
+            v_ed = self.beat.preload(em.preload.pressure, em.preload.steps)
+        except CoupledStepFailure as exc:
+            self.failure = exc
+            self.problem.restore()
+            self.write_fields(self.t)
+            return
+        self.log.info("preload to %.3g kPa: %s volume %.2f mL", em.preload.pressure, self.chamber, v_ed / 1e3)
+        self._record_row(None)
+        self.write_fields(0.0)
+
+    def write_fields(self, t: float) -> None:
+        if self.written and abs(self.written[-1] - t) < 1e-9:
+            return
+        self.written.append(t)
+        tension, cell = self.tension, self.cell
+        self.u_out.interpolate(self.problem.displacement())
+        _cell_average(cell["Ta"], tension.Ta.x.array, tension.space)
+        _cell_average(cell["lambda"], tension.lmbda.x.array, tension.space)
+        for name, expr in self.exprs.items():
+            fem.interpolate_expression(self.at_points, expr)
+            _cell_average(cell[name], self.at_points.x.array, tension.space)
+        if self.ep is not None:
+            self.ep.sync()
+        for w in self.writers:
+            w.write(t)
+
+    def _ta_stats(self) -> tuple[float, float]:
+        comm = self.comm
+        owned = self.tension.Ta.x.array[: self.n_owned_q]
+        total = comm.allreduce(float(owned.sum()), op=MPI.SUM)
+        count = comm.allreduce(int(owned.size), op=MPI.SUM)
+        return total / max(count, 1), comm.allreduce(float(owned.max()) if owned.size else 0.0, op=MPI.MAX)
+
+    def _table(self, name: str, row: dict):
+        return CsvTable(self.out / name, [k for k in row if not k.startswith("_")], self.comm,
+                        self.resume.get(name), float_format=None)
+
+    def _record_row(self, info) -> None:
+        chamber, rows = self.chamber, self.rows
+        o = self.coupling.outputs()
+        p, v = o[f"p_{chamber}"], o[f"V_{chamber}"]
+        inflow, outflow = ("MV", "AV") if chamber == "LV" else ("TV", "PV")
+        dpdt = (p - rows[-1]["_p"]) / self.em.dt if rows else 0.0
+        ta_mean, ta_max = self._ta_stats()
+        row = {"t_ms": round(self.beat.t, 9), f"V_{chamber}_mL": v / 1e3, f"p_{chamber}_mmHg": p * report.MMHG,
+               "V_3D_mL": (info.volume if info else v) / 1e3,
+               "phase": report.phase(o[f"Q_{inflow}"], o[f"Q_{outflow}"], dpdt),
+               "Ta_mean_kPa": ta_mean, "Ta_max_kPa": ta_max}
+        for key, value in o.items():
+            if key.startswith("p_") and key != f"p_{chamber}":
+                row[f"{key}_mmHg"] = value * report.MMHG
+            elif key.startswith("V_") and key != f"V_{chamber}":
+                row[f"{key}_mL"] = value / 1e3
+            elif key.startswith("Q_"):
+                row[f"{key}_mL_per_s"] = value
+        row["_p"], row["_v"] = p, v
+        rows.append(row)
+        if self.pv is None:
+            self.pv = self._table("pv.csv", row)
+        self.pv.record(row)
+        if info is not None:
+            c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
+                 "newton_iterations": info.newton_iterations, "volume_residual_mm3": info.residual,
+                 "pressure_kPa": info.pressure}
+            self.conv.append(c)
+            if self.convergence is None:
+                self.convergence = self._table("convergence.csv", c)
+            self.convergence.record(c)
+
+    # -- stepping ------------------------------------------------------------------------------
+    def done(self) -> bool:
+        return self.failure is not None or self.n >= self.steps
+
+    def advance(self) -> None:
+        try:
+            self.info = self.beat.step()
+            self.n += 1
+        except CoupledStepFailure as exc:
+            self.info = None
+            self.failure = exc
+            self.problem.restore()
+
+    def record(self) -> None:
+        if self.failure is not None:
+            self.write_fields(self.t)
+            return
+        info, n, em = self.info, self.n, self.em
+        self._record_row(info)
+        if n % self.every == 0 or n == self.steps:
+            self.write_fields(self.t)
+        if n % max(1, int(round(10 / em.dt))) == 0 or n == self.steps:
+            r = self.rows[-1]
+            self.log.info("t = %.1f ms | %s | V = %.2f mL, p = %.1f mmHg, Ta max %.1f kPa | %d pressure its, "
+                          "%d Newton its", self.t, r["phase"], r[f"V_{self.chamber}_mL"], r[f"p_{self.chamber}_mmHg"],
+                          r["Ta_max_kPa"], info.iterations, info.newton_iterations)
+
+    def close(self) -> None:
+        for w in self.writers:
+            w.close()
+        for table in (self.pv, self.convergence):
+            if table is not None:
+                table.close()
+
+    def finish(self, clock: Clock) -> dict:
+        cfg, comm, out, em, ep = self.cfg, self.comm, self.out, self.em, self.ep
+        rows, conv, failure, chamber, period = self.rows, self.conv, self.failure, self.chamber, self.period
+        self.close()
+        for name, table in (("pv.csv", self.pv), ("convergence.csv", self.convergence)):
+            if table is None and name not in self.resume:  # failed before its first row: the header only
+                CsvTable(out / name, [], comm).close()
+        activation_paths = []
+        if ep is not None:
+            act = fem.FunctionSeriesWriter(comm, out, "activation", [ep.activation_function()], cfg.output.formats)
+            act.write(0.0)
+            act.close()
+            activation_paths = act.paths
+        t_arr = np.array([r["t_ms"] for r in rows])
+        p_arr = np.array([r["_p"] for r in rows])
+        v_arr = np.array([r["_v"] for r in rows])
+        ta_arr = np.array([r["Ta_mean_kPa"] for r in rows])
+        per_beat = report.beats(t_arr[1:], v_arr[1:], p_arr[1:], ta_arr[1:], period, [r["phase"] for r in rows[1:]])
+        timings = self.beat.timings.as_dict()
+        if ep is not None:
+            timings["ep"] = round(self.calcium.ep_time, 3)
+            timings["calcium"] = round(timings["calcium"] - self.calcium.ep_time, 3)
+
+        def plots() -> list[Path]:
+            if len(rows) < 2:  # failed before the first step: tables only
+                return []
+            others = {name: np.array([r.get(name, np.nan) for r in rows]) / report.MMHG
+                      for name in ("p_LA_mmHg", "p_AR_SYS_mmHg") if name in rows[0]}
+            return report.plot(out, t_arr, v_arr, p_arr, others, chamber, period)
+
+        pngs = comm.bcast(on_root(comm, plots) or [], root=0)
+        last = per_beat[-1] if per_beat else {}
+        problem, tension = self.problem, self.tension
+        summary = {
+            "status": "failed" if failure else "completed",
+            "name": cfg.name,
+            "physics": "electromechanics",
+            "mechanics_dofs": problem.n_global,
+            "tension_points": tension.n_global(),
+            "ep_nodes": ep.n_global if ep is not None else None,
+            "ranks": comm.size,
+            "dt_ms": em.dt,
+            "ep_dt_ms": cfg.time.dt if ep is not None else None,
+            "steps": len(conv),
+            "end_time_ms": self.beat.t,
+            "unloaded_volume_mL": round(self.v_ref / 1e3, 3),
+            "preload_volume_mL": round(float(v_arr[0]) / 1e3, 3) if len(v_arr) else None,
+            "beats": per_beat,
+            "pressure_iterations": int(sum(c["pressure_iterations"] for c in conv)),
+            "newton_iterations": int(sum(c["newton_iterations"] for c in conv)),
+            "max_pressure_iterations": int(max((c["pressure_iterations"] for c in conv), default=0)),
+            "volume_tolerance_mm3": em.coupling.volume_tolerance,
+            "time_s": timings,
+            "wall_time_s": clock.wall(),
+            "restarts": clock.segment,
+            "config_hash": config_hash(cfg.model_dump(mode="json")),
+            "versions": stack_versions(),
+            "outputs": sorted({p.name for w in self.writers for p in w.paths} | {p.name for p in activation_paths}
+                              | {"pv.csv", "convergence.csv"} | {Path(p).name for p in pngs} | self.earlier_outputs),
+        }
+        if failure:
+            summary["error"] = str(failure)
+            summary["failed_at_time_ms"] = failure.t
+            summary["last_converged_time_ms"] = self.beat.t
+            self.raise_after_finish = (f"{failure}; the last converged state (t = {self.beat.t:.6g} ms) is "
+                                       f"written to {out}")
+        summary["headline"] = (
+            f"{'FAILED at t = %.4g ms' % failure.t if failure else 'done'} in {summary['wall_time_s']:.1f} s: "
+            f"{len(conv)} steps"
+            + (f"; beat {last['beat']}: EDV {last['EDV_mL']:.1f} mL, ESV {last['ESV_mL']:.1f} mL, "
+               f"EF {last['EF_percent']:.1f} %, peak {last['peak_pressure_mmHg']:.0f} mmHg" if last else ""))
+        problem.destroy()
+        if ep is not None:
+            ep.destroy()
+        return summary
+
+
 def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, restart: bool = False,
                          stop=None) -> dict:
-    """Run ``cfg`` (physics.electromechanics) into ``out``; returns the summary (also in summary.json)."""
-
-    wall_start = time.perf_counter()
-    fem.check_version()
-    if restart:
-        raise ConfigError([f"--restart {out}: electromechanics runs have no checkpoints yet (rerun)"])
+    """Run ``cfg`` (physics.electromechanics) into ``out``; returns the summary (also in summary.json).
+    With ``restart`` it continues the run checkpointed in ``out`` (module docstring)."""
     em, mech, circ = cfg.physics.electromechanics, cfg.physics.mechanics, cfg.physics.circulation
+    interval = cfg.checkpoint.interval
+    life = Lifecycle(cfg, out, comm, log, restart, stop,
+                     checkpoint_every=max(1, round(interval / em.dt)) if interval else 0)
+    fem.check_version()
     if mech.active is None or mech.active.source != "field":
         raise ConfigError(["physics.mechanics.active: electromechanics needs active: {source: field} "
                            "(Ta comes from the tension model)"])
@@ -137,185 +465,11 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
 
     coupling = ChamberCoupling(circ, chamber, em.coupling.volume_tolerance, em.coupling.max_iterations)
     beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chamber)
-    v_ref = problem.cavity_volumes()[chamber]
+    component = ElectromechanicsComponent(cfg, tagged, problem, tension, coupling, calcium, beat, ep, fibers, out,
+                                          comm, log)
+    v_ref = component.v_ref
     log.info("electromechanics: %d mechanics dofs, %d tension points on %d rank(s); %s cavity %.1f mL unloaded; "
              "EP %s", problem.n_global, tension.n_global(), comm.size, chamber, v_ref / 1e3,
              f"{ep.n_global} nodes, dt {cfg.time.dt:g} ms" if ep is not None else "off (prescribed calcium)")
 
-    resolved = cfg.model_dump(mode="json")
-    on_root(comm, lambda: start_run_folder(out, resolved))
-
-    # ---- outputs
-    mesh = tagged.mesh
-    u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), "u")
-    V0 = fem.dg_space(mesh)
-    cell = {name: fem.function(V0, name) for name in ("Ta", "lambda", "E_ff", "sigma_ff")}
-    # E_ff and sigma_ff at the quadrature points (where Ta and the problem's fibres live), then cell averages
-    exprs = {"E_ff": kin.fiber_strain(problem.F, fibers[0]),
-             "sigma_ff": kin.fiber_stress(problem.cauchy(), problem.F, fibers[0])}
-    at_points = fem.function(tension.space)
-    writers = [fem.FunctionSeriesWriter(comm, out, "displacement", [u_out], cfg.output.formats),
-               fem.FunctionSeriesWriter(comm, out, "fields", list(cell.values()), cfg.output.formats)]
-    if ep is not None:
-        writers.append(fem.FunctionSeriesWriter(comm, out, "v", [ep.v, calcium.p1], cfg.output.formats))
-
-    written = []
-
-    def write_fields(t: float) -> None:
-        if written and abs(written[-1] - t) < 1e-9:
-            return
-        written.append(t)
-        u_out.interpolate(problem.displacement())
-        _cell_average(cell["Ta"], tension.Ta.x.array, tension.space)
-        _cell_average(cell["lambda"], tension.lmbda.x.array, tension.space)
-        for name, expr in exprs.items():
-            fem.interpolate_expression(at_points, expr)
-            _cell_average(cell[name], at_points.x.array, tension.space)
-        if ep is not None:
-            ep.sync()
-        for w in writers:
-            w.write(t)
-
-    rows, conv = [], []
-    n_owned_q = tension.space.dofmap.index_map.size_local
-
-    def ta_stats() -> tuple[float, float]:
-        owned = tension.Ta.x.array[:n_owned_q]
-        total = comm.allreduce(float(owned.sum()), op=MPI.SUM)
-        count = comm.allreduce(int(owned.size), op=MPI.SUM)
-        return total / max(count, 1), comm.allreduce(float(owned.max()) if owned.size else 0.0, op=MPI.MAX)
-
-    def record(info) -> None:
-        o = coupling.outputs()
-        p, v = o[f"p_{chamber}"], o[f"V_{chamber}"]
-        inflow, outflow = ("MV", "AV") if chamber == "LV" else ("TV", "PV")
-        dpdt = (p - rows[-1]["_p"]) / em.dt if rows else 0.0
-        ta_mean, ta_max = ta_stats()
-        row = {"t_ms": round(beat.t, 9), f"V_{chamber}_mL": v / 1e3, f"p_{chamber}_mmHg": p * report.MMHG,
-               "V_3D_mL": (info.volume if info else v) / 1e3,
-               "phase": report.phase(o[f"Q_{inflow}"], o[f"Q_{outflow}"], dpdt),
-               "Ta_mean_kPa": ta_mean, "Ta_max_kPa": ta_max}
-        for key, value in o.items():
-            if key.startswith("p_") and key != f"p_{chamber}":
-                row[f"{key}_mmHg"] = value * report.MMHG
-            elif key.startswith("V_") and key != f"V_{chamber}":
-                row[f"{key}_mL"] = value / 1e3
-            elif key.startswith("Q_"):
-                row[f"{key}_mL_per_s"] = value
-        row["_p"], row["_v"] = p, v
-        rows.append(row)
-        if info is not None:
-            conv.append({"t_ms": round(beat.t, 9), "pressure_iterations": info.iterations,
-                         "newton_iterations": info.newton_iterations, "volume_residual_mm3": info.residual,
-                         "pressure_kPa": info.pressure})
-
-    failure = None
-    steps = max(1, int(round(cfg.time.end / em.dt)))
-    every = max(1, int(round(em.output_interval / em.dt)))
-    try:
-        v_ed = beat.preload(em.preload.pressure, em.preload.steps)
-        log.info("preload to %.3g kPa: %s volume %.2f mL", em.preload.pressure, chamber, v_ed / 1e3)
-        record(None)
-        write_fields(0.0)
-        loop_start = time.perf_counter()
-        for n in range(1, steps + 1):
-            info = beat.step()
-            record(info)
-            signum = stop.pending(comm) if stop is not None else 0
-            if signum and n < steps:  # no checkpoints yet: stop cleanly, outputs of the steps so far written
-                raise CoupledStepFailure(beat.t + em.dt, f"stopped by signal {signum} (no checkpoint: rerun)")
-            if n % every == 0 or n == steps:
-                write_fields(beat.t)
-            if n % max(1, int(round(10 / em.dt))) == 0 or n == steps:
-                r = rows[-1]
-                log.info("t = %.1f ms | %s | V = %.2f mL, p = %.1f mmHg, Ta max %.1f kPa | %d pressure its, %d Newton its",
-                         beat.t, r["phase"], r[f"V_{chamber}_mL"], r[f"p_{chamber}_mmHg"], r["Ta_max_kPa"],
-                         info.iterations, info.newton_iterations)
-    except CoupledStepFailure as exc:
-        failure = exc
-        problem.restore()
-        write_fields(beat.t)
-    finally:
-        for w in writers:
-            w.close()
-    activation_paths = []
-    if ep is not None:
-        act = fem.FunctionSeriesWriter(comm, out, "activation", [ep.activation_function()], cfg.output.formats)
-        act.write(0.0)
-        act.close()
-        activation_paths = act.paths
-
-    t_arr = np.array([r["t_ms"] for r in rows])
-    p_arr = np.array([r["_p"] for r in rows])
-    v_arr = np.array([r["_v"] for r in rows])
-    ta_arr = np.array([r["Ta_mean_kPa"] for r in rows])
-    per_beat = report.beats(t_arr[1:], v_arr[1:], p_arr[1:], ta_arr[1:], period, [r["phase"] for r in rows[1:]])
-    timings = beat.timings.as_dict()
-    if ep is not None:
-        timings["ep"] = round(calcium.ep_time, 3)
-        timings["calcium"] = round(timings["calcium"] - calcium.ep_time, 3)
-
-    def write_tables() -> list[Path]:
-        for name, table in (("pv.csv", rows), ("convergence.csv", conv)):
-            keys = [k for k in dict.fromkeys(k for r in table for k in r) if not k.startswith("_")]
-            with open(out / name, "w", newline="") as fh:
-                w = csv.DictWriter(fh, fieldnames=keys, extrasaction="ignore")
-                w.writeheader()
-                w.writerows(table)
-        if len(rows) < 2:  # failed before the first step: tables only
-            return []
-        others = {name: np.array([r.get(name, np.nan) for r in rows]) / report.MMHG
-                  for name in ("p_LA_mmHg", "p_AR_SYS_mmHg") if name in rows[0]}
-        return report.plot(out, t_arr, v_arr, p_arr, others, chamber, period)
-
-    pngs = on_root(comm, write_tables) or []
-    pngs = comm.bcast(pngs, root=0)
-    last = per_beat[-1] if per_beat else {}
-    summary = {
-        "status": "failed" if failure else "completed",
-        "name": cfg.name,
-        "physics": "electromechanics",
-        "mechanics_dofs": problem.n_global,
-        "tension_points": tension.n_global(),
-        "ep_nodes": ep.n_global if ep is not None else None,
-        "ranks": comm.size,
-        "dt_ms": em.dt,
-        "ep_dt_ms": cfg.time.dt if ep is not None else None,
-        "steps": len(conv),
-        "end_time_ms": beat.t,
-        "unloaded_volume_mL": round(v_ref / 1e3, 3),
-        "preload_volume_mL": round(float(v_arr[0]) / 1e3, 3) if len(v_arr) else None,
-        "beats": per_beat,
-        "pressure_iterations": int(sum(c["pressure_iterations"] for c in conv)),
-        "newton_iterations": int(sum(c["newton_iterations"] for c in conv)),
-        "max_pressure_iterations": int(max((c["pressure_iterations"] for c in conv), default=0)),
-        "volume_tolerance_mm3": em.coupling.volume_tolerance,
-        "time_s": timings,
-        "wall_time_s": round(time.perf_counter() - wall_start, 3),
-        "config_hash": config_hash(resolved),
-        "versions": stack_versions(),
-        "outputs": sorted({p.name for w in writers for p in w.paths} | {p.name for p in activation_paths}
-                          | {"pv.csv", "convergence.csv"} | {Path(p).name for p in pngs}),
-    }
-    if failure:
-        summary["error"] = str(failure)
-        summary["failed_at_time_ms"] = failure.t
-        summary["last_converged_time_ms"] = beat.t
-    summary["headline"] = (
-        f"{'FAILED at t = %.4g ms' % failure.t if failure else 'done'} in {summary['wall_time_s']:.1f} s: "
-        f"{len(conv)} steps"
-        + (f"; beat {last['beat']}: EDV {last['EDV_mL']:.1f} mL, ESV {last['ESV_mL']:.1f} mL, EF {last['EF_percent']:.1f} %, "
-           f"peak {last['peak_pressure_mmHg']:.0f} mmHg" if last else ""))
-    problem.destroy()
-    if ep is not None:
-        ep.destroy()
-
-    def finish() -> None:
-        write_json_atomic(out / "summary.json", summary)
-        write_status(out, "failed" if failure else "completed", t_ms=beat.t, step=len(conv),
-                     **({"reason": str(failure)} if failure else {}))
-
-    on_root(comm, finish)
-    if failure:
-        raise RuntimeError(f"{failure}; the last converged state (t = {beat.t:.6g} ms) is written to {out}")
-    return summary
+    return life.run(component, end_time=cfg.time.end)
