@@ -1,10 +1,12 @@
-"""Checkpoint and restart of the whole coupled state (EP off: prescribed calcium; tension, mechanics,
-0D loop, tables): a run stopped by a signal after a few coupled steps and continued equals the
-uninterrupted run, pv.csv row for row and the final displacement."""
+"""Checkpoint and restart of the whole coupled state (EP with its ionic states, or a prescribed calcium;
+Land states at the quadrature points, mechanics, the 0D loop, the tables): a run stopped by a signal
+after a few coupled steps and continued equals the uninterrupted run, pv.csv and convergence.csv row
+for row and the final displacement bit for bit; a checkpoint of one rank continues on two."""
 
 import csv
 import json
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -32,8 +34,9 @@ def _final_u(out, name):
         return np.asarray(group[sorted(group, key=float)[-1]])
 
 
-def test_stopped_and_restarted_equals_uninterrupted(tmp_path):
-    cfg = load_config(beat_config(tmp_path, **{"time.end": "8 ms"}))
+@pytest.mark.parametrize("transient", [True, False], ids=["prescribed-calcium", "ep"])
+def test_stopped_and_restarted_equals_uninterrupted(tmp_path, transient):
+    cfg = load_config(beat_config(tmp_path, transient, **{"time.end": "8 ms"}))
     whole = run_electromechanics(cfg, tmp_path / "whole", MPI.COMM_SELF, LOG)
     out = tmp_path / "split"
     with pytest.raises(Checkpointed):
@@ -47,3 +50,29 @@ def test_stopped_and_restarted_equals_uninterrupted(tmp_path):
     assert again["newton_iterations"] == whole["newton_iterations"]
     assert "displacement.restart1.xdmf" in again["outputs"] and "displacement.xdmf" in again["outputs"]
     assert np.array_equal(_final_u(out, "displacement.restart1"), _final_u(tmp_path / "whole", "displacement"))
+    if not transient:
+        assert "v.restart1.xdmf" in again["outputs"] and again["time_s"]["ep"] > 0
+
+
+@pytest.mark.mpi
+def test_checkpoint_of_one_rank_continues_on_two(tmp_path_factory):
+    comm = MPI.COMM_WORLD
+    base = Path(comm.bcast(str(tmp_path_factory.getbasetemp()) if comm.rank == 0 else None, root=0))
+    cfg = load_config(beat_config(base, **{"time.end": "8 ms"})) if comm.rank == 0 else None
+    whole = None
+    if comm.rank == 0:
+        whole = run_electromechanics(cfg, base / "whole", MPI.COMM_SELF, LOG)
+        with pytest.raises(Checkpointed):
+            run_electromechanics(cfg, base / "split", MPI.COMM_SELF, LOG, stop=StopAfter(2))
+    comm.barrier()
+    cfg = load_config(base / "beat.yaml")
+    whole = comm.bcast(whole, root=0)
+    again = run_electromechanics(cfg, base / "split", comm, LOG, restart=True)
+    assert again["restarts"] == 1 and again["ranks"] == 2 and again["steps"] == whole["steps"]
+    if comm.rank == 0:
+        ref, got = (list(csv.DictReader(open(p / "pv.csv"))) for p in (base / "whole", base / "split"))
+        assert len(ref) == len(got)
+        for a, b in zip(ref, got):
+            assert a["phase"] == b["phase"]
+            for key in ("V_LV_mL", "p_LV_mmHg", "Ta_max_kPa"):
+                assert abs(float(a[key]) - float(b[key])) <= 1e-6 * max(1.0, abs(float(a[key]))), (key, a, b)
