@@ -69,3 +69,27 @@ def test_mechanics_killed_and_restarted_equals_uninterrupted(kind, seed, write_c
     assert np.array_equal(ref, read_point_field(series[-1], "u")[1])
     for xdmf in out.glob("displacement*.xdmf"):
         assert_series_readable(xdmf) >= 1
+
+
+@pytest.mark.parametrize("kind,seed", [("step", 7), ("file", 8)])
+def test_electromechanics_killed_and_restarted_equals_uninterrupted(kind, seed, tmp_path):
+    """The CI-sized coupled beat (prescribed calcium, six 2 ms steps), a checkpoint after each step: killed
+    after a step or while a checkpoint is being written, the restart writes the same pv.csv and
+    convergence.csv bytes and the same final displacement."""
+    from tests.electromechanics.test_beat import beat_config
+
+    cfg = beat_config(tmp_path, **{"time.end": "12 ms", "checkpoint": {"interval": "2 ms", "keep": 3}})
+    plain, out = tmp_path / "plain", tmp_path / "killed"
+    assert main(["-q", "run", str(cfg), "--out", str(plain)]) == 0
+    k = kill_point(seed, kind, steps=6, checkpoints=6)
+    killed_run(cfg, out, kind, k)
+    assert not (out / "summary.json").exists()
+    assert main(["-q", "run", str(cfg), "--restart", str(out)]) == 0
+    whole, again = (json.loads((p / "summary.json").read_text()) for p in (plain, out))
+    assert again["status"] == "completed" and again["restarts"] == 1 and again["steps"] == whole["steps"] == 6
+    for table in ("pv.csv", "convergence.csv"):
+        assert (out / table).read_text() == (plain / table).read_text(), table
+    ref = read_point_field(plain / "displacement.h5", "u")[1]
+    assert np.array_equal(ref, read_point_field(out / "displacement.restart1.h5", "u")[1])
+    for xdmf in out.glob("displacement*.xdmf"):
+        assert_series_readable(xdmf) >= 1
