@@ -132,8 +132,11 @@ def test_time_limit_checkpoint_requeue_and_finish(slurm, profile, small_config_d
     assert slurm.job_states(job) == ["COMPLETED"], log + slurm.log_tails()
     assert "checkpointed before the time limit: requeueing" in log
     assert "exited on signal" not in log, log  # no rank killed by the warning while it started
-    # the first instance's warning came while it entered its environment and was acted on at once
-    assert "signal 10: checkpoint ckpt-000000001.npz written at t = 0.1 ms" in log, log
+    # the first instance's warning came while it entered its environment: held, then forwarded once
+    # the run was ready (the script polls once a second, so a fast run may be some steps in by then;
+    # on an idle machine a CI run was 2,261 steps in), and the run checkpointed on it
+    first = log.split("checkpointed before the time limit: requeueing", 1)[0]
+    assert re.search(r"signal 10: checkpoint ckpt-\d+\.npz written at t = [\d.]+ ms", first), log
     summary = json.loads((out / "summary.json").read_text())
     assert summary["restarts"] >= 1
     ref_act = read_point_field(tmp_path / "reference/activation.h5", "activation_time")[1]
