@@ -126,12 +126,10 @@ def cmd_schema(args, log: logging.Logger) -> int:
 def _run_config(config_path: Path, out: Path | None, overrides: list[str], force: bool,
                 log: logging.Logger, restart: Path | None = None) -> int:
     # first thing: a SIGTERM/SIGUSR1 arriving while the run is still setting up is kept, not fatal
-    from heartsim.runtime.signals import StopRequest, announce_ready
+    from heartsim.runtime.signals import StopRequest
 
     stop = StopRequest()
-    from mpi4py import MPI
-
-    announce_ready(MPI.COMM_WORLD)  # a job script forwards Slurm's warning only from now on
+    # a job script forwards Slurm's warning once the run's set-up is done (Lifecycle.run announces it)
     from heartsim.config import load_config
     from heartsim.io.outputs import check_output_folder
 

@@ -6,7 +6,8 @@ collectively, so that every rank stops after the same step even when only some g
 A process that receives SIGUSR1 before its handler is installed (while the interpreter starts and
 MPI initialises, a second or more) dies of it. A job script therefore holds the signal until the run
 says it is ready: :func:`announce_ready` creates the file named by ``$HEARTSIM_READY_FILE`` once
-every rank has its handlers.
+every rank has its handlers and the set-up is done (the lifecycle calls it just before the time loop:
+the script signals the whole process group, and a compiler child of the JIT would die of it).
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.runtime.checkpoint import FOLDER, POINTER, latest_checkpoint, read_checkpoint, write_checkpoint
 from heartsim.runtime.collective import on_root
 from heartsim.runtime.progress import Progress
-from heartsim.runtime.signals import StopRequest
+from heartsim.runtime.signals import StopRequest, announce_ready
 from heartsim.runtime.status import write_status
 from heartsim.simulation.run_folder import (Checkpointed, record_failure, start_run_folder, state_hash,
                                             stop_checkpointed)
@@ -233,6 +233,10 @@ class Lifecycle:
             on_root(comm, lambda: start_run_folder(out, self.resolved, component.t, component.step,
                                                    fresh=not self.restart))
             component.open(self.segment)
+            # set-up done (meshes, JIT-compiled forms and kernels): a job script may now forward a held
+            # Slurm warning to the whole process group; forwarded earlier, it killed a compiler child
+            # (gcc exit -10, 'CompileError') and failed the run
+            announce_ready(comm)
             progress = Progress(total_steps - component.step, end_time, self.log) if total_steps else None
             first_step = component.step
             setup = time.perf_counter() - self.wall_start
