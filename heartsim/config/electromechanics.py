@@ -66,6 +66,14 @@ class PreloadConfig(Section):
     """End-diastolic cavity pressure reached before the first beat (kPa; 1 kPa = 7.5 mmHg)."""
     steps: int = Field(4, ge=1)
     """Equal load steps of the preload."""
+    unload: bool = False
+    """Take the mesh as loaded at ``pressure`` (an image of the end-diastolic heart) and find its unloaded
+    (stress-free) reference first, by the backward-displacement fixed point (Bols et al. 2013): the preload
+    then inflates the reference back onto the mesh's geometry. Off: the mesh is the unloaded reference."""
+    unload_tolerance: Quantity("mm", gt=0) = 0.05
+    """unload: largest nodal distance (mm) between the inflated reference and the mesh's geometry."""
+    unload_iterations: int = Field(20, ge=1)
+    """unload: most fixed-point iterations (each a passive inflation) before the run stops with an error."""
 
 
 class ElectromechanicsConfig(Section):

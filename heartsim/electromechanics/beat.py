@@ -59,10 +59,10 @@ class Heartbeat:
         volume = self.problem.cavity_volumes()[self.chamber] if result.converged else float("nan")
         return result.converged, volume, result.iterations, result.detail
 
-    def preload(self, pressure: float, steps: int, min_fraction: float = 1e-3) -> float:
-        """Inflate the passive cavity to ``pressure`` (kPa) in ``steps`` equal steps (a step whose Newton solve
-        fails is undone and halved, down to ``min_fraction`` of the pressure; the step grows back by 1.5
-        after a success); returns the cavity volume."""
+    def inflate(self, pressure: float, steps: int, min_fraction: float = 1e-3) -> float:
+        """Inflate the passive cavity from the current state to ``pressure`` (kPa) in ``steps`` equal steps (a
+        step whose Newton solve fails is undone and halved, down to ``min_fraction`` of the pressure; the step
+        grows back by 1.5 after a success); returns the cavity volume (mm³). Raises CoupledStepFailure."""
         level, h = 0.0, 1.0 / steps
         volume = self.problem.cavity_volumes()[self.chamber]
         while level < 1.0 - 1e-12:
@@ -77,6 +77,12 @@ class Heartbeat:
             h *= 0.5
             if h < min_fraction:
                 raise CoupledStepFailure(0.0, f"preload to {pressure * trial:.4g} kPa: {detail}")
+        return volume
+
+    def preload(self, pressure: float, steps: int, min_fraction: float = 1e-3) -> float:
+        """:meth:`inflate` to ``pressure`` (kPa), then hand the volume to the 0D model and take the preloaded
+        stretch as the reference of the zeta states; returns the cavity volume (mm³)."""
+        volume = self.inflate(pressure, steps, min_fraction)
         self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
         self.tension.push()
         self.coupling.start(volume, pressure)

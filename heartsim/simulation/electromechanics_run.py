@@ -41,6 +41,7 @@ from heartsim.electromechanics.calcium import EPCalcium, MissingCalcium, Transie
 from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailure
 from heartsim.electromechanics.quadrature import QuadratureTension
 from heartsim.electromechanics.tension import land, substeps_for
+from heartsim.electromechanics.unloading import unload_reference
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.mechanics import kinematics as kin
 from heartsim.mechanics.boundary import plane_normal, tag_box_faces, tag_values
@@ -153,6 +154,7 @@ class ElectromechanicsComponent:
         self.writers = []
         self.pv = self.convergence = None
         self.resume: dict = {}
+        self.unloading = None  # the UnloadResult, when the reference was unloaded
         self.n_owned_q = tension.space.dofmap.index_map.size_local
         mesh = tagged.mesh
         self.u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), "u")
@@ -379,6 +381,7 @@ class ElectromechanicsComponent:
             "end_time_ms": self.beat.t,
             "unloaded_volume_mL": round(self.v_ref / 1e3, 3),
             "preload_volume_mL": round(float(v_arr[0]) / 1e3, 3) if len(v_arr) else None,
+            **({"unloading": self.unloading.as_dict()} if self.unloading is not None else {}),
             "beats": per_beat,
             "pressure_iterations": int(sum(c["pressure_iterations"] for c in conv)),
             "newton_iterations": int(sum(c["newton_iterations"] for c in conv)),
@@ -465,9 +468,11 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
 
     coupling = ChamberCoupling(circ, chamber, em.coupling.volume_tolerance, em.coupling.max_iterations)
     beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chamber)
+    unloaded = unload_reference(beat, em.preload, log)  # before the component: its reference volume is X's
     component = ElectromechanicsComponent(cfg, tagged, problem, tension, coupling, calcium, beat, ep, fibers, out,
                                           comm, log)
     v_ref = component.v_ref
+    component.unloading = unloaded
     log.info("electromechanics: %d mechanics dofs, %d tension points on %d rank(s); %s cavity %.1f mL unloaded; "
              "EP %s", problem.n_global, tension.n_global(), comm.size, chamber, v_ref / 1e3,
              f"{ep.n_global} nodes, dt {cfg.time.dt:g} ms" if ep is not None else "off (prescribed calcium)")
