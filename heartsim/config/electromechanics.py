@@ -8,11 +8,12 @@ EP runs on ``time.dt`` (0.01-0.05 ms), the mechanics, tension and circulation on
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal, Optional, Union
 
 from pydantic import Field
 
 from heartsim.config.base import Section
+from heartsim.config.mesh import MeshConfig
 from heartsim.config.quantities import Quantity
 
 TagRef = Union[int, str]
@@ -68,6 +69,19 @@ class PreloadConfig(Section):
     """Equal load steps of the preload."""
 
 
+class MechanicsMeshConfig(MeshConfig):
+    """A mesh of the same anatomy for the mechanics and the tension model, other than EP's (``mesh:`` is then
+    the EP mesh), usually coarser: e.g. ``heartsim mesh from-labels`` of one label map at two sizes. The same
+    keys and tag conventions as ``mesh:``; it carries the mechanics' facet tags (base, cavity, Robin), and
+    ``fibers:`` is computed on each mesh. Calcium goes from the EP mesh's P1 nodes to this mesh's quadrature
+    points by interpolation (the P1 interpolant evaluated at each point; not conservative)."""
+
+    tolerance: Quantity("mm", ge=0) = 1.0
+    """Largest distance of a mechanics quadrature point outside the EP mesh (its calcium is then extrapolated
+    from the nearest EP cell, clipped at 0) and of an EP node outside this mesh; beyond it the run stops with
+    an error (mm)."""
+
+
 class ElectromechanicsConfig(Section):
     """Coupled electromechanics with a closed-loop circulation (docs/electromechanics.md)."""
 
@@ -81,5 +95,7 @@ class ElectromechanicsConfig(Section):
     """3D-0D coupling."""
     preload: PreloadConfig = PreloadConfig()
     """Inflation before the first beat."""
+    mechanics_mesh: Optional[MechanicsMeshConfig] = None
+    """A separate (usually coarser) mesh for mechanics and tension; none: EP and mechanics share ``mesh:``."""
     output_interval: Quantity("ms", gt=0) = 10.0
     """Interval between field outputs (ms); pv.csv gets every step."""
