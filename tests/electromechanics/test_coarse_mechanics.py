@@ -90,3 +90,29 @@ def test_bad_mechanics_mesh_is_one_line(tmp_path, capsys, changes, words):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "physics.electromechanics.mechanics_mesh" in err[0] and words in err[0], err
     assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.mpi
+def test_coarser_mechanics_mesh_two_ranks_equal_one(tmp_path_factory):
+    """EP on the 7 mm mesh, mechanics on the 10 mm one, partitioned independently on 2 ranks: the same
+    pressures, volumes and mean Ta as on 1 rank (solver tolerance), 2 steps of 10 ms."""
+    import logging
+
+    from mpi4py import MPI
+
+    from heartsim.config.loader import load_config
+    from heartsim.simulation.electromechanics_run import run_electromechanics
+
+    comm = MPI.COMM_WORLD
+    base = Path(comm.bcast(str(tmp_path_factory.mktemp("mpi")) if comm.rank == 0 else None, root=0))
+    cfg_path = comm.bcast(window(base, "cfg", **{"time.end": "20 ms", "physics.electromechanics.mechanics_mesh":
+                                                 {"file": COARSE}}) if comm.rank == 0 else None, root=0)
+    cfg = load_config(cfg_path)
+    log = logging.getLogger("test")
+    run_electromechanics(cfg, base / "two", comm, log)
+    run_electromechanics(cfg, base / f"one{comm.rank}", MPI.COMM_SELF, log)
+    two, one = (list(csv.DictReader(open(base / name / "pv.csv"))) for name in ("two", f"one{comm.rank}"))
+    assert len(one) == len(two) == 3 and float(one[-1]["Ta_mean_kPa"]) > 0.01
+    for a, b in zip(one, two):
+        for key, tol in (("p_LV_mmHg", 1e-4), ("V_LV_mL", 1e-5), ("Ta_mean_kPa", 1e-6), ("Ta_max_kPa", 1e-6)):
+            assert abs(float(a[key]) - float(b[key])) <= tol * max(1.0, abs(float(a[key]))), (key, a[key], b[key])
