@@ -82,7 +82,7 @@ BOX = {"generate": "box", "size": [20, 20, 20], "origin": [-10, -10, -72], "reso
     ({"physics.electromechanics.mechanics_mesh": {"file": COARSE, "unit": "m"}}, "outside the EP mesh"),
     ({"mesh": BOX, "physics.electromechanics.mechanics_mesh": {**BOX, "size": [10, 10, 10]},
       "physics.mechanics.boundary": {"base": ["z0"]}, "physics.electromechanics.coupling.cavity_tags": ["x0"]},
-     "98 EP nodes lie more than 1 mm (the tolerance) outside the mechanics mesh"),
+     "98 EP nodes lie more than 3 mm (the tolerance) outside the mechanics mesh"),
 ])
 def test_bad_mechanics_mesh_is_one_line(tmp_path, capsys, changes, words):
     cfg = window(tmp_path, "x", **changes)
