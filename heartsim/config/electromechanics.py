@@ -8,11 +8,12 @@ EP runs on ``time.dt`` (0.01-0.05 ms), the mechanics, tension and circulation on
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal, Optional, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from heartsim.config.base import SUBKEY, Section
+from heartsim.config.mesh import MeshConfig
 from heartsim.config.quantities import Quantity
 
 TagRef = Union[int, str]
@@ -57,17 +58,65 @@ class CalciumConfig(Section):
     """transient: cai = rest + (peak - rest) (tau/t_p) exp(1 - tau/t_p), tau = time since the beat's start."""
 
 
+class ChamberCavityConfig(Section):
+    """One chamber of the closed loop replaced by a 3D cavity (an entry of ``coupling.chambers``)."""
+
+    chamber: Literal["LV", "RV"]
+    """Chamber of the closed loop replaced by this 3D cavity."""
+    cavity_tags: tuple[TagRef, ...] = Field(min_length=1)
+    """Endocardial facet tags of the cavity (closed at the base plane)."""
+    preload_pressure: Optional[Quantity("kPa", ge=0)] = None
+    """End-diastolic pressure of this cavity reached by the preload (kPa); default preload.pressure."""
+
+
 class CouplingConfig(Section):
-    """The 3D cavity in the closed loop."""
+    """The 3D cavity (or cavities) in the closed loop."""
 
     chamber: Literal["LV", "RV"] = "LV"
-    """Chamber of the closed loop replaced by the 3D cavity."""
+    """Chamber of the closed loop replaced by the 3D cavity (one chamber; see chambers for several)."""
     cavity_tags: tuple[TagRef, ...] = Field(("endo",), min_length=1)
     """Endocardial facet tags of the cavity (closed at the base plane)."""
+    chambers: Optional[tuple[ChamberCavityConfig, ...]] = Field(None, min_length=1)
+    """Several chambers coupled at once, e.g. [{chamber: LV, cavity_tags: [lv_endo]}, {chamber: RV, cavity_tags: [rv_endo]}] (a biventricular mesh); replaces chamber and cavity_tags."""
     volume_tolerance: Quantity("mm^3", gt=0) = 1.0
-    """Convergence of the coupled step: |V_3D - V_0D| (mm³)."""
+    """Convergence of the coupled step: |V_3D - V_0D| (mm³), for every chamber."""
     max_iterations: int = Field(20, ge=1)
     """Pressure iterations (3D solves) allowed per coupled step."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "CouplingConfig":
+        if self.chambers is None:
+            return self
+        both = sorted({"chamber", "cavity_tags"} & self.model_fields_set)
+        if both:
+            raise ValueError(f"{SUBKEY}chambers: give either chambers or {' and '.join(both)}, not both")
+        names = [c.chamber for c in self.chambers]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"{SUBKEY}chambers: chamber {', '.join(twice)} named twice")
+        tags = [t for c in self.chambers for t in c.cavity_tags]
+        shared = sorted({str(t) for t in tags if tags.count(t) > 1})
+        if shared:
+            raise ValueError(f"{SUBKEY}chambers: cavity tag {', '.join(shared)} given to more than one chamber")
+        return self
+
+    def cavities(self) -> dict[str, tuple]:
+        """Chamber name -> cavity tags, in the configured order (the single form: one entry)."""
+        if self.chambers is None:
+            return {self.chamber: tuple(self.cavity_tags)}
+        return {c.chamber: tuple(c.cavity_tags) for c in self.chambers}
+
+    def tags_key(self, chamber: str) -> str:
+        """The config key (below the coupling section) of ``chamber``'s cavity tags."""
+        if self.chambers is None:
+            return "cavity_tags"
+        return f"chambers[{[c.chamber for c in self.chambers].index(chamber)}].cavity_tags"
+
+    def preload_pressures(self, default: float) -> dict[str, float]:
+        """Chamber name -> preload pressure (kPa): its own, else ``default`` (preload.pressure)."""
+        if self.chambers is None:
+            return {self.chamber: default}
+        return {c.chamber: default if c.preload_pressure is None else c.preload_pressure for c in self.chambers}
 
 
 class PreloadConfig(Section):
@@ -87,6 +136,20 @@ class PreloadConfig(Section):
     """unload: most fixed-point iterations (each a passive inflation) before the run stops with an error."""
 
 
+class MechanicsMeshConfig(MeshConfig):
+    """A mesh of the same anatomy for the mechanics and the tension model, other than EP's (``mesh:`` is then
+    the EP mesh), usually coarser: e.g. ``heartsim mesh from-labels`` of one label map at two sizes. The same
+    keys and tag conventions as ``mesh:``; it carries the mechanics' facet tags (base, cavity, Robin), and
+    ``fibers:`` is computed on each mesh. Calcium goes from the EP mesh's P1 nodes to this mesh's quadrature
+    points by interpolation (the P1 interpolant evaluated at each point; not conservative)."""
+
+    tolerance: Quantity("mm", ge=0) = 3.0
+    """Largest distance of a mechanics quadrature point outside the EP mesh (its calcium is then extrapolated
+    from the nearest EP cell, clipped at 0) and of an EP node outside this mesh; beyond it the run stops with
+    an error (mm). A coarse mesh cuts the corners of a fine one: two from-labels meshes of one LV at 3 and 6 mm
+    differ by up to 2.4 mm (EP nodes outside) and 0.5 mm (mechanics quadrature points outside)."""
+
+
 class ElectromechanicsConfig(Section):
     """Coupled electromechanics with a closed-loop circulation (docs/electromechanics.md)."""
 
@@ -100,5 +163,7 @@ class ElectromechanicsConfig(Section):
     """3D-0D coupling."""
     preload: PreloadConfig = PreloadConfig()
     """Inflation before the first beat."""
+    mechanics_mesh: Optional[MechanicsMeshConfig] = None
+    """A separate (usually coarser) mesh for mechanics and tension; none: EP and mechanics share ``mesh:``."""
     output_interval: Quantity("ms", gt=0) = 10.0
     """Interval between field outputs (ms); pv.csv gets every step."""

@@ -56,11 +56,19 @@ class UnloadResult:
                 "max_shift_mm": round(self.max_shift_mm, 4)}
 
 
-def unload(beat, pressure: float, steps: int, tolerance: float, max_iterations: int, log=None) -> UnloadResult:
-    """Move ``beat.problem``'s mesh to the unloaded reference of its present geometry at cavity ``pressure``
-    (kPa) by the backward-displacement fixed point to ``tolerance`` (mm, max nodal mismatch); leaves the
-    mechanics state at u = 0 and zero cavity pressure on the moved mesh. Raises UnloadingFailure."""
-    problem, chamber = beat.problem, beat.chamber
+def unload(beat, pressures: dict[str, float], steps: int, tolerance: float, max_iterations: int,
+           log=None) -> UnloadResult:
+    """Move ``beat.problem``'s mesh to the unloaded reference of its present geometry at the cavity
+    ``pressures`` (chamber -> kPa, every chamber of ``beat.chambers``) by the backward-displacement fixed
+    point to ``tolerance`` (mm, max nodal mismatch); leaves the mechanics state at u = 0 and zero cavity
+    pressures on the moved mesh. Volumes reported are the first chamber's. Raises UnloadingFailure."""
+    problem, chambers = beat.problem, tuple(beat.chambers)
+    chamber = chambers[0]
+    pressure = (pressures[chamber] if len(chambers) == 1 else np.array([pressures[c] for c in chambers]))
+    zero = {c: 0.0 for c in chambers}
+
+    def first(volume) -> float:
+        return float(np.atleast_1d(volume)[0])
     mesh, comm = problem.mesh, problem.comm
     x_ct = fem.node_positions(mesh)
     nodal_u = fem.function(fem.lagrange_space(mesh, 1, (3,)))
@@ -74,12 +82,12 @@ def unload(beat, pressure: float, steps: int, tolerance: float, max_iterations: 
             ok, volume, _, _ = beat._solve3d(pressure)
             if ok:
                 problem.save()
-                return volume
+                return first(volume)
         problem.w.x.array[:] = 0.0
-        problem.set_cavity_pressures({chamber: 0.0})
+        problem.set_cavity_pressures(zero)
         problem.save()
         try:
-            return beat.inflate(pressure, steps)
+            return first(beat.inflate(pressure, steps))
         except CoupledStepFailure as exc:
             raise UnloadingFailure(str(exc)) from None
 
@@ -120,20 +128,20 @@ def unload(beat, pressure: float, steps: int, tolerance: float, max_iterations: 
         fem.set_node_positions(mesh, X)  # w keeps u_k: with omega = 1 the deformed nodes start on x_CT
     result.max_shift_mm = comm.allreduce(float(np.max(np.linalg.norm(X - x_ct, axis=1), initial=0.0)), op=MPI.MAX)
     problem.w.x.array[:] = 0.0
-    problem.set_cavity_pressures({chamber: 0.0})
+    problem.set_cavity_pressures(zero)
     problem.save()
     result.unloaded_volume = problem.cavity_volumes()[chamber]
     return result
 
 
-def unload_reference(beat, preload, log, key: str = "physics.electromechanics"):
+def unload_reference(beat, preload, pressures: dict[str, float], log, key: str = "physics.electromechanics"):
     """With ``preload.unload``: move the mechanics mesh to the unloaded reference of its geometry at the preload
-    pressure (:mod:`heartsim.electromechanics.unloading`; recomputed, deterministically, on a restart);
+    ``pressures`` (chamber -> kPa) (:mod:`heartsim.electromechanics.unloading`; recomputed, deterministically, on a restart);
     returns the UnloadResult or None. A failure is a one-line ConfigError naming ``key``.preload.unload."""
     if not preload.unload:
         return None
     try:
-        result = unload(beat, preload.pressure, preload.steps, preload.unload_tolerance, preload.unload_iterations, log)
+        result = unload(beat, pressures, preload.steps, preload.unload_tolerance, preload.unload_iterations, log)
     except UnloadingFailure as exc:
         raise ConfigError([f"{key}.preload.unload: the unloaded reference was not found: {exc}; raise "
                            f"{key}.preload.unload_iterations or unload_tolerance, or lower preload.pressure"]) from None
