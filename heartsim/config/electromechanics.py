@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from heartsim.config.base import SUBKEY, Section
 from heartsim.config.quantities import Quantity
 
 TagRef = Union[int, str]
+#: parameter names of the Land 2017 model (heartsim/kernels/tension/land2017.py; a test keeps them equal)
+LAND_PARAMETERS = ("Tref", "ca50", "nTm", "ku", "TRPN50", "kTRPN", "nTRPN", "kuw", "kws", "rw", "rs", "gamma_s",
+                   "gamma_w", "phi", "Aeff", "beta0", "beta1")
 
 
 class TensionConfig(Section):
@@ -24,10 +27,18 @@ class TensionConfig(Section):
 
     model: Literal["land_2017"] = "land_2017"
     """Tension model."""
-    preset: str = "land_2017"
+    preset: Literal["land_2017", "tor_ord_land"] = "land_2017"
     """Named parameter set of the tension model: land_2017 (human whole-organ values) or tor_ord_land (ku 0.04, nTm 2.4)."""
     parameters: dict[str, float] = {}
     """Overrides of the tension model's parameters by name, in its units (e.g. ``{Tref: 100}``, kPa: contractility)."""
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [name for name in value if name not in LAND_PARAMETERS]
+        if unknown:
+            raise ValueError(f"{SUBKEY}{unknown[0]}: not a Land 2017 parameter (known: {', '.join(LAND_PARAMETERS)})")
+        return value
     substep: Quantity("ms", gt=0) = 0.1
     """Largest sub-step of the pointwise update of CaTRPN, B, S, W within a mechanics step (ms)."""
 
@@ -114,6 +125,14 @@ class PreloadConfig(Section):
     """End-diastolic cavity pressure reached before the first beat (kPa; 1 kPa = 7.5 mmHg)."""
     steps: int = Field(4, ge=1)
     """Equal load steps of the preload."""
+    unload: bool = False
+    """Take the mesh as loaded at ``pressure`` (an image of the end-diastolic heart) and find its unloaded
+    (stress-free) reference first, by the backward-displacement fixed point (Bols et al. 2013): the preload
+    then inflates the reference back onto the mesh's geometry. Off: the mesh is the unloaded reference."""
+    unload_tolerance: Quantity("mm", gt=0) = 0.05
+    """unload: largest nodal distance (mm) between the inflated reference and the mesh's geometry."""
+    unload_iterations: int = Field(20, ge=1)
+    """unload: most fixed-point iterations (each a passive inflation) before the run stops with an error."""
 
 
 class ElectromechanicsConfig(Section):

@@ -68,11 +68,12 @@ class Heartbeat:
             volume = np.full(n, np.nan)
         return result.converged, (float(volume[0]) if n == 1 and np.ndim(p) == 0 else volume), result.iterations, result.detail
 
-    def preload(self, pressure, steps: int, min_fraction: float = 1e-3):
-        """Inflate the passive cavities to ``pressure`` (kPa; a float, or one per chamber) in ``steps`` equal
-        steps (a step whose Newton solve fails is undone and halved, down to ``min_fraction`` of the pressure;
-        the step grows back by 1.5 after a success); returns the cavity volume (an array, one per chamber,
-        when there are several or ``pressure`` is an array)."""
+    def inflate(self, pressure, steps: int, min_fraction: float = 1e-3):
+        """Inflate the passive cavities from the current state to ``pressure`` (kPa; a float, or one per
+        chamber) in ``steps`` equal steps (a step whose Newton solve fails is undone and halved, down to
+        ``min_fraction`` of the pressure; the step grows back by 1.5 after a success); returns the cavity
+        volume (mm³; an array, one per chamber, when there are several or ``pressure`` is an array).
+        Raises CoupledStepFailure."""
         level, h = 0.0, 1.0 / steps
         volumes = self.problem.cavity_volumes()
         several = np.ndim(pressure) or len(self.chambers) > 1
@@ -91,6 +92,12 @@ class Heartbeat:
             h *= 0.5
             if h < min_fraction:
                 raise CoupledStepFailure(0.0, f"preload to {np.max(pressure) * trial:.4g} kPa: {detail}")
+        return volume
+
+    def preload(self, pressure, steps: int, min_fraction: float = 1e-3):
+        """:meth:`inflate` to ``pressure`` (kPa; a float, or one per chamber), then hand the volumes to the 0D
+        model and take the preloaded stretch as the reference of the zeta states; returns the volume(s) (mm³)."""
+        volume = self.inflate(pressure, steps, min_fraction)
         self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
         self.tension.push()
         self.coupling.start(volume, pressure)

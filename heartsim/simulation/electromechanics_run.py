@@ -41,6 +41,7 @@ from heartsim.electromechanics.calcium import EPCalcium, MissingCalcium, Transie
 from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailure
 from heartsim.electromechanics.quadrature import QuadratureTension
 from heartsim.electromechanics.tension import land, substeps_for
+from heartsim.electromechanics.unloading import unload_reference
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.mechanics import kinematics as kin
 from heartsim.mechanics.boundary import plane_normal, tag_box_faces, tag_values
@@ -155,6 +156,7 @@ class ElectromechanicsComponent:
         self.writers = []
         self.pv = self.convergence = None
         self.resume: dict = {}
+        self.unloading = None  # the UnloadResult, when the reference was unloaded
         self.n_owned_q = tension.space.dofmap.index_map.size_local
         mesh = tagged.mesh
         self.u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), "u")
@@ -378,6 +380,7 @@ class ElectromechanicsComponent:
             "end_time_ms": self.beat.t,
             "unloaded_volume_mL": round(self.v_ref / 1e3, 3),
             "preload_volume_mL": round(float(v_arrs[chambers[0]][0]) / 1e3, 3) if len(t_arr) else None,
+            **({"unloading": self.unloading.as_dict()} if self.unloading is not None else {}),
             "beats": per_beat,
             "chambers": {c: {"unloaded_volume_mL": round(self.v_refs[c] / 1e3, 3),
                              "preload_volume_mL": round(float(v_arrs[c][0]) / 1e3, 3) if len(t_arr) else None,
@@ -471,8 +474,11 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
 
     coupling = ChamberCoupling(circ, chambers, em.coupling.volume_tolerance, em.coupling.max_iterations)
     beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chambers)
+    unloaded = unload_reference(beat, em.preload, em.coupling.preload_pressures(em.preload.pressure), log)
+    # (before the component: its reference volumes are those of the unloaded mesh)
     component = ElectromechanicsComponent(cfg, tagged, problem, tension, coupling, calcium, beat, ep, fibers, out,
                                           comm, log)
+    component.unloading = unloaded
     log.info("electromechanics: %d mechanics dofs, %d tension points on %d rank(s); %s unloaded; "
              "EP %s", problem.n_global, tension.n_global(), comm.size,
              ", ".join(f"{c} cavity {v / 1e3:.1f} mL" for c, v in component.v_refs.items()),
