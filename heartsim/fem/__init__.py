@@ -33,15 +33,15 @@ from heartsim.fem.geometry import node_positions, node_values, set_node_position
 from heartsim.fem.meshes import (boundary_facet_midpoints, boundary_facet_tags, cell_midpoints, cell_tags,
                                  cells_in_vtk_order, create_box, facet_corner_nodes, facet_tags_from,
                                  facet_triangles, facets_of_tag, facets_with_tags, geometry_degree,
-                                 local_cell_count, mesh_from_arrays, original_cell_index, read_xdmf_mesh,
+                                 local_cell_count, mesh_from_arrays, original_cell_index, owned_node_coordinates, read_xdmf_mesh,
                                  tags_from_input, write_xdmf_mesh)
 from heartsim.fem.petsc_options import apply_options, ksp
 from heartsim.fem.points import cells_containing, evaluate
 from heartsim.fem.spaces import (Constant, Function, cellwise_space, constant, dg_space, function, global_size, is_cellwise,
                                  lagrange_space, owned_size, quadrature_space, sub_function, taylor_hood_space,
                                  vector_lagrange_space)
-from heartsim.fem.transfer import (between_meshes, interpolate_expression, interpolate_into, l2_project,
-                                   quadrature_point_coordinates, to_quadrature)
+from heartsim.fem.transfer import (NonmatchingInterpolation, between_meshes, distance_outside, interpolate_expression,
+                                   interpolate_into, l2_project, quadrature_point_coordinates, to_quadrature)
 from heartsim.fem.version import SUPPORTED, check_version
 from heartsim.fem.writers import FunctionSeriesWriter, write_functions_xdmf
 

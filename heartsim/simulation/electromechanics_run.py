@@ -44,12 +44,12 @@ from heartsim.electromechanics.tension import land, substeps_for
 from heartsim.electromechanics.unloading import unload_reference
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.mechanics import kinematics as kin
-from heartsim.mechanics.boundary import plane_normal, tag_box_faces, tag_values
+from heartsim.mechanics.boundary import plane_normal, tag_values
 from heartsim.mechanics.problem import MechanicsProblem
-from heartsim.mesh import build_mesh
 from heartsim.io.tables import CsvTable
 from heartsim.runtime.collective import on_root
 from heartsim.simulation.mechanics_run import material_fibers
+from heartsim.simulation.em_meshes import calcium_transfer, load_meshes
 from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
 from heartsim.versions import stack_versions
 
@@ -431,9 +431,8 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
         raise ConfigError(["physics.mechanics.boundary.cavity: the cavity volume comes from the circulation "
                            f"in electromechanics; remove it (the cavity is {KEY}.coupling.cavity_tags)"])
     params = land_parameters(em.tension)
-    tagged = build_mesh(cfg.mesh, comm)
-    if tagged.facet_tags is None and cfg.mesh.generate == "box":
-        tag_box_faces(tagged)
+    meshes = load_meshes(cfg, comm)  # EP on mesh:, mechanics on it or on physics.electromechanics.mechanics_mesh
+    tagged = meshes.mechanics
     cavities = {}
     for chamber, refs in em.coupling.cavities().items():
         key = f"{KEY}.coupling.{em.coupling.tags_key(chamber)}"
@@ -460,10 +459,11 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
         if cfg.fibers is not None:
             from heartsim.fibers import compute_fibers
 
-            ep_fibers = compute_fibers(tagged, cfg.fibers, comm)
-        ep = Monodomain(tagged, cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=ep_fibers)
+            ep_fibers = compute_fibers(meshes.ep, cfg.fibers, comm)
+        ep = Monodomain(meshes.ep, cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=ep_fibers)
         try:
-            calcium = EPCalcium(ep, fem.function(tension.space, "cai"))
+            calcium = EPCalcium(ep, fem.function(tension.space, "cai"),
+                                calcium_transfer(meshes, cfg, tension.space, ep.space))
         except MissingCalcium as exc:
             raise ConfigError([f"physics.ep.ionic.model: {exc} (needed by {KEY}.calcium.source: ep; "
                                "use e.g. tentusscher_panfilov_2006 or ohara_rudy_2011)"]) from None
