@@ -347,8 +347,10 @@ class Config(Section):
             raise ValueError(f"{SUBKEY}physics.mechanics: required by physics.electromechanics (material, boundary)")
         circ = self.physics.circulation
         if circ is None or circ.model != "closed_loop":
+            chambers = list(em.coupling.cavities())
+            which = f"{chambers[0]} is the 3D cavity" if len(chambers) == 1 else f"{' and '.join(chambers)} are 3D cavities"
             raise ValueError(f"{SUBKEY}physics.circulation: physics.electromechanics needs the closed_loop model, whose "
-                             f"{em.coupling.chamber} is the 3D cavity ({'none given' if circ is None else 'model: ' + circ.model})")
+                             f"{which} ({'none given' if circ is None else 'model: ' + circ.model})")
         if em.calcium.source == "ep" and self.physics.ep is None:
             raise ValueError(f"{SUBKEY}physics.ep: required by physics.electromechanics.calcium.source: ep")
         if self.physics.ep is not None and em.calcium.source != "ep":
