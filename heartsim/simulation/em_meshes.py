@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+from mpi4py import MPI
+
 from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.mechanics.boundary import tag_box_faces
@@ -60,10 +63,7 @@ def load_meshes(cfg, comm) -> CoupledMeshes:
 
 
 def check_tags(tagged, cfg) -> None:
-    """ConfigError unless the mechanics mesh has every facet tag the mechanics and the cavity name."""
-    import numpy as np
-    from mpi4py import MPI
-
+    """ConfigError unless the mechanics mesh has every facet tag the mechanics and the cavities name."""
     mech, em = cfg.physics.mechanics, cfg.physics.electromechanics
     needed = [(ref, "physics.mechanics.boundary.base") for ref in mech.boundary.base]
     needed += [(ref, f"physics.mechanics.boundary.robin[{i}].tags")
