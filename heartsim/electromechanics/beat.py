@@ -21,12 +21,17 @@ from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailu
 
 @dataclass
 class Timings:
-    """Wall seconds spent per part."""
+    """Wall seconds spent per part (``mechanics``: the Newton solves of the coupled steps, of which
+    ``mechanics_assembly`` assembling residuals and Jacobians and ``mechanics_solve`` the rest (linear
+    solves, preconditioner set-up, line search); ``preload``: the Newton solves of the preload)."""
 
     calcium: float = 0.0
     tension: float = 0.0
     mechanics: float = 0.0
+    mechanics_assembly: float = 0.0
+    mechanics_solve: float = 0.0
     circulation: float = 0.0
+    preload: float = 0.0
     steps: int = 0
 
     def as_dict(self) -> dict:
@@ -46,13 +51,27 @@ class Heartbeat:
     chamber: str = "LV"
     t: float = 0.0
     timings: Timings = field(default_factory=Timings)
+    #: wall seconds of the last step: total, mechanics assembly, mechanics rest (for convergence.csv)
+    last_step_s: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # the pressure iterates of one step share the Jacobian's preconditioner (rebuilt at every step)
+        self._solver = getattr(self.problem, "solver", None)
+        if self._solver is not None:
+            self._solver.keep_preconditioner = True
+
+    def _split(self) -> tuple[float, float]:
+        s = self._solver
+        return (s.assemble_time, s.linear_time) if s is not None else (0.0, 0.0)
 
     def _solve3d(self, p: float):
         start = time.perf_counter()
         self.problem.set_cavity_pressures({self.chamber: p})
         result = self.problem._newton()
-        if not result.converged:  # retry from the start of the step
+        if not result.converged:  # retry from the start of the step (with a fresh preconditioner)
             self.problem.restore()
+            if self._solver is not None:
+                self._solver.refresh()
             self.problem.set_cavity_pressures({self.chamber: p})
             result = self.problem._newton()
         self.timings.mechanics += time.perf_counter() - start
@@ -63,6 +82,7 @@ class Heartbeat:
         """Inflate the passive cavity to ``pressure`` (kPa) in ``steps`` equal steps (a step whose Newton solve
         fails is undone and halved, down to ``min_fraction`` of the pressure; the step grows back by 1.5
         after a success); returns the cavity volume."""
+        start, mechanics = time.perf_counter(), self.timings.mechanics
         level, h = 0.0, 1.0 / steps
         volume = self.problem.cavity_volumes()[self.chamber]
         while level < 1.0 - 1e-12:
@@ -74,17 +94,24 @@ class Heartbeat:
                 h = min(1.5 * h, 1.0 / steps)
                 continue
             self.problem.restore()
+            if self._solver is not None:
+                self._solver.refresh()
             h *= 0.5
             if h < min_fraction:
                 raise CoupledStepFailure(0.0, f"preload to {pressure * trial:.4g} kPa: {detail}")
         self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
         self.tension.push()
         self.coupling.start(volume, pressure)
+        self.timings.mechanics = mechanics  # the preload is counted apart
+        self.timings.preload += time.perf_counter() - start
         return volume
 
     def step(self) -> StepInfo:
         """Advance by dt (raises CoupledStepFailure naming the time)."""
         t_new = self.t + self.dt
+        step_start, (assembly0, solve0) = time.perf_counter(), self._split()
+        if self._solver is not None:
+            self._solver.refresh()  # one preconditioner per step: a restart repeats the same iterates
         start = time.perf_counter()
         cai = self.calcium(t_new)
         self.timings.calcium += time.perf_counter() - start
@@ -101,4 +128,9 @@ class Heartbeat:
         self.timings.tension += time.perf_counter() - start
         self.t = t_new
         self.timings.steps += 1
+        assembly1, solve1 = self._split()
+        self.timings.mechanics_assembly += assembly1 - assembly0
+        self.timings.mechanics_solve += solve1 - solve0
+        self.last_step_s = {"wall_s": time.perf_counter() - step_start, "mechanics_assembly_s": assembly1 - assembly0,
+                            "mechanics_solve_s": solve1 - solve0}
         return info
