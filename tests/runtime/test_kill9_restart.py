@@ -15,6 +15,7 @@ import pytest
 from conftest import read_point_field
 from heartsim.cli.main import main
 from killing import assert_series_readable, kill_point, killed_run
+from tests.electromechanics.tables import rows_without_wall_times
 from tests.mechanics.test_mechanics_restart import CASE as BEAM
 
 
@@ -71,13 +72,6 @@ def test_mechanics_killed_and_restarted_equals_uninterrupted(kind, seed, write_c
         assert_series_readable(xdmf) >= 1
 
 
-def _without_wall_times(path):
-    """The table's text without its wall-time columns (``*_s``, which differ between runs)."""
-    lines = path.read_text().splitlines()
-    keep = [i for i, name in enumerate(lines[0].split(",")) if not name.endswith("_s")] if lines else []
-    return [",".join(line.split(",")[i] for i in keep) for line in lines]
-
-
 @pytest.mark.parametrize("kind,seed", [("step", 7), ("file", 8)])
 def test_electromechanics_killed_and_restarted_equals_uninterrupted(kind, seed, tmp_path):
     """The CI-sized coupled beat (prescribed calcium, six 2 ms steps), a checkpoint after each step: killed
@@ -95,7 +89,7 @@ def test_electromechanics_killed_and_restarted_equals_uninterrupted(kind, seed, 
     whole, again = (json.loads((p / "summary.json").read_text()) for p in (plain, out))
     assert again["status"] == "completed" and again["restarts"] == 1 and again["steps"] == whole["steps"] == 6
     for table in ("pv.csv", "convergence.csv"):
-        assert _without_wall_times(out / table) == _without_wall_times(plain / table), table
+        assert rows_without_wall_times(out / table) == rows_without_wall_times(plain / table), table
     ref = read_point_field(plain / "displacement.h5", "u")[1]
     assert np.array_equal(ref, read_point_field(out / "displacement.restart1.h5", "u")[1])
     for xdmf in out.glob("displacement*.xdmf"):
