@@ -19,6 +19,11 @@ to be rebuilt (PETSc keeps a preconditioner whose matrix is unchanged). With ``k
 a coupled step) until :meth:`SNESSolver.refresh`. A linear solve that needs more than ``refresh_above``
 Krylov iterations has the preconditioner rebuilt at the next Jacobian; a Newton solve whose linear
 solve fails is repeated once from its start with the factors rebuilt at every Jacobian (plain Newton).
+With ``reuse_jacobian: true`` (heartsim's) the Jacobian itself is kept as well (modified Newton:
+MUMPS LU, no Krylov iterations): it is reassembled and refactorised at the first iteration of a step
+and whenever |F| fell by less than ``jacobian_rate`` (0.25) in the last iteration; a failed Newton
+solve is repeated with a new Jacobian at every iteration. Each kept iteration costs a residual and a
+triangular solve instead of a Jacobian assembly and a factorisation.
 Not the default: the converged state then depends on when the factors were built, to round-off
 (1e-15 relative), and varies at that level between runs, so a restarted run equals the
 uninterrupted one to round-off, not bit for bit (as it does with plain LU).
@@ -43,6 +48,8 @@ AMG = {"ksp_type": "gmres", "ksp_gmres_restart": 100, "ksp_rtol": 1e-10, "ksp_at
        "mg_levels_ksp_max_it": 3}
 #: the one option that is heartsim's, not PETSc's (taken out before the rest go to PETSc)
 REUSE = "reuse_preconditioner"
+#: heartsim's: keep the Jacobian itself (modified Newton), see :class:`SNESSolver`
+REUSE_JACOBIAN = "reuse_jacobian"
 #: GMRES on the current Jacobian, preconditioned by the LU factors of an earlier one (see module doc)
 LU_REUSED = {**LU, "ksp_type": "gmres", "ksp_pc_side": "right", "ksp_gmres_restart": 60, "ksp_max_it": 60,
              "ksp_rtol": 1e-10, "ksp_atol": 1e-14, REUSE: True}
@@ -63,6 +70,8 @@ def linear_defaults(n_dofs: int, mixed: bool, reuse: bool = False) -> dict:
 def with_linear_defaults(options: dict, n_dofs: int, mixed: bool) -> dict:
     """``options`` with :func:`linear_defaults` underneath when they name neither ``ksp_type`` nor ``pc_type``
     (a factorisation named without its package gets MUMPS, which also runs in parallel)."""
+    if str(options.get(REUSE_JACOBIAN, False)).lower() in ("true", "1") and not ("ksp_type" in options or "pc_type" in options):
+        return {**LU, **options}  # modified Newton: the kept factors are those of the kept Jacobian
     if "ksp_type" in options or "pc_type" in options:
         if options.get("pc_type") in ("lu", "cholesky") and "pc_factor_mat_solver_type" not in options:
             return {**options, "pc_factor_mat_solver_type": "mumps"}
@@ -120,6 +129,10 @@ class SNESSolver:
         n = space.dofmap.index_map.size_global * space.dofmap.index_map_bs
         self.options = with_linear_defaults(dict(options), n, mixed)
         self.reuse = str(self.options.pop(REUSE, False)).lower() in ("true", "1")
+        self.reuse_jacobian = str(self.options.pop(REUSE_JACOBIAN, False)).lower() in ("true", "1")
+        self.reuse = self.reuse and not self.reuse_jacobian
+        self.jacobian_rate = 0.25  # modified Newton: a new Jacobian when |F| fell by less than this factor
+        self._norm = None
         self.P = fem.create_matrix(self.a) if self.reuse else self.A
         self.snes = PETSc.SNES().create(space.mesh.comm)
         self.snes.setFunction(self._F, self.b)
@@ -154,6 +167,16 @@ class SNESSolver:
 
     def _J(self, snes, x, A, P):
         start = time.perf_counter()
+        if self.reuse_jacobian:  # modified Newton: J (and its factors) kept while |F| falls fast enough
+            norm = snes.getFunctionNorm()
+            slow = self._norm is not None and norm > self.jacobian_rate * self._norm
+            self._norm = norm
+            if self._always or self._build or not self._built or slow:
+                fem.assemble_matrix_into(A, self.a, self.bcs)
+                self.pc_setups += 1
+                self._build, self._built = False, True
+            self.assemble_time += time.perf_counter() - start
+            return
         fem.assemble_matrix_into(A, self.a, self.bcs)
         if self.reuse and (self._always or not self._built or self._ksp.getIterationNumber() > self.refresh_above):
             self._build = True  # the last linear solve was slow: the preconditioner is too far from J
@@ -164,7 +187,7 @@ class SNESSolver:
         self.assemble_time += time.perf_counter() - start
 
     def _snes_solve(self, fresh: bool, always: bool = False) -> int:
-        self._build, self._always = fresh, always
+        self._build, self._always, self._norm = fresh, always, None
         fem.petsc_vec(self.w).copy(self.x)
         self.snes.solve(None, self.x)
         self.linear_iterations += self.snes.getLinearSolveIterations()
@@ -173,10 +196,11 @@ class SNESSolver:
     def solve(self) -> tuple[bool, int, float, str]:
         """Solve from the current ``w``; returns (converged, iterations, residual norm, reason)."""
         start, assembled = time.perf_counter(), self.assemble_time
-        fresh = self._fresh or not (self.reuse and self.keep_preconditioner)
+        kept = self.reuse or self.reuse_jacobian
+        fresh = self._fresh or not (kept and self.keep_preconditioner)
         reason = self._snes_solve(fresh)
         its = self.snes.getIterationNumber()
-        if self.reuse and reason == PETSc.SNES.ConvergedReason.DIVERGED_LINEAR_SOLVE:
+        if (self.reuse and reason == PETSc.SNES.ConvergedReason.DIVERGED_LINEAR_SOLVE) or (self.reuse_jacobian and reason < 0):
             reason = self._snes_solve(True, always=True)  # stale factors: again, factorising every Jacobian
             its += self.snes.getIterationNumber()
         self._always = False

@@ -49,6 +49,10 @@ def _check_iterative_paths_equal_lu():
     # factors reused: fewer factorisations than Newton iterations, more Krylov iterations than LU's one each
     assert pc_r == "lu" and 2 <= setups[0] < setups[1] and its_r > its
     assert _relative(reused, reference) < 1e-8
+    # modified Newton: the Jacobian and its factors kept while Newton converges fast
+    modified, (_, setups_m, pc_m, _) = _solve({"reuse_jacobian": True})
+    assert pc_m == "lu" and 2 <= setups_m[0] < setups_m[1]
+    assert _relative(modified, reference) < 1e-8
     amg, (its_a, _, pc_a, nullspace) = _solve(dict(mech_solver.AMG))
     assert pc_a == "gamg" and nullspace is not None and its_a > 10
     assert _relative(amg, reference) < 1e-8
