@@ -33,6 +33,7 @@ baseline / variant of the seconds per step (same machine, same load, minutes apa
 from __future__ import annotations
 
 import argparse
+import re
 import csv
 import json
 import statistics
@@ -70,7 +71,7 @@ def run_case(config: Path, ranks: int, window: float, extra: list[str], keep: Pa
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - start
     (out.parent / "output.txt").write_text(proc.stdout + proc.stderr)
-    rss = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
+    rss = [int(k) for k in re.findall(r"PEAK_RSS_KB (\d+)", proc.stderr)]  # (the ranks' lines may interleave)
     summary_path = out / "summary.json"
     if proc.returncode != 0 or not summary_path.is_file():
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-12:]
