@@ -53,8 +53,14 @@ def _name(mesh_cfg) -> str:
 def load_meshes(cfg, comm) -> CoupledMeshes:
     """The run's meshes, checked (module docstring)."""
     ep_mesh = _load(cfg.mesh, comm)
-    mm = cfg.physics.electromechanics.mechanics_mesh
+    em = cfg.physics.electromechanics
+    mm = em.mechanics_mesh
     if mm is None:
+        if em.preload.unload and em.calcium.source == "ep":
+            # the unloading moves the mechanics mesh's nodes to the stress-free reference; EP (its operators,
+            # its v/activation output, its stimulus regions) stays on the imaged geometry, so it gets its own
+            # copy of the mesh (the calcium transfer between the two copies is then exact: same nodes)
+            return CoupledMeshes(_load(cfg.mesh, comm), ep_mesh, True)
         return CoupledMeshes(ep_mesh, ep_mesh, False)
     mech_mesh = _load(mm, comm)
     check_tags(mech_mesh, cfg)
@@ -106,4 +112,5 @@ def calcium_transfer(meshes: CoupledMeshes, cfg, target_space, ep_space):
     or the non-matching interpolation from the EP P1 space to the mechanics quadrature space."""
     if not meshes.separate:
         return None
-    return fem.NonmatchingInterpolation(target_space, ep_space, cfg.physics.electromechanics.mechanics_mesh.tolerance)
+    mm = cfg.physics.electromechanics.mechanics_mesh
+    return fem.NonmatchingInterpolation(target_space, ep_space, mm.tolerance if mm is not None else 1e-6)
