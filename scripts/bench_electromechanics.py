@@ -18,12 +18,25 @@ Peak memory: the maximum resident set size of each rank (``ru_maxrss``), summed 
     scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py                  # both configs, 1 and 2 ranks
     scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py --cases ellipsoid --ranks 1 --windows 1 2
     scripts/in-env python3 scripts/bench_electromechanics.py configs/lv-ellipsoid-beat.yaml --window 100 --ranks 2
+
+``--single W``: one run to W ms per case and rank count instead of two; the per-step numbers come from the
+runner's ``convergence.csv`` (wall seconds of each coupled step and of its mechanics assembly and
+linear solves; the first step, which pays the JIT compilation of the tension expressions, is left out)
+and the preload from ``summary.json`` ``time_s.preload``. ``--variant KEY=VALUE`` (repeatable) runs
+each case a second time with these ``--set`` values right after the baseline, and prints the ratio
+baseline / variant of the seconds per step (same machine, same load, minutes apart):
+
+    scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py --cases ct-lv --ranks 2 --single 4 \
+        --variant solver.mechanics.reuse_preconditioner=true
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import csv
 import json
+import statistics
 import os
 import subprocess
 import sys
@@ -58,13 +71,35 @@ def run_case(config: Path, ranks: int, window: float, extra: list[str], keep: Pa
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - start
     (out.parent / "output.txt").write_text(proc.stdout + proc.stderr)
-    rss = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
+    rss = [int(k) for k in re.findall(r"PEAK_RSS_KB (\d+)", proc.stderr)]  # (the ranks' lines may interleave)
     summary_path = out / "summary.json"
     if proc.returncode != 0 or not summary_path.is_file():
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-12:]
         raise RuntimeError(f"{config.name} on {ranks} rank(s) failed (exit {proc.returncode}): {' | '.join(tail)}")
     summary = json.loads(summary_path.read_text())
-    return {"summary": summary, "wall_s": wall, "peak_rss_mb": sum(rss) / 1024.0, "ranks_reporting": len(rss)}
+    conv = list(csv.DictReader(open(out / "convergence.csv"))) if (out / "convergence.csv").is_file() else []
+    return {"summary": summary, "wall_s": wall, "peak_rss_mb": sum(rss) / 1024.0, "ranks_reporting": len(rss),
+            "steps": conv}
+
+
+def single_row(case: str, ranks: int, label: str, run: dict, period: float) -> dict:
+    """Per-step numbers of one run from its convergence.csv (steps after the first)."""
+    s = run["summary"]
+    steps = run["steps"][1:] or run["steps"]
+
+    def mean(key):
+        values = [float(r[key]) for r in steps if r.get(key) not in (None, "")]
+        return statistics.fmean(values) if values else float("nan")
+
+    step_s = mean("wall_s")
+    return {"case": case, "ranks": ranks, "solver": label, "mech_dofs": s["mechanics_dofs"], "steps": len(steps),
+            "newton_its_per_step": round(mean("newton_iterations"), 1),
+            "pressure_its_per_step": round(mean("pressure_iterations"), 1),
+            "assembly_s_per_step": round(mean("mechanics_assembly_s"), 3),
+            "solve_s_per_step": round(mean("mechanics_solve_s"), 3), "step_s": round(step_s, 3),
+            "per_beat_min_extrapolated": round(step_s * period / float(s["dt_ms"]) / 60.0, 1),
+            "preload_s": s.get("time_s", {}).get("preload"), "run_wall_s": round(run["wall_s"], 1),
+            "peak_rss_mb": round(run["peak_rss_mb"])}
 
 
 def main() -> int:
@@ -78,6 +113,8 @@ def main() -> int:
     parser.add_argument("--set", dest="sets", action="append", default=[], help="extra --set for every run")
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folders under this folder")
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")
+    parser.add_argument("--single", type=float, default=None, help="one run to this time (ms), per-step numbers from convergence.csv")
+    parser.add_argument("--variant", action="append", default=[], help="with --single: KEY=VALUE --set of a second run to compare")
     args = parser.parse_args()
     if int(os.environ.get("OMPI_COMM_WORLD_SIZE", os.environ.get("PMI_SIZE", "1"))) > 1:
         parser.error("run it without mpirun: it starts the runner on each of --ranks itself")
@@ -90,6 +127,26 @@ def main() -> int:
         args.keep.mkdir(parents=True, exist_ok=True)
 
     rows = []
+    if args.single is not None:
+        for case in args.cases:
+            for ranks in args.ranks:
+                pair = []
+                for label, extra in (("default", []), ("variant", args.variant)) if args.variant else (("default", []),):
+                    print(f"{case} on {ranks} rank(s), {label} {' '.join(extra)}, to {args.single:g} ms ...", flush=True)
+                    run = run_case(CASES[case], ranks, args.single, args.sets + extra, args.keep)
+                    pair.append(single_row(case, ranks, label + (" " + " ".join(extra) if extra else ""), run, args.period))
+                    print("  " + ", ".join(f"{k} {v}" for k, v in pair[-1].items()), flush=True)
+                if len(pair) == 2 and pair[1]["step_s"] > 0:
+                    print(f"{case}, {ranks} rank(s): seconds per step default / variant = {pair[0]['step_s'] / pair[1]['step_s']:.2f}x")
+                rows += pair
+        keys = list(rows[0]) if rows else []
+        print("\n| " + " | ".join(keys) + " |")
+        print("|" + " --- |" * len(keys))
+        for row in rows:
+            print("| " + " | ".join(str(row[k]) for k in keys) + " |")
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1))
+        return 0
     for case in args.cases:
         for ranks in args.ranks:
             print(f"{case} on {ranks} rank(s), windows {args.windows[0]:g} and {args.windows[1]:g} ms ...", flush=True)

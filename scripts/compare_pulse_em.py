@@ -40,7 +40,10 @@ What is matched, and what is not (it cannot be, or was not worth it, here):
 
 Timing: each tool's coupled loop (preload and time steps) after a warm-up solve (JIT compilation
 excluded), wall and CPU seconds of the process (CPU time is the steadier figure on a shared machine),
-Newton on MUMPS LU in both (pulse's default; heartsim's ``solver.mechanics`` of the config).
+Newton on MUMPS LU in both (pulse's default); heartsim by default keeps the Jacobian and its LU factors
+across the Newton iterations and pressure iterates of a step while Newton converges fast
+(``--heartsim-linear modified``: ``reuse_jacobian``, see heartsim.mechanics.solver), ``reuse`` keeps only
+the factors (GMRES on the current Jacobian), ``lu`` is pulse's solver.
 
     scripts/in-env nice -n 10 python3 scripts/compare_pulse_em.py                # one beat, dt 5 ms
     scripts/in-env nice -n 10 python3 scripts/compare_pulse_em.py --end 40 --dt 10  # smallest (CI)
@@ -92,7 +95,7 @@ class HeartsimSide:
 
     name = "heartsim"
 
-    def __init__(self, cfg, tagged, fibers, endo):
+    def __init__(self, cfg, tagged, fibers, endo, linear: str = "reuse"):
         import dolfinx.fem as fem
 
         from heartsim.config.mechanics import DEFAULT_MECHANICS_PETSC
@@ -100,12 +103,18 @@ class HeartsimSide:
 
         self.Ta = fem.Constant(tagged.mesh, 0.0)
         options = {**DEFAULT_MECHANICS_PETSC, **cfg.solver.mechanics}
+        if linear == "reuse":  # LU factors kept across the Newton iterations and pressure iterates of a step
+            options["reuse_preconditioner"] = True
+        elif linear == "modified":  # the Jacobian and its factors kept (modified Newton)
+            options["reuse_jacobian"] = True
         self.problem = MechanicsProblem(tagged, cfg.physics.mechanics, fibers, options, active_field=self.Ta,
                                         cavities={"LV": endo})
+        self.problem.solver.keep_preconditioner = linear in ("reuse", "modified")
         self.dofs = self.problem.n_global
 
     def set_ta(self, value: float) -> None:
         self.Ta.value = value
+        self.problem.solver.refresh()  # a new step: fresh factors at its first solve
 
     def solve(self, p: float):
         self.problem.set_cavity_pressures({"LV": p})
@@ -239,6 +248,10 @@ def main(argv: list[str] | None = None) -> dict:
                         help="epicardial normal spring (kPa/mm; the beat config's 0.05, the demo's 100 with a free base)")
     parser.add_argument("--csv", type=Path, default=None, help="write both PV traces here")
     parser.add_argument("--only", choices=["heartsim", "pulse"], default=None, help="run one side only")
+    parser.add_argument("--heartsim-linear", choices=["modified", "reuse", "lu"], default="modified",
+                        help="heartsim's Newton: the Jacobian and its LU factors kept within a coupled step while Newton "
+                             "converges fast (modified, default), LU factors kept under GMRES (reuse), or MUMPS LU every "
+                             "Newton iteration (lu: fenicsx-pulse's default)")
     parser.add_argument("--preload-steps", type=int, default=None, help="preload steps (default: the config's)")
     args = parser.parse_args(argv)
     comm = MPI.COMM_WORLD
@@ -256,7 +269,7 @@ def main(argv: list[str] | None = None) -> dict:
     for name in ("heartsim", "pulse"):
         if args.only and args.only != name:
             continue
-        side = HeartsimSide(cfg, tagged, fibers, endo) if name == "heartsim" else PulseSide(cfg, tagged, fibers, endo, args)
+        side = HeartsimSide(cfg, tagged, fibers, endo, args.heartsim_linear) if name == "heartsim" else PulseSide(cfg, tagged, fibers, endo, args)
         say(f"{side.name}: {side.dofs} displacement dofs, {comm.size} rank(s)")
         results[name] = run(side, cfg, args, say)
 

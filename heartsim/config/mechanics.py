@@ -283,7 +283,9 @@ class MechanicsConfig(Section):
         return self
 
 
-#: PETSc options of the mechanics Newton solve; ``solver.mechanics`` is merged over them
+#: PETSc options of the mechanics Newton solve; ``solver.mechanics`` is merged over them. The linear
+#: solver (``ksp_type``, ``pc_type``, ...) defaults by problem size (MUMPS LU or GMRES + GAMG, see
+#: :func:`heartsim.mechanics.solver.linear_defaults`) unless ``solver.mechanics`` names one
 DEFAULT_MECHANICS_PETSC = {
     "snes_type": "newtonls",
     "snes_linesearch_type": "cp",
@@ -291,9 +293,6 @@ DEFAULT_MECHANICS_PETSC = {
     "snes_atol": 1e-10,
     "snes_stol": 0.0,
     "snes_max_it": 25,
-    "ksp_type": "preonly",
-    "pc_type": "lu",
-    "pc_factor_mat_solver_type": "mumps",
 }
 
 

@@ -269,7 +269,7 @@ class SolverConfig(Section):
     """PETSc options of the monodomain linear solve (defaults: CG + symmetric SOR, rtol 1e-10; e.g. ``pc_type: hypre`` for BoomerAMG)."""
 
     mechanics: dict[str, PetscValue] = {}
-    """PETSc options of the mechanics Newton solve (SNES, KSP, PC), merged over its defaults."""
+    """PETSc options of the mechanics Newton solve (SNES, KSP, PC), merged over its defaults. Without ``ksp_type``/``pc_type`` the linear solver is MUMPS LU below 150,000 dofs (and for Taylor-Hood), GMRES + GAMG with the rigid-body near-nullspace above (``pc_type: gamg`` for it at any size); heartsim's own ``reuse_preconditioner: true`` keeps the LU factors across Newton iterations and the pressure iterates of a coupled step (GMRES on the current Jacobian; restarts then equal to round-off, not bit for bit)."""
     flow: dict[str, PetscValue] = {}
     """PETSc options of the flow solves, merged over its defaults."""
 

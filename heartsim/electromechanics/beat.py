@@ -21,12 +21,17 @@ from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailu
 
 @dataclass
 class Timings:
-    """Wall seconds spent per part."""
+    """Wall seconds spent per part (``mechanics``: the Newton solves outside the preload, of which, over
+    the coupled steps, ``mechanics_assembly`` assembling residuals and Jacobians and ``mechanics_solve``
+    the rest (linear solves, preconditioner set-up, line search); ``preload``: :meth:`Heartbeat.preload`)."""
 
     calcium: float = 0.0
     tension: float = 0.0
     mechanics: float = 0.0
+    mechanics_assembly: float = 0.0
+    mechanics_solve: float = 0.0
     circulation: float = 0.0
+    preload: float = 0.0
     steps: int = 0
 
     def as_dict(self) -> dict:
@@ -47,6 +52,23 @@ class Heartbeat:
     chambers: tuple = ("LV",)
     t: float = 0.0
     timings: Timings = field(default_factory=Timings)
+    #: wall seconds of the last step: total, mechanics assembly, mechanics rest (for convergence.csv)
+    last_step_s: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # the pressure iterates of one step share the Jacobian's preconditioner when the solver reuses
+        # it (``reuse_preconditioner``); it is rebuilt at every step
+        self._solver = getattr(self.problem, "solver", None)
+        if self._solver is not None:
+            self._solver.keep_preconditioner = True
+
+    def _split(self) -> tuple[float, float]:
+        s = self._solver
+        return (s.assemble_time, s.linear_time) if s is not None else (0.0, 0.0)
+
+    def _refresh(self) -> None:
+        if self._solver is not None:
+            self._solver.refresh()
 
     def _solve3d(self, p):
         """Newton solve with the cavity pressures ``p`` (kPa: a float for one chamber, else one per chamber
@@ -56,8 +78,9 @@ class Heartbeat:
         pressures = dict(zip(self.chambers, np.broadcast_to(np.asarray(p, dtype=float), (n,)).tolist()))
         self.problem.set_cavity_pressures(pressures)
         result = self.problem._newton()
-        if not result.converged:  # retry from the start of the step
+        if not result.converged:  # retry from the start of the step (with a fresh preconditioner)
             self.problem.restore()
+            self._refresh()
             self.problem.set_cavity_pressures(pressures)
             result = self.problem._newton()
         self.timings.mechanics += time.perf_counter() - start
@@ -89,6 +112,7 @@ class Heartbeat:
                 h = min(1.5 * h, 1.0 / steps)
                 continue
             self.problem.restore()
+            self._refresh()
             h *= 0.5
             if h < min_fraction:
                 raise CoupledStepFailure(0.0, f"preload to {np.max(pressure) * trial:.4g} kPa: {detail}")
@@ -97,15 +121,20 @@ class Heartbeat:
     def preload(self, pressure, steps: int, min_fraction: float = 1e-3):
         """:meth:`inflate` to ``pressure`` (kPa; a float, or one per chamber), then hand the volumes to the 0D
         model and take the preloaded stretch as the reference of the zeta states; returns the volume(s) (mm³)."""
+        start, mechanics = time.perf_counter(), self.timings.mechanics
         volume = self.inflate(pressure, steps, min_fraction)
         self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
         self.tension.push()
         self.coupling.start(volume, pressure)
+        self.timings.mechanics = mechanics  # the preload is counted apart
+        self.timings.preload += time.perf_counter() - start
         return volume
 
     def step(self) -> StepInfo:
         """Advance by dt (raises CoupledStepFailure naming the time)."""
         t_new = self.t + self.dt
+        step_start, (assembly0, solve0) = time.perf_counter(), self._split()
+        self._refresh()  # one preconditioner per step at most: a restart repeats the same iterates
         start = time.perf_counter()
         cai = self.calcium(t_new)
         self.timings.calcium += time.perf_counter() - start
@@ -122,4 +151,9 @@ class Heartbeat:
         self.timings.tension += time.perf_counter() - start
         self.t = t_new
         self.timings.steps += 1
+        assembly1, solve1 = self._split()
+        self.timings.mechanics_assembly += assembly1 - assembly0
+        self.timings.mechanics_solve += solve1 - solve0
+        self.last_step_s = {"wall_s": time.perf_counter() - step_start, "mechanics_assembly_s": assembly1 - assembly0,
+                            "mechanics_solve_s": solve1 - solve0}
         return info

@@ -21,9 +21,11 @@ def unique_prefix(stem: str) -> str:
     return f"heartsim_{stem}_{next(_serial)}_"
 
 
-def apply_options(obj, options: Mapping[str, object], stem: str) -> str:
+def apply_options(obj, options: Mapping[str, object], stem: str, keep: bool = False) -> str:
     """Give ``obj`` (a PETSc KSP or SNES) a unique prefix, set ``options`` under it, call
-    ``obj.setFromOptions()`` and clear them from the database; returns the prefix."""
+    ``obj.setFromOptions()`` and clear them from the database (``keep``: leave them until
+    :func:`clear_options`, for options that PETSc reads only when the preconditioner is set up, e.g.
+    ``mat_mumps_icntl_*`` of the factor matrix); returns the prefix."""
     prefix = unique_prefix(stem)
     obj.setOptionsPrefix(prefix)
     database = PETSc.Options()
@@ -35,9 +37,16 @@ def apply_options(obj, options: Mapping[str, object], stem: str) -> str:
         else:
             database[prefix + key] = value
     obj.setFromOptions()
+    if not keep:
+        clear_options(prefix, options)
+    return prefix
+
+
+def clear_options(prefix: str, options: Mapping[str, object]) -> None:
+    """Remove ``options`` set under ``prefix`` from the global database."""
+    database = PETSc.Options()
     for key in options:
         database.delValue(prefix + key)
-    return prefix
 
 
 def ksp(comm, matrix: PETSc.Mat, options: Mapping[str, object], stem: str) -> PETSc.KSP:

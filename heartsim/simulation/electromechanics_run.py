@@ -10,9 +10,9 @@ cavities; then steps (physics.electromechanics.dt) to time.end. Outputs (``out``
   deformed fibre, kPa)), with EP ``v.xdmf`` (P1 ``v``, ``cai``) and ``activation.xdmf`` (activation time);
 - ``pv.csv`` per step: t, cavity volume and pressure, phase (per chamber), every 0D pressure/volume/flow (mmHg, mL,
   mL/s), mean and max Ta; ``convergence.csv`` per step: pressure iterations, Newton iterations,
-  |V_3D - V_0D|; ``pv_loop.png``, ``traces.png``;
+  |V_3D - V_0D|, wall seconds of the step and of its mechanics assembly and linear solves; ``pv_loop.png``, ``traces.png``;
 - ``summary.json``: per beat EDV, ESV, SV, EF, peak pressure, dP/dt max, time to peak Ta and the
-  beat-to-beat change (``beats``: the first chamber; ``chambers.<LV|RV>.beats``: each); wall time split EP / tension / mechanics / 0D. A step that does not converge
+  beat-to-beat change (``beats``: the first chamber; ``chambers.<LV|RV>.beats``: each); wall time split EP / tension / mechanics (assembly, solve) / 0D / preload. A step that does not converge
   ends the run with status ``failed`` naming its time (the last converged step written).
 
 Checkpoint and restart (:mod:`heartsim.simulation.lifecycle`): on SIGTERM/SIGUSR1 and every
@@ -294,6 +294,7 @@ class ElectromechanicsComponent:
         if info is not None:
             c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
                  "newton_iterations": info.newton_iterations, **report.convergence_columns(self.chambers, info)}
+            c.update({k: round(v, 4) for k, v in self.beat.last_step_s.items()})  # wall seconds of the step
             self.conv.append(c)
             if self.convergence is None:
                 self.convergence = self._table("convergence.csv", c)

@@ -18,6 +18,7 @@ from heartsim.config.loader import load_config
 from heartsim.runtime.signals import StopAfter
 from heartsim.simulation.electromechanics_run import run_electromechanics
 from heartsim.simulation.run_folder import Checkpointed
+from tests.electromechanics.tables import rows_without_wall_times
 
 from tests.electromechanics.test_beat import beat_config
 
@@ -25,7 +26,7 @@ LOG = logging.getLogger("test")
 
 
 def _rows(path):
-    return list(csv.reader(open(path)))
+    return rows_without_wall_times(path)
 
 
 @pytest.mark.parametrize("transient", [True, False], ids=["prescribed-calcium", "ep"])
