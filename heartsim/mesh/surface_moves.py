@@ -25,9 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from heartsim.mesh.quality import scaled_jacobian
-
-_FACES = ((1, 2, 3), (0, 3, 2), (0, 1, 3), (0, 2, 1))  # face opposite corner i, outward for a positive tet
-
+from heartsim.mesh.untangle import best_move
 
 def closest_on_triangles(p: np.ndarray, tris: np.ndarray) -> np.ndarray:
     """The point of the triangles ``tris`` (k, 3, 3) closest to ``p`` (3,) (Ericson's region tests,
@@ -139,27 +137,9 @@ def surface_moves(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, fac
             project = (lambda q: closest_on_triangles(q, geometry)) if what == "surface" else \
                 (lambda q: closest_on_segments(q, geometry))
             star = order[starts[node]:starts[node + 1]] // 4
-            best = float(sj[star].min())
-            here = points[node].copy()
             ring = neighbours[neighbours != node]
-            targets = [points[ring].mean(axis=0)]
-            for t in star:
-                corner = int(np.flatnonzero(cells[t] == node)[0])
-                face = points[cells[t][list(_FACES[corner])]]
-                normal = np.cross(face[1] - face[0], face[2] - face[0])
-                normal /= max(np.linalg.norm(normal), 1e-300)
-                edge = np.mean([np.linalg.norm(face[i] - face[i - 1]) for i in range(3)])
-                targets.append(face.mean(axis=0) - normal * edge * np.sqrt(2.0 / 3.0))
-            choice, best_sj = None, None
-            for target in targets:
-                for w in (0.25, 0.5, 0.75, 1.0):
-                    cand = project(here + w * (target - here))
-                    points[node] = cand
-                    value = scaled_jacobian(points, cells[star], "tetra")
-                    if value.min() > best + 1e-6:
-                        best, choice, best_sj = float(value.min()), cand, value
+            choice, best_sj = best_move(points, cells, star, node, [points[ring].mean(axis=0)], project)
             if choice is None:
-                points[node] = here
                 continue
             points[node] = choice
             sj[star] = best_sj

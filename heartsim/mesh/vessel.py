@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from heartsim.config.errors import ConfigError
-from heartsim.mesh.labels import LabelMap, largest_component, mask_surface
+from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs
 from heartsim.mesh.meshdata import MeshData
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
@@ -648,6 +648,7 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     affine = labels.affine.copy()
     affine[:3, 3] = labels.affine[:3, :3] @ lo + labels.affine[:3, 3]
     spacing = labels.spacing
+    mask, spurs = remove_spurs(mask, spacing)
     faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
              if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
     ends, radii = find_ends(mask, spacing, faces=faces)
@@ -681,8 +682,8 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
     kept = mask & ~stub_voxels(mask, affine, caps)
-    return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method,
-                  "attempts": tried,
+    return data, {"ends": len(caps), "spur_voxels_removed": spurs,
+                  "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method, "attempts": tried,
                   "kept_mask": kept, "kept_affine": affine,
                   "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
                             "area_mm2": round(c.area, 2)} for c in caps]}
