@@ -177,6 +177,44 @@ def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float
     return float(depth[near].max()) if near.any() else 0.0
 
 
+def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_along: float, min_depth: float,
+                      grow: float = 1.6) -> np.ndarray:
+    """The part of ``branch`` that continues an end's own section on the image border (a field-of-view
+    cut through ``vox``), followed slice by slice inwards along ``axis``: in each image slice, the
+    connected patches of the branch that overlap the previous slice's. Following stops where the
+    section grows past ``grow`` times the largest section so far (the vessel joins a sibling or its
+    parent: a junction) or vanishes; a sibling leaving through the same border, reached only through
+    that junction, is left out. The slices of a vessel cut obliquely by the border are oblique
+    sections of about the same area; near a corner of the image they grow, so the growth test starts
+    ``min_depth`` mm (``spacing_along``: the voxel size along ``axis``) from the border."""
+    from scipy import ndimage
+
+    out = np.zeros_like(branch)
+    k = int(vox[axis])
+    inward = 1 if k == 0 or not np.take(branch, k - 1, axis=axis).any() else -1
+    prev, largest = None, 0
+    while 0 <= k < branch.shape[axis]:
+        plane = np.take(branch, k, axis=axis)
+        labelled, _ = ndimage.label(plane, structure=np.ones((3, 3)))
+        if prev is None:
+            at = labelled[tuple(np.delete(vox, axis))]
+            keep = labelled == at if at else np.zeros_like(plane)
+        else:
+            ids = np.unique(labelled[prev])
+            keep = np.isin(labelled, ids[ids > 0])
+        area = int(keep.sum())
+        deep = abs(k - int(vox[axis])) * spacing_along >= min_depth
+        if area == 0 or (deep and area > grow * largest):
+            break
+        largest = max(largest, area)
+        index = [slice(None)] * 3
+        index[axis] = k
+        out[tuple(index)] = keep
+        prev = keep
+        k += inward
+    return out
+
+
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
               others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None,
               length: float | None = None) -> Cap | None:
@@ -195,6 +233,10 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         if not any(branch[tuple(o)] for o in others) or length <= 2.0 * radius:
             break
         length *= 0.75
+    if border_axis is not None:  # the end's own vessel, without a sibling joining it below the border
+        tube = track_from_border(branch, vox, border_axis, float(spacing[border_axis]), radius)
+        reach = np.abs(np.argwhere(tube)[:, border_axis] - vox[border_axis]).max() * spacing[border_axis]
+        branch = tube if reach >= 2.0 * radius else branch
     ijk = np.argwhere(branch)
     xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
     s_geo = from_end[tuple(ijk.T)]
