@@ -8,14 +8,18 @@ EP runs on ``time.dt`` (0.01-0.05 ms), the mechanics, tension and circulation on
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal, Optional, Union
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
-from heartsim.config.base import Section
+from heartsim.config.base import SUBKEY, Section
+from heartsim.config.mesh import MeshConfig
 from heartsim.config.quantities import Quantity
 
 TagRef = Union[int, str]
+#: parameter names of the Land 2017 model (heartsim/kernels/tension/land2017.py; a test keeps them equal)
+LAND_PARAMETERS = ("Tref", "ca50", "nTm", "ku", "TRPN50", "kTRPN", "nTRPN", "kuw", "kws", "rw", "rs", "gamma_s",
+                   "gamma_w", "phi", "Aeff", "beta0", "beta1")
 
 
 class TensionConfig(Section):
@@ -24,10 +28,18 @@ class TensionConfig(Section):
 
     model: Literal["land_2017"] = "land_2017"
     """Tension model."""
-    preset: str = "land_2017"
+    preset: Literal["land_2017", "tor_ord_land"] = "land_2017"
     """Named parameter set of the tension model: land_2017 (human whole-organ values) or tor_ord_land (ku 0.04, nTm 2.4)."""
     parameters: dict[str, float] = {}
     """Overrides of the tension model's parameters by name, in its units (e.g. ``{Tref: 100}``, kPa: contractility)."""
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [name for name in value if name not in LAND_PARAMETERS]
+        if unknown:
+            raise ValueError(f"{SUBKEY}{unknown[0]}: not a Land 2017 parameter (known: {', '.join(LAND_PARAMETERS)})")
+        return value
     substep: Quantity("ms", gt=0) = 0.1
     """Largest sub-step of the pointwise update of CaTRPN, B, S, W within a mechanics step (ms)."""
 
@@ -46,17 +58,65 @@ class CalciumConfig(Section):
     """transient: cai = rest + (peak - rest) (tau/t_p) exp(1 - tau/t_p), tau = time since the beat's start."""
 
 
+class ChamberCavityConfig(Section):
+    """One chamber of the closed loop replaced by a 3D cavity (an entry of ``coupling.chambers``)."""
+
+    chamber: Literal["LV", "RV"]
+    """Chamber of the closed loop replaced by this 3D cavity."""
+    cavity_tags: tuple[TagRef, ...] = Field(min_length=1)
+    """Endocardial facet tags of the cavity (closed at the base plane)."""
+    preload_pressure: Optional[Quantity("kPa", ge=0)] = None
+    """End-diastolic pressure of this cavity reached by the preload (kPa); default preload.pressure."""
+
+
 class CouplingConfig(Section):
-    """The 3D cavity in the closed loop."""
+    """The 3D cavity (or cavities) in the closed loop."""
 
     chamber: Literal["LV", "RV"] = "LV"
-    """Chamber of the closed loop replaced by the 3D cavity."""
+    """Chamber of the closed loop replaced by the 3D cavity (one chamber; see chambers for several)."""
     cavity_tags: tuple[TagRef, ...] = Field(("endo",), min_length=1)
     """Endocardial facet tags of the cavity (closed at the base plane)."""
+    chambers: Optional[tuple[ChamberCavityConfig, ...]] = Field(None, min_length=1)
+    """Several chambers coupled at once, e.g. [{chamber: LV, cavity_tags: [lv_endo]}, {chamber: RV, cavity_tags: [rv_endo]}] (a biventricular mesh); replaces chamber and cavity_tags."""
     volume_tolerance: Quantity("mm^3", gt=0) = 1.0
-    """Convergence of the coupled step: |V_3D - V_0D| (mm³)."""
+    """Convergence of the coupled step: |V_3D - V_0D| (mm³), for every chamber."""
     max_iterations: int = Field(20, ge=1)
     """Pressure iterations (3D solves) allowed per coupled step."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "CouplingConfig":
+        if self.chambers is None:
+            return self
+        both = sorted({"chamber", "cavity_tags"} & self.model_fields_set)
+        if both:
+            raise ValueError(f"{SUBKEY}chambers: give either chambers or {' and '.join(both)}, not both")
+        names = [c.chamber for c in self.chambers]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"{SUBKEY}chambers: chamber {', '.join(twice)} named twice")
+        tags = [t for c in self.chambers for t in c.cavity_tags]
+        shared = sorted({str(t) for t in tags if tags.count(t) > 1})
+        if shared:
+            raise ValueError(f"{SUBKEY}chambers: cavity tag {', '.join(shared)} given to more than one chamber")
+        return self
+
+    def cavities(self) -> dict[str, tuple]:
+        """Chamber name -> cavity tags, in the configured order (the single form: one entry)."""
+        if self.chambers is None:
+            return {self.chamber: tuple(self.cavity_tags)}
+        return {c.chamber: tuple(c.cavity_tags) for c in self.chambers}
+
+    def tags_key(self, chamber: str) -> str:
+        """The config key (below the coupling section) of ``chamber``'s cavity tags."""
+        if self.chambers is None:
+            return "cavity_tags"
+        return f"chambers[{[c.chamber for c in self.chambers].index(chamber)}].cavity_tags"
+
+    def preload_pressures(self, default: float) -> dict[str, float]:
+        """Chamber name -> preload pressure (kPa): its own, else ``default`` (preload.pressure)."""
+        if self.chambers is None:
+            return {self.chamber: default}
+        return {c.chamber: default if c.preload_pressure is None else c.preload_pressure for c in self.chambers}
 
 
 class PreloadConfig(Section):
@@ -66,6 +126,28 @@ class PreloadConfig(Section):
     """End-diastolic cavity pressure reached before the first beat (kPa; 1 kPa = 7.5 mmHg)."""
     steps: int = Field(4, ge=1)
     """Equal load steps of the preload."""
+    unload: bool = False
+    """Take the mesh as loaded at ``pressure`` (an image of the end-diastolic heart) and find its unloaded
+    (stress-free) reference first, by the backward-displacement fixed point (Bols et al. 2013): the preload
+    then inflates the reference back onto the mesh's geometry. Off: the mesh is the unloaded reference."""
+    unload_tolerance: Quantity("mm", gt=0) = 0.05
+    """unload: largest nodal distance (mm) between the inflated reference and the mesh's geometry."""
+    unload_iterations: int = Field(20, ge=1)
+    """unload: most fixed-point iterations (each a passive inflation) before the run stops with an error."""
+
+
+class MechanicsMeshConfig(MeshConfig):
+    """A mesh of the same anatomy for the mechanics and the tension model, other than EP's (``mesh:`` is then
+    the EP mesh), usually coarser: e.g. ``heartsim mesh from-labels`` of one label map at two sizes. The same
+    keys and tag conventions as ``mesh:``; it carries the mechanics' facet tags (base, cavity, Robin), and
+    ``fibers:`` is computed on each mesh. Calcium goes from the EP mesh's P1 nodes to this mesh's quadrature
+    points by interpolation (the P1 interpolant evaluated at each point; not conservative)."""
+
+    tolerance: Quantity("mm", ge=0) = 3.0
+    """Largest distance of a mechanics quadrature point outside the EP mesh (its calcium is then extrapolated
+    from the nearest EP cell, clipped at 0) and of an EP node outside this mesh; beyond it the run stops with
+    an error (mm). A coarse mesh cuts the corners of a fine one: two from-labels meshes of one LV at 3 and 6 mm
+    differ by up to 2.4 mm (EP nodes outside) and 0.5 mm (mechanics quadrature points outside)."""
 
 
 class ElectromechanicsConfig(Section):
@@ -81,5 +163,7 @@ class ElectromechanicsConfig(Section):
     """3D-0D coupling."""
     preload: PreloadConfig = PreloadConfig()
     """Inflation before the first beat."""
+    mechanics_mesh: Optional[MechanicsMeshConfig] = None
+    """A separate (usually coarser) mesh for mechanics and tension; none: EP and mechanics share ``mesh:``."""
     output_interval: Quantity("ms", gt=0) = 10.0
     """Interval between field outputs (ms); pv.csv gets every step."""

@@ -35,36 +35,51 @@ class Timings:
 
 @dataclass
 class Heartbeat:
-    """``problem``: a MechanicsProblem with the cavity ``chamber`` among its named cavities and Ta from
-    ``tension.ta_of``; ``calcium(t)`` -> µM at the tension points; ``coupling``: the closed loop."""
+    """``problem``: a MechanicsProblem with the cavities ``chambers`` (e.g. ``("LV",)`` or ``("LV", "RV")``)
+    among its named cavities and Ta from ``tension.ta_of``; ``calcium(t)`` -> µM at the tension points;
+    ``coupling``: the closed loop with the same chambers."""
 
     problem: object
     tension: object
     coupling: ChamberCoupling
     calcium: object
     dt: float
-    chamber: str = "LV"
+    chambers: tuple = ("LV",)
     t: float = 0.0
     timings: Timings = field(default_factory=Timings)
 
-    def _solve3d(self, p: float):
+    def _solve3d(self, p):
+        """Newton solve with the cavity pressures ``p`` (kPa: a float for one chamber, else one per chamber
+        of ``chambers``) -> (converged, volumes (mm³, the same shape), Newton iterations, detail)."""
         start = time.perf_counter()
-        self.problem.set_cavity_pressures({self.chamber: p})
+        n = len(self.chambers)
+        pressures = dict(zip(self.chambers, np.broadcast_to(np.asarray(p, dtype=float), (n,)).tolist()))
+        self.problem.set_cavity_pressures(pressures)
         result = self.problem._newton()
         if not result.converged:  # retry from the start of the step
             self.problem.restore()
-            self.problem.set_cavity_pressures({self.chamber: p})
+            self.problem.set_cavity_pressures(pressures)
             result = self.problem._newton()
         self.timings.mechanics += time.perf_counter() - start
-        volume = self.problem.cavity_volumes()[self.chamber] if result.converged else float("nan")
-        return result.converged, volume, result.iterations, result.detail
+        if result.converged:
+            volumes = self.problem.cavity_volumes()
+            volume = np.array([volumes[name] for name in self.chambers])
+        else:
+            volume = np.full(n, np.nan)
+        return result.converged, (float(volume[0]) if n == 1 and np.ndim(p) == 0 else volume), result.iterations, result.detail
 
-    def preload(self, pressure: float, steps: int, min_fraction: float = 1e-3) -> float:
-        """Inflate the passive cavity to ``pressure`` (kPa) in ``steps`` equal steps (a step whose Newton solve
-        fails is undone and halved, down to ``min_fraction`` of the pressure; the step grows back by 1.5
-        after a success); returns the cavity volume."""
+    def inflate(self, pressure, steps: int, min_fraction: float = 1e-3):
+        """Inflate the passive cavities from the current state to ``pressure`` (kPa; a float, or one per
+        chamber) in ``steps`` equal steps (a step whose Newton solve fails is undone and halved, down to
+        ``min_fraction`` of the pressure; the step grows back by 1.5 after a success); returns the cavity
+        volume (mm³; an array, one per chamber, when there are several or ``pressure`` is an array).
+        Raises CoupledStepFailure."""
         level, h = 0.0, 1.0 / steps
-        volume = self.problem.cavity_volumes()[self.chamber]
+        volumes = self.problem.cavity_volumes()
+        several = np.ndim(pressure) or len(self.chambers) > 1
+        volume = np.array([volumes[name] for name in self.chambers]) if several else volumes[self.chambers[0]]
+        if several:
+            pressure = np.broadcast_to(np.asarray(pressure, dtype=float), (len(self.chambers),))
         while level < 1.0 - 1e-12:
             trial = min(1.0, level + h)
             ok, v, _, detail = self._solve3d(pressure * trial)
@@ -76,7 +91,13 @@ class Heartbeat:
             self.problem.restore()
             h *= 0.5
             if h < min_fraction:
-                raise CoupledStepFailure(0.0, f"preload to {pressure * trial:.4g} kPa: {detail}")
+                raise CoupledStepFailure(0.0, f"preload to {np.max(pressure) * trial:.4g} kPa: {detail}")
+        return volume
+
+    def preload(self, pressure, steps: int, min_fraction: float = 1e-3):
+        """:meth:`inflate` to ``pressure`` (kPa; a float, or one per chamber), then hand the volumes to the 0D
+        model and take the preloaded stretch as the reference of the zeta states; returns the volume(s) (mm³)."""
+        volume = self.inflate(pressure, steps, min_fraction)
         self.tension.points.lmbda[:] = self.tension.stretch()  # the preloaded state is the reference of zeta
         self.tension.push()
         self.coupling.start(volume, pressure)

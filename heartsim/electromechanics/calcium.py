@@ -3,8 +3,13 @@
 - :class:`EPCalcium`: the monodomain problem runs on its own step (time.dt, 0.01-0.05 ms) up to the
   mechanics time; the cell model's calcium state (TT06 ``Ca_i``, ORd ``cai``, in mM) at the P1 nodes is
   converted to µM and *interpolated* to the quadrature points of the mechanics forms (the P1
-  interpolant evaluated at each point; EP and mechanics share the run's mesh). Not conservative: the
-  P1 interpolant of calcium is what EP computes, sampled where the tension model lives.
+  interpolant evaluated at each point). Not conservative: the P1 interpolant of calcium is what EP
+  computes, sampled where the tension model lives. EP and mechanics share the run's mesh, or the
+  mechanics has its own (``transfer``: :class:`heartsim.fem.NonmatchingInterpolation` from the EP mesh's
+  P1 space to the quadrature points of the mechanics mesh, set up once); a point slightly outside the EP
+  mesh gets the nearest EP cell's linear extrapolation, clipped at 0 (calcium is non-negative; inside a
+  cell the P1 interpolant of non-negative nodal values is already non-negative, so the clip changes
+  nothing there).
 - :class:`TransientCalcium`: the same transient everywhere, restarting every heart period.
 """
 
@@ -34,11 +39,13 @@ def calcium_row(model) -> tuple[int, float]:
 
 
 class EPCalcium:
-    """``ep``: a Monodomain; ``target``: a Function on the mechanics quadrature space (filled in µM)."""
+    """``ep``: a Monodomain; ``target``: a Function on the mechanics quadrature space (filled in µM);
+    ``transfer(target, p1)``: how the P1 calcium reaches the points (default: the same mesh)."""
 
-    def __init__(self, ep, target):
+    def __init__(self, ep, target, transfer=None):
 
         self.ep, self.target = ep, target
+        self.transfer = transfer or fem.interpolate_expression
         self.row, self.factor = calcium_row(ep.model)
         self.p1 = fem.function(ep.space, "cai")
         self.ep_time = 0.0  # wall seconds in EP
@@ -52,8 +59,8 @@ class EPCalcium:
         self.ep_time += time.perf_counter() - start
         states = self.ep.backend.to_host(self.ep.loop.states)
         self.p1.x.array[:] = self.factor * np.asarray(states[self.row])
-        fem.interpolate_expression(self.target, self.p1)
-        return self.target.x.array.copy()
+        self.transfer(self.target, self.p1)
+        return np.maximum(self.target.x.array, 0.0)
 
 
 class TransientCalcium:

@@ -4,7 +4,8 @@ Per beat [k T, (k+1) T): EDV = the cavity volume when isovolumic contraction sta
 closes; the largest volume of the beat if there is none), ESV = the smallest volume, SV = EDV - ESV,
 EF = SV/EDV, peak cavity pressure, dP/dt max (finite differences of the recorded steps), time
 to peak of the mean Ta (from the beat's start), and the change of EDV, ESV and peak pressure from
-the previous beat. Units in the report: mL, mmHg, ms, kPa (Ta), mmHg/s.
+the previous beat; for each coupled chamber (LV, RV) from its own volume, pressure and phase. Units in the
+report: mL, mmHg, ms, kPa (Ta), mmHg/s.
 """
 
 from __future__ import annotations
@@ -56,37 +57,101 @@ def beats(t: np.ndarray, volume: np.ndarray, pressure: np.ndarray, ta_mean: np.n
     return out
 
 
-def plot(folder: Path, t: np.ndarray, volume: np.ndarray, pressure: np.ndarray, extra: dict[str, np.ndarray],
-         chamber: str, period: float) -> list[Path]:
-    """``pv_loop.png`` (PV loop per beat, last beat dark) and ``traces.png`` (pressures and volume)."""
+#: inflow and outflow valve of each ventricle of the closed loop
+VALVES_OF = {"LV": ("MV", "AV"), "RV": ("TV", "PV")}
+#: 0D pressures drawn with each ventricle's trace (its atrium and its artery)
+NEIGHBOURS = {"LV": ("p_LA", "p_AR_SYS"), "RV": ("p_RA", "p_AR_PUL")}
+COLOURS = {"LV": "C3", "RV": "C0"}
+
+
+def pv_columns(chambers, outputs: dict, volumes_3d: dict | None, previous: dict | None, dt: float) -> dict:
+    """The ``pv.csv`` columns of the coupled chambers from the 0D ``outputs`` (kPa, mm³, mm³/ms), the 3D
+    volumes (mm³; None: the 0D ones), the previous row (for dp/dt and the phase) and the step (ms).
+    One chamber (as before): V_<c>_mL, p_<c>_mmHg, V_3D_mL, phase; several: V_<c>_mL, p_<c>_mmHg per
+    chamber, then V_3D_<c>_mL, then phase_<c>. Hidden ``_p_<c>``, ``_v_<c>`` (kPa, mm³) keep the raw values."""
+    single = len(chambers) == 1
+    row: dict = {}
+    for c in chambers:
+        row[f"V_{c}_mL"] = outputs[f"V_{c}"] / 1e3
+        row[f"p_{c}_mmHg"] = outputs[f"p_{c}"] * MMHG
+    for c in chambers:
+        v3d = outputs[f"V_{c}"] if volumes_3d is None else volumes_3d[c]
+        row["V_3D_mL" if single else f"V_3D_{c}_mL"] = v3d / 1e3
+    for c in chambers:
+        dpdt = (outputs[f"p_{c}"] - previous[f"_p_{c}"]) / dt if previous else 0.0
+        inflow, outflow = VALVES_OF[c]
+        row["phase" if single else f"phase_{c}"] = phase(outputs[f"Q_{inflow}"], outputs[f"Q_{outflow}"], dpdt)
+    for c in chambers:
+        row[f"_p_{c}"], row[f"_v_{c}"] = outputs[f"p_{c}"], outputs[f"V_{c}"]
+    return row
+
+
+def phase_column(chambers, chamber: str) -> str:
+    """The ``pv.csv`` column holding ``chamber``'s phase."""
+    return "phase" if len(chambers) == 1 else f"phase_{chamber}"
+
+
+def convergence_columns(chambers, info) -> dict:
+    """The per-chamber ``convergence.csv`` columns of a coupled step (one chamber: volume_residual_mm3,
+    pressure_kPa as before; several: the largest residual, then residual and pressure per chamber)."""
+    if len(chambers) == 1:
+        return {"volume_residual_mm3": info.residual, "pressure_kPa": info.pressure}
+    row = {"volume_residual_mm3": info.residual}
+    row.update({f"volume_residual_{c}_mm3": info.residuals[c] for c in chambers})
+    row.update({f"pressure_{c}_kPa": info.pressures[c] for c in chambers})
+    return row
+
+
+def chamber_beats(rows: list[dict], chambers, period: float) -> dict[str, list[dict]]:
+    """Per-beat summary (:func:`beats`) of every chamber from the recorded rows (the first, the preloaded
+    state, left out)."""
+    rows = rows[1:]
+    t = np.array([r["t_ms"] for r in rows])
+    ta = np.array([r["Ta_mean_kPa"] for r in rows])
+    return {c: beats(t, np.array([r[f"_v_{c}"] for r in rows]), np.array([r[f"_p_{c}"] for r in rows]), ta, period,
+                     [r[phase_column(chambers, c)] for r in rows]) for c in chambers}
+
+
+def plot(folder: Path, t: np.ndarray, volumes: dict[str, np.ndarray], pressures: dict[str, np.ndarray],
+         extra: dict[str, np.ndarray], period: float) -> list[Path]:
+    """``pv_loop.png`` (PV loop per beat of each chamber, the last beat dark) and ``traces.png`` (pressures
+    and volumes); ``volumes``/``pressures``: chamber -> mm³ / kPa per recorded time, ``extra``: other 0D
+    pressures (kPa) by label."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     paths = [folder / "pv_loop.png", folder / "traces.png"]
+    names = list(volumes)
     fig, ax = plt.subplots(figsize=(5, 4.5))
     beat = np.floor((t - 1e-9) / period).astype(int)
-    for k in np.unique(beat):
-        sel = beat == k
-        last = k == beat.max()
-        ax.plot(volume[sel] / 1e3, pressure[sel] * MMHG, color="C3" if last else "0.7", lw=2 if last else 1,
-                label=f"beat {k + 1}" if last else None)
-    ax.set_xlabel(f"{chamber} volume (mL)")
-    ax.set_ylabel(f"{chamber} pressure (mmHg)")
+    for c in names:
+        colour = COLOURS.get(c, "C2")
+        for k in np.unique(beat):
+            sel = beat == k
+            last = k == beat.max()
+            ax.plot(volumes[c][sel] / 1e3, pressures[c][sel] * MMHG, color=colour, lw=2 if last else 1,
+                    alpha=1.0 if last else 0.35, label=f"{c}, beat {k + 1}" if last else None)
+    label = "/".join(names)
+    ax.set_xlabel(f"{label} volume (mL)")
+    ax.set_ylabel(f"{label} pressure (mmHg)")
     ax.set_title("pressure-volume loop")
     ax.legend()
     fig.tight_layout()
     fig.savefig(paths[0], dpi=120)
     plt.close(fig)
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-    a1.plot(t, pressure * MMHG, label=f"p_{chamber}")
+    for c in names:
+        a1.plot(t, pressures[c] * MMHG, color=COLOURS.get(c, "C2"), lw=2, label=f"p_{c}")
     for name, values in extra.items():
-        a1.plot(t, values * MMHG, label=name)
+        a1.plot(t, values * MMHG, lw=1, label=name)
     a1.set_ylabel("pressure (mmHg)")
     a1.legend(fontsize=8)
-    a2.plot(t, volume / 1e3, color="C3")
-    a2.set_ylabel(f"V_{chamber} (mL)")
+    for c in names:
+        a2.plot(t, volumes[c] / 1e3, color=COLOURS.get(c, "C2"), label=f"V_{c}")
+    a2.set_ylabel("volume (mL)")
+    a2.legend(fontsize=8)
     a2.set_xlabel("t (ms)")
     fig.tight_layout()
     fig.savefig(paths[1], dpi=120)

@@ -7,6 +7,7 @@ Modules, one concept each:
 | ``version`` | the supported DOLFINx version and its check |
 | ``meshes`` | create/read/write meshes and tags, entity queries (midpoints, facets of tags, VTK order) |
 | ``spaces`` | Lagrange, DG, quadrature and Taylor-Hood spaces; Functions and Constants |
+| ``geometry`` | node positions of a mesh: read, move, a vector P1 Function at the nodes |
 | ``dofs`` | dof coordinates, dofs of cells/facets/tags/points, rank-independent dof keys |
 | ``assembly`` | compile and assemble forms into PETSc objects, functionals, linear solves |
 | ``bcs`` | Dirichlet conditions |
@@ -28,18 +29,19 @@ from heartsim.fem.assembly import (assemble_matrix, assemble_matrix_into, assemb
 from heartsim.fem.bcs import dirichlet, dirichlet_on_facets
 from heartsim.fem.dofs import (dof_coordinates, dof_input_indices, dofs_near, dofs_of_cells, dofs_on_facets,
                                dofs_touching_tag, p2_dof_keys, scalar_dof_keys, vertex_dof_pairs)
+from heartsim.fem.geometry import node_positions, node_values, set_node_positions
 from heartsim.fem.meshes import (boundary_facet_midpoints, boundary_facet_tags, cell_midpoints, cell_tags,
                                  cells_in_vtk_order, create_box, facet_corner_nodes, facet_tags_from,
                                  facet_triangles, facets_of_tag, facets_with_tags, geometry_degree,
-                                 local_cell_count, mesh_from_arrays, original_cell_index, read_xdmf_mesh,
+                                 local_cell_count, mesh_from_arrays, original_cell_index, owned_node_coordinates, read_xdmf_mesh,
                                  tags_from_input, write_xdmf_mesh)
 from heartsim.fem.petsc_options import apply_options, ksp
 from heartsim.fem.points import cells_containing, evaluate
 from heartsim.fem.spaces import (Constant, Function, cellwise_space, constant, dg_space, function, global_size, is_cellwise,
                                  lagrange_space, owned_size, quadrature_space, sub_function, taylor_hood_space,
                                  vector_lagrange_space)
-from heartsim.fem.transfer import (between_meshes, interpolate_expression, interpolate_into, l2_project,
-                                   quadrature_point_coordinates, to_quadrature)
+from heartsim.fem.transfer import (NonmatchingInterpolation, between_meshes, distance_outside, interpolate_expression,
+                                   interpolate_into, l2_project, quadrature_point_coordinates, to_quadrature)
 from heartsim.fem.version import SUPPORTED, check_version
 from heartsim.fem.writers import FunctionSeriesWriter, write_functions_xdmf
 

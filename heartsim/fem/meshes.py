@@ -95,6 +95,11 @@ def original_cell_index(mesh) -> np.ndarray:
     return np.asarray(mesh.topology.original_cell_index, dtype=np.int64)
 
 
+def owned_node_coordinates(mesh) -> np.ndarray:
+    """Coordinates (n, 3) of the geometry nodes this rank owns (every node on exactly one rank)."""
+    return np.asarray(mesh.geometry.x)[: mesh.geometry.index_map().size_local]
+
+
 def local_cell_count(mesh: dolfinx.mesh.Mesh) -> int:
     """Cells owned by this rank."""
     return mesh.topology.index_map(mesh.topology.dim).size_local

@@ -132,3 +132,9 @@ def on_space(functions: dict[str, object], vector_space, kind: str) -> tuple[dic
         else:
             values[name] = fem.l2_project(phi, scalar_space, PROJECTION_OPTIONS).x.array.copy()
     return values, gradients
+
+
+def apex_point(tagged, cfg, comm: MPI.Comm) -> np.ndarray:
+    """The apex of the apicobasal coordinate (mm; same on every rank): the epicardial node farthest from the
+    centroid of the base nodes, with the tag names of ``cfg`` (a FibersConfig). Pacing sites use it."""
+    return _apex(fem.lagrange_space(tagged.mesh, 1), tagged, wall_tags(tagged, cfg, comm), comm)

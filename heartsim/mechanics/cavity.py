@@ -5,6 +5,13 @@ With x0 a point on the (planar) base, the divergence theorem over the cavity giv
 because (x - x0)·n_c = 0 on the base cap (it stays in the base plane under a fixed or sliding
 base) and the cavity's outward normal is minus the wall's normal N on the endocardium
 (Nanson: n da = J F^(-T) N dA). Exact for any closure lying in the plane through x0.
+
+The point x0: for a fixed or sliding base, the centroid of the base facets in the reference
+configuration (the base stays in its plane). For a free base the base moves with the wall, so x0
+follows it: the centroid of the deformed base facets, x0(u) = ∫_base (X + u) dA / ∫_base dA
+(reference area weights), re-evaluated before each volume (:func:`base_centroid_forms`); a rigid
+motion of the whole ventricle then leaves V unchanged, and V is exact while the deformed base ring
+stays planar (otherwise the cap through x0 is one closure among several, as for any open surface).
 """
 
 from __future__ import annotations
@@ -36,3 +43,10 @@ def cavity_volume_form(u, x0, ds_endo):
     N = ufl.FacetNormal(mesh)
     x = X + u - ufl.as_vector([float(c) for c in x0]) if not isinstance(x0, ufl.core.expr.Expr) else X + u - x0
     return -1.0 / 3.0 * ufl.inner(x, ufl.det(F) * ufl.inv(F).T * N) * ds_endo
+
+
+def base_centroid_forms(u, ds_base) -> list:
+    """UFL functionals [∫ x_i dA for i = 0, 1, 2] + [∫ dA] of the deformed base x = X + u (reference area)."""
+    mesh = ufl.domain.extract_unique_domain(u)
+    x = ufl.SpatialCoordinate(mesh) + u
+    return [x[i] * ds_base for i in range(3)] + [ufl.as_ufl(1.0) * ds_base]

@@ -25,7 +25,7 @@ from heartsim.mechanics import kinematics as kin
 from heartsim.mechanics.active_stress import active_piola, fibre_stretch
 from heartsim.mechanics.boundary import (base_point, follower_pressure, plane_normal, robin, sliding_component,
                                          tag_values)
-from heartsim.mechanics.cavity import CONSTRAINED, Cavity, cavity_volume_form
+from heartsim.mechanics.cavity import CONSTRAINED, Cavity, base_centroid_forms, cavity_volume_form
 from heartsim.mechanics.loadstep import StepResult
 from heartsim.mechanics.materials import material_from_config
 from heartsim.mechanics.solver import SNESSolver
@@ -109,7 +109,17 @@ class MechanicsProblem:
         self.bcs, self._scaled = [], []
         sub = 0 if self.mixed else None
         self.x0 = np.zeros(3)
-        if bnd.base_condition != "free" or bnd.cavity is not None:
+        self._moving_base = None  # free base: forms of the deformed base centroid, which x0 follows
+        has_cavity = bool(bnd.cavities or cavities or (bnd.pressure and bnd.pressure[0].cavity))
+        if bnd.base_condition == "free" and bnd.cavity is None and has_cavity:
+            try:
+                base_tags = tag_values(tagged, bnd.base, "physics.mechanics.boundary.base")
+            except ConfigError:  # no base facets: the origin stays the closing point (docs/mechanics.md)
+                base_tags = None
+            if base_tags is not None:
+                self.x0 = fem.constant(mesh, base_point(mesh, ds(tuple(base_tags)), self.comm))
+                self._moving_base = [fem.compile_form(f) for f in base_centroid_forms(u, ds(tuple(base_tags)))]
+        elif bnd.base_condition != "free" or bnd.cavity is not None:
             base_tags = tag_values(tagged, bnd.base, "physics.mechanics.boundary.base")
             ds_base = ds(tuple(base_tags))
             self.x0 = base_point(mesh, ds_base, self.comm)
@@ -171,10 +181,18 @@ class MechanicsProblem:
             g.x.array[:] = loads.fraction * full
         self._target_volume = loads.volume
 
+    def _follow_base(self) -> None:
+        """Free base: x0 <- the centroid of the deformed base facets (weighted by reference area), so that the
+        plane closing the cavity moves with the base (a rigid motion leaves the volume unchanged)."""
+        if self._moving_base is not None:
+            *moments, area = [fem.assemble_scalar(f, self.comm) for f in self._moving_base]
+            self.x0.value[:] = np.array(moments) / area
+
     def volume(self) -> float:
         """Current volume (mm³) of the constrained (or first named, or first pressure-loaded) cavity; NaN without."""
         if self.volume_form is None:
             return float("nan")
+        self._follow_base()
         return fem.assemble_scalar(self.volume_form, self.comm)
 
     def _newton(self) -> StepResult:
@@ -199,6 +217,7 @@ class MechanicsProblem:
     # ---- named cavities (the coupling interface)
     def cavity_volumes(self) -> dict[str, float]:
         """Current volume (mm³) of every cavity, by name."""
+        self._follow_base()
         return {name: fem.assemble_scalar(c.volume_form, self.comm) for name, c in self.cavities.items()}
 
     def cavity_pressures(self) -> dict[str, float]:

@@ -1,18 +1,18 @@
 """Run a coupled electromechanics case: EP -> calcium -> Land 2017 -> mechanics <-> closed loop.
 
 Builds the mesh and fibres, the tension model at the mechanics quadrature points, the mechanics
-problem with the named cavity, the calcium source (EP or a transient) and the closed loop with the
-chamber replaced by the 3D cavity; preloads the cavity; then steps (physics.electromechanics.dt)
-to time.end. Outputs (``out``):
+problem with the named cavities (one chamber, or LV and RV of a biventricular mesh), the calcium source
+(EP or a transient) and the closed loop with those chambers replaced by the 3D cavities; preloads the
+cavities; then steps (physics.electromechanics.dt) to time.end. Outputs (``out``):
 
 - ``displacement.xdmf`` (P1 ``u``: Warp By Vector), ``fields.xdmf`` (cell-wise ``Ta`` and ``lambda``
   (averages over the cell's quadrature points), ``E_ff``, ``sigma_ff`` (Cauchy stress along the
   deformed fibre, kPa)), with EP ``v.xdmf`` (P1 ``v``, ``cai``) and ``activation.xdmf`` (activation time);
-- ``pv.csv`` per step: t, cavity volume and pressure, phase, every 0D pressure/volume/flow (mmHg, mL,
+- ``pv.csv`` per step: t, cavity volume and pressure, phase (per chamber), every 0D pressure/volume/flow (mmHg, mL,
   mL/s), mean and max Ta; ``convergence.csv`` per step: pressure iterations, Newton iterations,
   |V_3D - V_0D|; ``pv_loop.png``, ``traces.png``;
 - ``summary.json``: per beat EDV, ESV, SV, EF, peak pressure, dP/dt max, time to peak Ta and the
-  beat-to-beat change; wall time split EP / tension / mechanics / 0D. A step that does not converge
+  beat-to-beat change (``beats``: the first chamber; ``chambers.<LV|RV>.beats``: each); wall time split EP / tension / mechanics / 0D. A step that does not converge
   ends the run with status ``failed`` naming its time (the last converged step written).
 
 Checkpoint and restart (:mod:`heartsim.simulation.lifecycle`): on SIGTERM/SIGUSR1 and every
@@ -41,14 +41,15 @@ from heartsim.electromechanics.calcium import EPCalcium, MissingCalcium, Transie
 from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailure
 from heartsim.electromechanics.quadrature import QuadratureTension
 from heartsim.electromechanics.tension import land, substeps_for
+from heartsim.electromechanics.unloading import unload_reference
 from heartsim.io.outputs import config_hash, write_json_atomic
 from heartsim.mechanics import kinematics as kin
-from heartsim.mechanics.boundary import plane_normal, tag_box_faces, tag_values
+from heartsim.mechanics.boundary import plane_normal, tag_values
 from heartsim.mechanics.problem import MechanicsProblem
-from heartsim.mesh import build_mesh
 from heartsim.io.tables import CsvTable
 from heartsim.runtime.collective import on_root
 from heartsim.simulation.mechanics_run import material_fibers
+from heartsim.simulation.em_meshes import calcium_transfer, load_meshes
 from heartsim.simulation.lifecycle import Clock, Lifecycle, Segment
 from heartsim.versions import stack_versions
 
@@ -63,7 +64,7 @@ def land_parameters(cfg):
         raise ConfigError([f"{KEY}.tension: {exc}"]) from None
 
 
-def check_cavity_closes(tagged, tags, base_refs, comm, tol: float = 0.05) -> None:
+def check_cavity_closes(tagged, tags, base_refs, comm, tol: float = 0.05, key: str = f"{KEY}.coupling.cavity_tags") -> None:
     """ConfigError unless the cavity surface, closed by the base plane, is closed: the in-plane part of
     ∫ N dA over the surface must vanish (relative to its area)."""
     import ufl
@@ -77,7 +78,7 @@ def check_cavity_closes(tagged, tags, base_refs, comm, tol: float = 0.05) -> Non
     area = fem.assemble_scalar(ufl.as_ufl(1.0) * ds(tuple(tags)), comm)
     gap = np.linalg.norm(a - (a @ n_base) * n_base) / max(area, 1e-300)
     if gap > tol or not area > 0:
-        raise ConfigError([f"{KEY}.coupling.cavity_tags: the surface does not close with the base plane "
+        raise ConfigError([f"{key}: the surface does not close with the base plane "
                            f"(open fraction {gap:.3f} of its area); give all endocardial tags"])
 
 
@@ -133,11 +134,13 @@ class ElectromechanicsComponent:
         self.cfg, self.problem, self.tension, self.coupling, self.calcium = cfg, problem, tension, coupling, calcium
         self.beat, self.ep, self.out, self.comm, self.log = beat, ep, Path(out), comm, log
         self.em = em = cfg.physics.electromechanics
-        self.chamber = em.coupling.chamber
+        self.chambers = tuple(em.coupling.cavities())
+        self.chamber = self.chambers[0]
         self.period = cfg.physics.circulation.cycle_period()
         self.steps = max(1, int(round(cfg.time.end / em.dt)))
         self.every = max(1, int(round(em.output_interval / em.dt)))
-        self.v_ref = problem.cavity_volumes()[self.chamber]
+        self.v_refs = {c: problem.cavity_volumes()[c] for c in self.chambers}
+        self.v_ref = self.v_refs[self.chamber]
         parts = [fem.scalar_dof_keys(problem.space), quadrature_keys(tension.space)]
         if ep is not None:
             parts.append((fem.dof_input_indices(ep.space), ep.n_owned))
@@ -153,6 +156,7 @@ class ElectromechanicsComponent:
         self.writers = []
         self.pv = self.convergence = None
         self.resume: dict = {}
+        self.unloading = None  # the UnloadResult, when the reference was unloaded
         self.n_owned_q = tension.space.dofmap.index_map.size_local
         mesh = tagged.mesh
         self.u_out = fem.function(fem.lagrange_space(mesh, 1, (3,)), "u")
@@ -228,14 +232,17 @@ class ElectromechanicsComponent:
             self.write_fields(self.t)  # the continued series starts at the checkpoint's state
             return
         em = self.em
+        pressures = em.coupling.preload_pressures(em.preload.pressure)
         try:
-            v_ed = self.beat.preload(em.preload.pressure, em.preload.steps)
+            v_ed = self.beat.preload(em.preload.pressure if len(self.chambers) == 1 else
+                                     np.array([pressures[c] for c in self.chambers]), em.preload.steps)
         except CoupledStepFailure as exc:
             self.failure = exc
             self.problem.restore()
             self.write_fields(self.t)
             return
-        self.log.info("preload to %.3g kPa: %s volume %.2f mL", em.preload.pressure, self.chamber, v_ed / 1e3)
+        self.log.info("preload: %s", ", ".join(f"{c} to {pressures[c]:.3g} kPa, volume {v / 1e3:.2f} mL"
+                                                for c, v in zip(self.chambers, np.atleast_1d(v_ed))))
         self._record_row(None)
         self.write_fields(0.0)
 
@@ -267,32 +274,26 @@ class ElectromechanicsComponent:
                         self.resume.get(name), float_format=None)
 
     def _record_row(self, info) -> None:
-        chamber, rows = self.chamber, self.rows
+        chambers, rows = self.chambers, self.rows
         o = self.coupling.outputs()
-        p, v = o[f"p_{chamber}"], o[f"V_{chamber}"]
-        inflow, outflow = ("MV", "AV") if chamber == "LV" else ("TV", "PV")
-        dpdt = (p - rows[-1]["_p"]) / self.em.dt if rows else 0.0
         ta_mean, ta_max = self._ta_stats()
-        row = {"t_ms": round(self.beat.t, 9), f"V_{chamber}_mL": v / 1e3, f"p_{chamber}_mmHg": p * report.MMHG,
-               "V_3D_mL": (info.volume if info else v) / 1e3,
-               "phase": report.phase(o[f"Q_{inflow}"], o[f"Q_{outflow}"], dpdt),
+        row = {"t_ms": round(self.beat.t, 9),
+               **report.pv_columns(chambers, o, info.volumes if info else None, rows[-1] if rows else None, self.em.dt),
                "Ta_mean_kPa": ta_mean, "Ta_max_kPa": ta_max}
         for key, value in o.items():
-            if key.startswith("p_") and key != f"p_{chamber}":
+            if key.startswith("p_") and key[2:] not in chambers:
                 row[f"{key}_mmHg"] = value * report.MMHG
-            elif key.startswith("V_") and key != f"V_{chamber}":
+            elif key.startswith("V_") and key[2:] not in chambers:
                 row[f"{key}_mL"] = value / 1e3
             elif key.startswith("Q_"):
                 row[f"{key}_mL_per_s"] = value
-        row["_p"], row["_v"] = p, v
         rows.append(row)
         if self.pv is None:
             self.pv = self._table("pv.csv", row)
         self.pv.record(row)
         if info is not None:
             c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
-                 "newton_iterations": info.newton_iterations, "volume_residual_mm3": info.residual,
-                 "pressure_kPa": info.pressure}
+                 "newton_iterations": info.newton_iterations, **report.convergence_columns(self.chambers, info)}
             self.conv.append(c)
             if self.convergence is None:
                 self.convergence = self._table("convergence.csv", c)
@@ -321,8 +322,9 @@ class ElectromechanicsComponent:
             self.write_fields(self.t)
         if n % max(1, int(round(10 / em.dt))) == 0 or n == self.steps:
             r = self.rows[-1]
-            self.log.info("t = %.1f ms | %s | V = %.2f mL, p = %.1f mmHg, Ta max %.1f kPa | %d pressure its, "
-                          "%d Newton its", self.t, r["phase"], r[f"V_{self.chamber}_mL"], r[f"p_{self.chamber}_mmHg"],
+            state = "; ".join(f"{c} {r[report.phase_column(self.chambers, c)]}, V = {r[f'V_{c}_mL']:.2f} mL, "
+                              f"p = {r[f'p_{c}_mmHg']:.1f} mmHg" for c in self.chambers)
+            self.log.info("t = %.1f ms | %s | Ta max %.1f kPa | %d pressure its, %d Newton its", self.t, state,
                           r["Ta_max_kPa"], info.iterations, info.newton_iterations)
 
     def close(self) -> None:
@@ -334,7 +336,7 @@ class ElectromechanicsComponent:
 
     def finish(self, clock: Clock) -> dict:
         cfg, comm, out, em, ep = self.cfg, self.comm, self.out, self.em, self.ep
-        rows, conv, failure, chamber, period = self.rows, self.conv, self.failure, self.chamber, self.period
+        rows, conv, failure, chambers, period = self.rows, self.conv, self.failure, self.chambers, self.period
         self.close()
         for name, table in (("pv.csv", self.pv), ("convergence.csv", self.convergence)):
             if table is None and name not in self.resume:  # failed before its first row: the header only
@@ -346,10 +348,10 @@ class ElectromechanicsComponent:
             act.close()
             activation_paths = act.paths
         t_arr = np.array([r["t_ms"] for r in rows])
-        p_arr = np.array([r["_p"] for r in rows])
-        v_arr = np.array([r["_v"] for r in rows])
-        ta_arr = np.array([r["Ta_mean_kPa"] for r in rows])
-        per_beat = report.beats(t_arr[1:], v_arr[1:], p_arr[1:], ta_arr[1:], period, [r["phase"] for r in rows[1:]])
+        v_arrs = {c: np.array([r[f"_v_{c}"] for r in rows]) for c in chambers}
+        p_arrs = {c: np.array([r[f"_p_{c}"] for r in rows]) for c in chambers}
+        chamber_beats = report.chamber_beats(rows, chambers, period)
+        per_beat = chamber_beats[chambers[0]]
         timings = self.beat.timings.as_dict()
         if ep is not None:
             timings["ep"] = round(self.calcium.ep_time, 3)
@@ -358,12 +360,11 @@ class ElectromechanicsComponent:
         def plots() -> list[Path]:
             if len(rows) < 2:  # failed before the first step: tables only
                 return []
-            others = {name: np.array([r.get(name, np.nan) for r in rows]) / report.MMHG
-                      for name in ("p_LA_mmHg", "p_AR_SYS_mmHg") if name in rows[0]}
-            return report.plot(out, t_arr, v_arr, p_arr, others, chamber, period)
+            others = {name: np.array([r.get(f"{name}_mmHg", np.nan) for r in rows]) / report.MMHG
+                      for c in chambers for name in report.NEIGHBOURS[c] if f"{name}_mmHg" in rows[0]}
+            return report.plot(out, t_arr, v_arrs, p_arrs, others, period)
 
         pngs = comm.bcast(on_root(comm, plots) or [], root=0)
-        last = per_beat[-1] if per_beat else {}
         problem, tension = self.problem, self.tension
         summary = {
             "status": "failed" if failure else "completed",
@@ -378,8 +379,12 @@ class ElectromechanicsComponent:
             "steps": len(conv),
             "end_time_ms": self.beat.t,
             "unloaded_volume_mL": round(self.v_ref / 1e3, 3),
-            "preload_volume_mL": round(float(v_arr[0]) / 1e3, 3) if len(v_arr) else None,
+            "preload_volume_mL": round(float(v_arrs[chambers[0]][0]) / 1e3, 3) if len(t_arr) else None,
+            **({"unloading": self.unloading.as_dict()} if self.unloading is not None else {}),
             "beats": per_beat,
+            "chambers": {c: {"unloaded_volume_mL": round(self.v_refs[c] / 1e3, 3),
+                             "preload_volume_mL": round(float(v_arrs[c][0]) / 1e3, 3) if len(t_arr) else None,
+                             "beats": chamber_beats[c]} for c in chambers},
             "pressure_iterations": int(sum(c["pressure_iterations"] for c in conv)),
             "newton_iterations": int(sum(c["newton_iterations"] for c in conv)),
             "max_pressure_iterations": int(max((c["pressure_iterations"] for c in conv), default=0)),
@@ -401,8 +406,9 @@ class ElectromechanicsComponent:
         summary["headline"] = (
             f"{'FAILED at t = %.4g ms' % failure.t if failure else 'done'} in {summary['wall_time_s']:.1f} s: "
             f"{len(conv)} steps"
-            + (f"; beat {last['beat']}: EDV {last['EDV_mL']:.1f} mL, ESV {last['ESV_mL']:.1f} mL, "
-               f"EF {last['EF_percent']:.1f} %, peak {last['peak_pressure_mmHg']:.0f} mmHg" if last else ""))
+            + "".join(f"; {c + ' ' if len(chambers) > 1 else ''}beat {b[-1]['beat']}: EDV {b[-1]['EDV_mL']:.1f} mL, "
+                      f"ESV {b[-1]['ESV_mL']:.1f} mL, EF {b[-1]['EF_percent']:.1f} %, peak {b[-1]['peak_pressure_mmHg']:.0f} mmHg"
+                      for c, b in chamber_beats.items() if b))
         problem.destroy()
         if ep is not None:
             ep.destroy()
@@ -425,17 +431,19 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
         raise ConfigError(["physics.mechanics.boundary.cavity: the cavity volume comes from the circulation "
                            f"in electromechanics; remove it (the cavity is {KEY}.coupling.cavity_tags)"])
     params = land_parameters(em.tension)
-    tagged = build_mesh(cfg.mesh, comm)
-    if tagged.facet_tags is None and cfg.mesh.generate == "box":
-        tag_box_faces(tagged)
-    chamber = em.coupling.chamber
-    tags = tuple(tag_values(tagged, em.coupling.cavity_tags, f"{KEY}.coupling.cavity_tags"))
-    check_cavity_closes(tagged, tags, mech.boundary.base, comm)
+    meshes = load_meshes(cfg, comm)  # EP on mesh:, mechanics on it or on physics.electromechanics.mechanics_mesh
+    tagged = meshes.mechanics
+    cavities = {}
+    for chamber, refs in em.coupling.cavities().items():
+        key = f"{KEY}.coupling.{em.coupling.tags_key(chamber)}"
+        cavities[chamber] = tuple(tag_values(tagged, refs, key))
+        check_cavity_closes(tagged, cavities[chamber], mech.boundary.base, comm, key=key)
+    chambers = tuple(cavities)
     fibers, _ = material_fibers(cfg, tagged)
     q = mech.formulation.quadrature_degree
     tension = QuadratureTension(tagged.mesh, q, params, em.dt, substeps_for(em.dt, em.tension.substep))
     options = {**DEFAULT_MECHANICS_PETSC, **cfg.solver.mechanics}
-    problem = MechanicsProblem(tagged, mech, fibers, options, active_field=tension.ta_of, cavities={chamber: tags})
+    problem = MechanicsProblem(tagged, mech, fibers, options, active_field=tension.ta_of, cavities=cavities)
     period = circ.cycle_period()
 
     ep = None
@@ -451,10 +459,11 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
         if cfg.fibers is not None:
             from heartsim.fibers import compute_fibers
 
-            ep_fibers = compute_fibers(tagged, cfg.fibers, comm)
-        ep = Monodomain(tagged, cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=ep_fibers)
+            ep_fibers = compute_fibers(meshes.ep, cfg.fibers, comm)
+        ep = Monodomain(meshes.ep, cfg.physics.ep, cfg.time.dt, cfg.solver.ep_options(), backend, fibers=ep_fibers)
         try:
-            calcium = EPCalcium(ep, fem.function(tension.space, "cai"))
+            calcium = EPCalcium(ep, fem.function(tension.space, "cai"),
+                                calcium_transfer(meshes, cfg, tension.space, ep.space))
         except MissingCalcium as exc:
             raise ConfigError([f"physics.ep.ionic.model: {exc} (needed by {KEY}.calcium.source: ep; "
                                "use e.g. tentusscher_panfilov_2006 or ohara_rudy_2011)"]) from None
@@ -463,13 +472,16 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
     tension.points.rest_at(calcium(0.0))
     tension.push()
 
-    coupling = ChamberCoupling(circ, chamber, em.coupling.volume_tolerance, em.coupling.max_iterations)
-    beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chamber)
+    coupling = ChamberCoupling(circ, chambers, em.coupling.volume_tolerance, em.coupling.max_iterations)
+    beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chambers)
+    unloaded = unload_reference(beat, em.preload, em.coupling.preload_pressures(em.preload.pressure), log)
+    # (before the component: its reference volumes are those of the unloaded mesh)
     component = ElectromechanicsComponent(cfg, tagged, problem, tension, coupling, calcium, beat, ep, fibers, out,
                                           comm, log)
-    v_ref = component.v_ref
-    log.info("electromechanics: %d mechanics dofs, %d tension points on %d rank(s); %s cavity %.1f mL unloaded; "
-             "EP %s", problem.n_global, tension.n_global(), comm.size, chamber, v_ref / 1e3,
+    component.unloading = unloaded
+    log.info("electromechanics: %d mechanics dofs, %d tension points on %d rank(s); %s unloaded; "
+             "EP %s", problem.n_global, tension.n_global(), comm.size,
+             ", ".join(f"{c} cavity {v / 1e3:.1f} mL" for c, v in component.v_refs.items()),
              f"{ep.n_global} nodes, dt {cfg.time.dt:g} ms" if ep is not None else "off (prescribed calcium)")
 
     return life.run(component, end_time=cfg.time.end)

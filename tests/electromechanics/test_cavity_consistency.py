@@ -54,3 +54,25 @@ def test_surface_volumes_match_wall_volume(along):
         v, inside = check()
         assert abs(v - v_rest) > 1e3 and abs(inside - wall_rest) > 1.0  # it moved, and J != 1
     problem.destroy()
+
+
+def test_free_base_volume_is_invariant_under_rigid_motion():
+    """Free base: the cavity is closed by the plane through the centroid of the deformed base facets, so a
+    rigid translation or rotation of the whole ventricle leaves its volume unchanged (with a fixed closing
+    point, e.g. the origin, a translation along the long axis changes it by the base area times the shift)."""
+    comm = MPI.COMM_WORLD
+    tagged = build_mesh(MeshConfig(file=REPO / "meshes" / "lv_ellipsoid_human.xdmf"), comm)
+    cfg = MechanicsConfig.model_validate({
+        "material": {"model": "neo_hookean", "neo_hookean": {"mu": 10.0}},
+        "formulation": {"kind": "nearly_incompressible", "degree": 1, "kappa": 20.0, "quadrature_degree": 2},
+        "boundary": {"base": ["base"], "base_condition": "free", "cavities": {"LV": ["endo"]}}})
+    problem = MechanicsProblem(tagged, cfg, constant_basis((0, 1, 0), (1, 0, 0)), DEFAULT_MECHANICS_PETSC)
+    v0 = problem.cavity_volumes()["LV"]
+    assert 1.0e5 < v0 < 1.1e5  # the 105 mL of the human-sized ellipsoid
+    c, s = np.cos(0.3), np.sin(0.3)
+    rot = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]]) @ np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
+    shift = np.array([3.0, -2.0, 10.0])
+    for motion in (lambda x: x + shift, lambda x: x @ rot.T + shift):
+        problem.w.interpolate(lambda x: (motion(x.T) - x.T).T)
+        assert abs(problem.cavity_volumes()["LV"] - v0) < 1e-9 * v0
+    problem.destroy()
