@@ -1,5 +1,6 @@
 """Vessel label -> tetrahedral lumen mesh with flat, tagged inlet and outlet caps.
 
+0. **Spurs.** Thin protrusions of the segmentation (``labels.remove_spurs``) are removed first.
 1. **Ends.** The open ends of a vessel label (where the segmentation stops, or the image's field of
    view cuts it) are extremities of the geodesic distance inside the mask: the voxel farthest from
    the deepest voxel is one end; the local maxima (within ``end_radius`` mm) of the distance from it
@@ -10,7 +11,9 @@
    distance; a line fitted to their centroids (excluding the last radius) is a first axis, refined
    three times by fitting a line to the centroids of sections perpendicular to the current axis (the
    centreline), which gives the axis n. At an end on the image's border (the field of view cut the
-   vessel) the centroids of the branch in the image slices parallel to that border give n instead. Along n, the branch's
+   vessel) the centroids of the branch in the image slices parallel to that border give n instead,
+   the branch being the end's own vessel followed slice by slice from its border section down to the
+   first junction (``track_from_border``: a sibling joining it below the border is left out). Along n, the branch's
    cross-sectional area A(s) is measured every 0.25 mm (voxels counted with a hat kernel one voxel
    wide); going towards the end, the last position
    where the section is still complete (A >= 0.8 of the median section) is found, and the cap plane

@@ -32,8 +32,9 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     closed by a Gmsh plane surface, whose facets get tag ``cap_k`` (value k + 2; the rest ``wall``, 1).
     ``size_grid``: a :class:`heartsim.mesh.sizefield.SizeGrid` of local element sizes (mm), capped by
     ``size``. Gmsh's and Netgen's optimisers run after the volume meshing; tetrahedra still
-    below ``floor`` (minimum scaled Jacobian) have their interior nodes moved (heartsim.mesh.untangle),
-    noted in ``MeshData.notes``."""
+    below ``floor`` (minimum scaled Jacobian) have their interior nodes moved (heartsim.mesh.untangle)
+    and their boundary nodes moved within the surface (heartsim.mesh.surface_moves), noted in
+    ``MeshData.notes``."""
     import subprocess
     import sys
 
