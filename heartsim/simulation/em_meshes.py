@@ -5,7 +5,7 @@ EP runs on ``mesh:``; the mechanics and the tension model run on the same mesh, 
 meshes of one label map from ``heartsim mesh from-labels`` at two sizes). With two meshes:
 
 - the mechanics mesh must carry the facet tags the mechanics names (``physics.mechanics.boundary.base``,
-  its Robin springs, ``physics.electromechanics.coupling.cavity_tags``);
+  its Robin springs, the cavity tags of every coupled chamber);
 - the two must cover the same region: every mechanics quadrature point within ``tolerance`` (mm) of an EP
   cell, every EP node within ``tolerance`` of a mechanics cell (a unit mismatch or another anatomy fails
   here, before anything is solved);
@@ -19,6 +19,9 @@ Each check raises a one-line ConfigError naming ``physics.electromechanics.mecha
 from __future__ import annotations
 
 from typing import NamedTuple
+
+import numpy as np
+from mpi4py import MPI
 
 from heartsim import fem
 from heartsim.config.errors import ConfigError
@@ -50,8 +53,14 @@ def _name(mesh_cfg) -> str:
 def load_meshes(cfg, comm) -> CoupledMeshes:
     """The run's meshes, checked (module docstring)."""
     ep_mesh = _load(cfg.mesh, comm)
-    mm = cfg.physics.electromechanics.mechanics_mesh
+    em = cfg.physics.electromechanics
+    mm = em.mechanics_mesh
     if mm is None:
+        if em.preload.unload and em.calcium.source == "ep":
+            # the unloading moves the mechanics mesh's nodes to the stress-free reference; EP (its operators,
+            # its v/activation output, its stimulus regions) stays on the imaged geometry, so it gets its own
+            # copy of the mesh (the calcium transfer between the two copies is then exact: same nodes)
+            return CoupledMeshes(_load(cfg.mesh, comm), ep_mesh, True)
         return CoupledMeshes(ep_mesh, ep_mesh, False)
     mech_mesh = _load(mm, comm)
     check_tags(mech_mesh, cfg)
@@ -60,15 +69,13 @@ def load_meshes(cfg, comm) -> CoupledMeshes:
 
 
 def check_tags(tagged, cfg) -> None:
-    """ConfigError unless the mechanics mesh has every facet tag the mechanics and the cavity name."""
-    import numpy as np
-    from mpi4py import MPI
-
+    """ConfigError unless the mechanics mesh has every facet tag the mechanics and the cavities name."""
     mech, em = cfg.physics.mechanics, cfg.physics.electromechanics
     needed = [(ref, "physics.mechanics.boundary.base") for ref in mech.boundary.base]
     needed += [(ref, f"physics.mechanics.boundary.robin[{i}].tags")
                for i, spring in enumerate(mech.boundary.robin) for ref in spring.tags]
-    needed += [(ref, f"{KEY.rsplit('.', 1)[0]}.coupling.cavity_tags") for ref in em.coupling.cavity_tags]
+    needed += [(ref, f"{KEY.rsplit('.', 1)[0]}.coupling.{em.coupling.tags_key(chamber)}")
+               for chamber, refs in em.coupling.cavities().items() for ref in refs]
     have = tagged.facet_tags.values if tagged.facet_tags is not None else np.zeros(0, np.int32)
     present = set(tagged.mesh.comm.allreduce(set(np.unique(have).tolist()), op=MPI.BOR))
     for ref, key in needed:
@@ -105,4 +112,5 @@ def calcium_transfer(meshes: CoupledMeshes, cfg, target_space, ep_space):
     or the non-matching interpolation from the EP P1 space to the mechanics quadrature space."""
     if not meshes.separate:
         return None
-    return fem.NonmatchingInterpolation(target_space, ep_space, cfg.physics.electromechanics.mechanics_mesh.tolerance)
+    mm = cfg.physics.electromechanics.mechanics_mesh
+    return fem.NonmatchingInterpolation(target_space, ep_space, mm.tolerance if mm is not None else 1e-6)

@@ -2,6 +2,8 @@
 gives the same cavity pressures and volumes to solver tolerance."""
 
 import csv
+import logging
+from pathlib import Path
 
 import pytest
 from mpi4py import MPI
@@ -11,25 +13,23 @@ from heartsim.simulation.electromechanics_run import run_electromechanics
 from test_beat import beat_config
 
 
-@pytest.mark.mpi
-def test_two_ranks_equal_one(tmp_path_factory):
-    import logging
-
+def pv_rows_on_one_and_two_ranks(make_config, tmp_path_factory, **changes):
+    """(pv.csv rows of the run on 1 rank, on 2 ranks) of the config ``make_config(folder, **changes)``."""
     comm = MPI.COMM_WORLD
     base = tmp_path_factory.mktemp("mpi") if comm.rank == 0 else None
-    base = comm.bcast(str(base) if base else None, root=0)
-    from pathlib import Path
-
-    base = Path(base)
-    cfg_path = beat_config(base, **{"time.end": "6 ms"}) if comm.rank == 0 else None
-    cfg_path = comm.bcast(cfg_path, root=0)
-    cfg = load_config(cfg_path)
+    base = Path(comm.bcast(str(base) if base else None, root=0))
+    cfg_path = make_config(base, **changes) if comm.rank == 0 else None
+    cfg = load_config(comm.bcast(cfg_path, root=0))
     log = logging.getLogger("test")
     run_electromechanics(cfg, base / "two", comm, log)
     serial = base / f"one{comm.rank}"
     run_electromechanics(cfg, serial, MPI.COMM_SELF, log)
-    two = list(csv.DictReader(open(base / "two" / "pv.csv")))
-    one = list(csv.DictReader(open(serial / "pv.csv")))
+    return list(csv.DictReader(open(serial / "pv.csv"))), list(csv.DictReader(open(base / "two" / "pv.csv")))
+
+
+@pytest.mark.mpi
+def test_two_ranks_equal_one(tmp_path_factory):
+    one, two = pv_rows_on_one_and_two_ranks(beat_config, tmp_path_factory, **{"time.end": "6 ms"})
     assert len(one) == len(two) == 4
     for a, b in zip(one, two):
         assert abs(float(a["p_LV_mmHg"]) - float(b["p_LV_mmHg"])) < 1e-3
