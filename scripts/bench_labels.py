@@ -38,7 +38,8 @@ def label_surface_points(mask: np.ndarray, affine: np.ndarray) -> np.ndarray:
 
 
 def _wall_mask(labels, thickness, outflow):
-    """The voxel wall the LV mesh was made from (same steps as heartsim.mesh.ventricle.lv_mesh)."""
+    """The voxel wall the LV mesh was made from and its voxel -> mm affine (same steps as
+    heartsim.mesh.ventricle.lv_mesh, on the cavity's box padded by the wall)."""
     from scipy import ndimage
 
     from heartsim.mesh.ventricle import long_axis
@@ -47,12 +48,18 @@ def _wall_mask(labels, thickness, outflow):
     other = read_label_map(outflow)
     near = ndimage.distance_transform_edt(~cav, sampling=labels.spacing) < 20.0
     hint = labels.to_physical(np.argwhere((other.data > 0) & near)).mean(axis=0)
-    centre, axis, s = long_axis(cav, labels.affine, hint)
+    pad = int(np.ceil(thickness / labels.spacing.min())) + 3
+    index = np.argwhere(cav)
+    lo, hi = index.min(axis=0), index.max(axis=0) + 1
+    cav = np.pad(cav[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]], pad)
+    affine = labels.affine.copy()
+    affine[:3, 3] += affine[:3, :3] @ (lo - pad)
+    centre, axis, s = long_axis(cav, affine, hint)
     s_base = float(s.max()) - (thickness + 0.1 * float(s.max() - s.min()))
     outside = ndimage.distance_transform_edt(~cav, sampling=labels.spacing)
-    xyz = labels.to_physical(np.indices(cav.shape).reshape(3, -1).T)
+    xyz = np.indices(cav.shape).reshape(3, -1).T @ affine[:3, :3].T + affine[:3, 3]
     wall = (outside > 0) & (outside <= thickness) & ((xyz - centre) @ axis <= s_base).reshape(cav.shape)
-    return largest_component(wall)
+    return largest_component(wall), affine
 
 
 def _mesh(args, path: Path):
@@ -105,10 +112,10 @@ def main() -> None:
         outflow = path.with_name(path.name.replace("lv_", "aorta_"))
         q = quality(data)
         labels = read_label_map(path)
-        mask = largest_component(labels.mask(labels.labels()[0]))
+        mask, affine = largest_component(labels.mask(labels.labels()[0])), labels.affine
         if args.lv_wall:  # compare with the wall mask's surface (rebuilt as in heartsim.mesh.ventricle)
-            mask = _wall_mask(labels, args.lv_wall, outflow)
-        tree = cKDTree(label_surface_points(mask, labels.affine))
+            mask, affine = _wall_mask(labels, args.lv_wall, outflow)
+        tree = cKDTree(label_surface_points(mask, affine))
         # the label's own surface (for a vessel: its wall; caps are cut planes, not label surface)
         surface_nodes = np.unique(data.facets[data.facet_values == 1] if args.vessel else data.facets)
         dist, _ = tree.query(data.points[surface_nodes])

@@ -41,26 +41,9 @@ def improve(points: np.ndarray, cells: np.ndarray, fixed: np.ndarray, floor: flo
         changed = False
         for node in nodes:
             star = order[starts[node]:starts[node + 1]] // 4
-            best = float(sj[star].min())
-            here = points[node].copy()
-            targets = [np.unique(cells[star])]
-            targets = [points[targets[0][targets[0] != node]].mean(axis=0)]
-            for t in star:
-                corner = int(np.flatnonzero(cells[t] == node)[0])
-                face = points[cells[t][list(_FACES[corner])]]
-                normal = np.cross(face[1] - face[0], face[2] - face[0])
-                normal /= max(np.linalg.norm(normal), 1e-300)
-                edge = np.mean([np.linalg.norm(face[i] - face[i - 1]) for i in range(3)])
-                targets.append(face.mean(axis=0) - normal * edge * np.sqrt(2.0 / 3.0))
-            candidates = [here + w * (t - here) for t in targets for w in (0.25, 0.5, 0.75, 1.0)]
-            choice, best_sj = None, None
-            for cand in candidates:
-                points[node] = cand
-                value = scaled_jacobian(points, cells[star], "tetra")
-                if value.min() > best + 1e-6:
-                    best, choice, best_sj = float(value.min()), cand, value
+            ring = np.unique(cells[star])
+            choice, best_sj = best_move(points, cells, star, int(node), [points[ring[ring != node]].mean(axis=0)])
             if choice is None:
-                points[node] = here
                 continue
             points[node] = choice
             sj[star] = best_sj
@@ -69,6 +52,39 @@ def improve(points: np.ndarray, cells: np.ndarray, fixed: np.ndarray, floor: flo
         if not changed:
             break
     return points, len(moved)
+
+
+def best_move(points: np.ndarray, cells: np.ndarray, star: np.ndarray, node: int, targets: list,
+              project=None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The position of ``node`` that most raises the smallest scaled Jacobian of its ``star`` (the
+    tetrahedra sharing it), and their new values; (None, None) when no candidate raises it. Candidates:
+    1/4, 1/2, 3/4 and all of the way to each of ``targets`` and to the apex of the regular
+    tetrahedron on each face of the star opposite the node, each mapped by ``project`` if given.
+    ``points`` is left as it was."""
+    here = points[node].copy()
+    best = float(scaled_jacobian(points, cells[star], "tetra").min())
+    targets = list(targets)
+    for t in star:
+        corner = int(np.flatnonzero(cells[t] == node)[0])
+        face = points[cells[t][list(_FACES[corner])]]
+        normal = np.cross(face[1] - face[0], face[2] - face[0])
+        normal /= max(np.linalg.norm(normal), 1e-300)
+        edge = np.mean([np.linalg.norm(face[i] - face[i - 1]) for i in range(3)])
+        targets.append(face.mean(axis=0) - normal * edge * np.sqrt(2.0 / 3.0))
+    choice, best_sj = None, None
+    try:
+        for target in targets:
+            for w in (0.25, 0.5, 0.75, 1.0):
+                cand = here + w * (target - here)
+                if project is not None:
+                    cand = project(cand)
+                points[node] = cand
+                value = scaled_jacobian(points, cells[star], "tetra")
+                if value.min() > best + 1e-6:
+                    best, choice, best_sj = float(value.min()), cand, value
+    finally:
+        points[node] = here
+    return choice, best_sj
 
 
 def peel(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values: np.ndarray,

@@ -51,9 +51,11 @@ def lv_mesh(cavity: LabelMap, label: int, thickness: float, size: float, base_hi
     spacing = cavity.spacing
     cav = largest_component(cavity.mask(label))
     pad = int(np.ceil(thickness / spacing.min())) + 3
-    cav = np.pad(cav, pad)
+    index = np.argwhere(cav)  # the cavity's bounding box, padded by the wall: the same physical points
+    lo, hi = index.min(axis=0), index.max(axis=0) + 1
+    cav = np.pad(cav[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]], pad)
     affine = cavity.affine.copy()
-    affine[:3, 3] -= affine[:3, :3] @ np.full(3, pad)
+    affine[:3, 3] += affine[:3, :3] @ (lo - pad)
     centre, axis, s = long_axis(cav, affine, base_hint)
     length = float(s.max() - s.min())
     offset = thickness + 0.1 * length if base_offset is None else base_offset

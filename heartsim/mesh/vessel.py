@@ -1,5 +1,6 @@
 """Vessel label -> tetrahedral lumen mesh with flat, tagged inlet and outlet caps.
 
+0. **Spurs.** Thin protrusions of the segmentation (``labels.remove_spurs``) are removed first.
 1. **Ends.** The open ends of a vessel label (where the segmentation stops, or the image's field of
    view cuts it) are extremities of the geodesic distance inside the mask: the voxel farthest from
    the deepest voxel is one end; the local maxima (within ``end_radius`` mm) of the distance from it
@@ -10,7 +11,9 @@
    distance; a line fitted to their centroids (excluding the last radius) is a first axis, refined
    three times by fitting a line to the centroids of sections perpendicular to the current axis (the
    centreline), which gives the axis n. At an end on the image's border (the field of view cut the
-   vessel) the centroids of the branch in the image slices parallel to that border give n instead. Along n, the branch's
+   vessel) the centroids of the branch in the image slices parallel to that border give n instead,
+   the branch being the end's own vessel followed slice by slice from its border section down to the
+   first junction (``track_from_border``: a sibling joining it below the border is left out). Along n, the branch's
    cross-sectional area A(s) is measured every 0.25 mm (voxels counted with a hat kernel one voxel
    wide); going towards the end, the last position
    where the section is still complete (A >= 0.8 of the median section) is found, and the cap plane
@@ -37,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from heartsim.config.errors import ConfigError
-from heartsim.mesh.labels import LabelMap, largest_component, mask_surface
+from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs
 from heartsim.mesh.meshdata import MeshData
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
@@ -177,6 +180,44 @@ def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float
     return float(depth[near].max()) if near.any() else 0.0
 
 
+def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_along: float, min_depth: float,
+                      grow: float = 1.6) -> np.ndarray:
+    """The part of ``branch`` that continues an end's own section on the image border (a field-of-view
+    cut through ``vox``), followed slice by slice inwards along ``axis``: in each image slice, the
+    connected patches of the branch that overlap the previous slice's. Following stops where the
+    section grows past ``grow`` times the largest section so far (the vessel joins a sibling or its
+    parent: a junction) or vanishes; a sibling leaving through the same border, reached only through
+    that junction, is left out. The slices of a vessel cut obliquely by the border are oblique
+    sections of about the same area; near a corner of the image they grow, so the growth test starts
+    ``min_depth`` mm (``spacing_along``: the voxel size along ``axis``) from the border."""
+    from scipy import ndimage
+
+    out = np.zeros_like(branch)
+    k = int(vox[axis])
+    inward = 1 if k == 0 or not np.take(branch, k - 1, axis=axis).any() else -1
+    prev, largest = None, 0
+    while 0 <= k < branch.shape[axis]:
+        plane = np.take(branch, k, axis=axis)
+        labelled, _ = ndimage.label(plane, structure=np.ones((3, 3)))
+        if prev is None:
+            at = labelled[tuple(np.delete(vox, axis))]
+            keep = labelled == at if at else np.zeros_like(plane)
+        else:
+            ids = np.unique(labelled[prev])
+            keep = np.isin(labelled, ids[ids > 0])
+        area = int(keep.sum())
+        deep = abs(k - int(vox[axis])) * spacing_along >= min_depth
+        if area == 0 or (deep and area > grow * largest):
+            break
+        largest = max(largest, area)
+        index = [slice(None)] * 3
+        index[axis] = k
+        out[tuple(index)] = keep
+        prev = keep
+        k += inward
+    return out
+
+
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
               others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None,
               length: float | None = None) -> Cap | None:
@@ -195,6 +236,10 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         if not any(branch[tuple(o)] for o in others) or length <= 2.0 * radius:
             break
         length *= 0.75
+    if border_axis is not None:  # the end's own vessel, without a sibling joining it below the border
+        tube = track_from_border(branch, vox, border_axis, float(spacing[border_axis]), radius)
+        reach = np.abs(np.argwhere(tube)[:, border_axis] - vox[border_axis]).max() * spacing[border_axis]
+        branch = tube if reach >= 2.0 * radius else branch
     ijk = np.argwhere(branch)
     xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
     s_geo = from_end[tuple(ijk.T)]
@@ -648,6 +693,7 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     affine = labels.affine.copy()
     affine[:3, 3] = labels.affine[:3, :3] @ lo + labels.affine[:3, 3]
     spacing = labels.spacing
+    mask, spurs = remove_spurs(mask, spacing)
     faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
              if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
     ends, radii = find_ends(mask, spacing, faces=faces)
@@ -681,8 +727,8 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
     kept = mask & ~stub_voxels(mask, affine, caps)
-    return data, {"ends": len(caps), "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method,
-                  "attempts": tried,
+    return data, {"ends": len(caps), "spur_voxels_removed": spurs,
+                  "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method, "attempts": tried,
                   "kept_mask": kept, "kept_affine": affine,
                   "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
                             "area_mm2": round(c.area, 2)} for c in caps]}

@@ -32,8 +32,9 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     closed by a Gmsh plane surface, whose facets get tag ``cap_k`` (value k + 2; the rest ``wall``, 1).
     ``size_grid``: a :class:`heartsim.mesh.sizefield.SizeGrid` of local element sizes (mm), capped by
     ``size``. Gmsh's and Netgen's optimisers run after the volume meshing; tetrahedra still
-    below ``floor`` (minimum scaled Jacobian) have their interior nodes moved (heartsim.mesh.untangle),
-    noted in ``MeshData.notes``."""
+    below ``floor`` (minimum scaled Jacobian) have their interior nodes moved (heartsim.mesh.untangle)
+    and their boundary nodes moved within the surface (heartsim.mesh.surface_moves), noted in
+    ``MeshData.notes``."""
     import subprocess
     import sys
 
@@ -88,9 +89,11 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
 
 
 def _lift_quality(data: MeshData, floor: float) -> None:
-    """Move interior nodes of the tetrahedra still below ``floor``, flip faces (2-3), then remove flat
-    tetrahedra lying wholly on the boundary (heartsim.mesh.untangle)."""
+    """Move interior nodes of the tetrahedra still below ``floor`` (heartsim.mesh.untangle), then
+    boundary nodes within their surface (heartsim.mesh.surface_moves) and interior nodes again, flip
+    faces (2-3), then remove flat tetrahedra lying wholly on the boundary."""
     from heartsim.mesh.quality import scaled_jacobian
+    from heartsim.mesh.surface_moves import surface_moves
     from heartsim.mesh.untangle import flip23, improve, peel
 
     before = float(scaled_jacobian(data.points, data.cells, "tetra").min(initial=1.0))
@@ -99,12 +102,16 @@ def _lift_quality(data: MeshData, floor: float) -> None:
     fixed = np.zeros(len(data.points), bool)
     fixed[boundary_facets(data.cells).ravel()] = True
     data.points, moved = improve(data.points, data.cells, fixed, floor)
+    data.points, slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor)
+    if slid:
+        data.points, again = improve(data.points, data.cells, fixed, floor)
+        moved += again
     cells, flips = flip23(data.points, data.cells, floor)
     cells, data.facets, data.facet_values, peeled = peel(data.points, cells, data.facets, data.facet_values, floor)
     data.cell_values = np.full(len(cells), data.cell_values[0] if len(data.cell_values) else 1, np.int32)
     data.cells = cells
     after = float(scaled_jacobian(data.points, data.cells, "tetra").min())
-    data.notes.append(f"moved {moved} interior node(s), {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
+    data.notes.append(f"moved {moved} interior node(s), {slid} boundary node(s) within the surface, {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
                       f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
 
 

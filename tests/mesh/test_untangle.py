@@ -65,3 +65,48 @@ def test_flip_replaces_a_flat_pair_by_three_good_tetrahedra():
     assert flips == 1 and len(flipped) == 3
     assert scaled_jacobian(points, flipped, "tetra").min() > before
     assert np.isclose(_positive(points, flipped)[1].sum(), _positive(points, cells)[1].sum())
+
+
+def _slab():
+    """A 2 x 2 x 1 block of unit cubes, each split into 6 tetrahedra (Kuhn): every node on the boundary."""
+    from heartsim.mesh.untangle import _positive
+
+    points = np.array([(i, j, k) for i in range(3) for j in range(3) for k in range(2)], float)
+    index = {tuple(p.astype(int)): n for n, p in enumerate(points)}
+    kuhn = [(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)]
+    cells = []
+    for i in range(2):
+        for j in range(2):
+            for order in kuhn:
+                corner = [i, j, 0]
+                path = [index[tuple(corner)]]
+                for axis in order:
+                    corner[axis] += 1
+                    path.append(index[tuple(corner)])
+                cells.append(path)
+    cells, _ = _positive(points, np.array(cells))
+    facets = boundary_facets(cells)
+    return points, cells, facets
+
+
+def test_boundary_nodes_slide_within_their_face_and_along_a_rim():
+    from heartsim.mesh.surface_moves import surface_moves
+
+    points, cells, facets = _slab()
+    centroid = points[facets].mean(axis=1)
+    values = np.where(np.isclose(centroid[:, 2], 0.0), 2, 1).astype(np.int32)  # bottom: a "cap" (2)
+    bottom_middle, rim_node = 8, 6  # (1, 1, 0) inside the bottom face; (1, 0, 0) on the bottom's rim
+    assert tuple(points[bottom_middle]) == (1, 1, 0) and tuple(points[rim_node]) == (1, 0, 0)
+    bent = points.copy()
+    bent[bottom_middle] = (1.92, 1.9, 0.0)  # within the bottom plane, next to its corner: flat tetrahedra
+    bent[rim_node] = (1.93, 0.0, 0.0)  # along the rim
+    before = scaled_jacobian(bent, cells, "tetra").min()
+    moved, count = surface_moves(bent, cells, facets, values, 0.3)
+    after = scaled_jacobian(moved, cells, "tetra").min()
+    assert before < 0.1 and after > 0.3 and count >= 2, (before, after, count)
+    assert moved[bottom_middle, 2] == 0.0 and np.all(moved[rim_node, 1:] == 0.0)  # in the cap plane, on the rim
+    corners = [n for n, p in enumerate(points) if p[0] in (0, 2) and p[1] in (0, 2)]
+    assert np.array_equal(moved[corners], bent[corners])  # corners (three faces meet) never move
+    # the same node without the tag boundary: a sharp crease (the side meets the bottom at 90 deg) stays
+    moved2, _ = surface_moves(bent, cells, facets, np.ones(len(facets), np.int32), 0.3)
+    assert np.array_equal(moved2[rim_node], bent[rim_node])

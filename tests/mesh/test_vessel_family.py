@@ -61,3 +61,25 @@ def test_cap_checks_can_fail():
     assert "inlet not flat" in cap_problems(data, tree)
     data.facet_values = np.repeat([2, 1], 64).astype(np.int32)
     assert cap_problems(data, tree) == ["1 caps for 2 ends"]
+
+
+
+def test_tracking_from_the_border_stops_at_a_junction():
+    """aorta_0004's top: a thin vessel (r 2.5 mm) leaving through the image border 19 mm from a wide one
+    (r 6 mm) whose axis it meets 19 mm below the border (the sections touch 9-10 mm below it).
+    Followed slice by slice from its border section, the thin vessel is kept down to the junction; the wide one, which the thin one's branch reaches only
+    through the junction, is left out (its sections would make the thin one's cap too large)."""
+    from heartsim.mesh.vessel import track_from_border
+
+    x = np.indices((44, 40, 40)).reshape(3, -1).T.astype(float)  # 1 mm voxels
+    wide = np.hypot(x[:, 0] - 12.0, x[:, 1] - 20.0) <= 6.0
+    t = x[:, 2] - 20.0  # the thin vessel leaves the wide one's axis at z = 20, at 45 deg
+    thin = (t >= 0) & (np.hypot(x[:, 0] - 12.0 - t, x[:, 1] - 20.0) <= 2.5)
+    mask = (wide | thin).reshape(44, 40, 40)
+    vox = np.array([12 + 19, 20, 39])  # the thin vessel's centre on the top border
+    tube = track_from_border(mask, vox, 2, 1.0, 2.5)
+    assert tube[tuple(vox)] and tube.sum() > 0
+    wide_only = (wide & ~thin).reshape(44, 40, 40)
+    assert not (tube & wide_only).any()
+    reached = 39 - np.argwhere(tube)[:, 2].min()
+    assert 8 <= reached <= 10, reached  # followed down to the junction, not past it

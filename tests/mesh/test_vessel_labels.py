@@ -159,3 +159,21 @@ def test_real_aorta_label_map_meshes_with_caps(tmp_path, capsys):
     printed = capsys.readouterr().out
     names = json.loads(out.with_suffix(".tags.json").read_text())["facet_tag_names"]
     assert {"wall", "inlet", "outlet_1", "outlet_2"} <= set(names), printed
+
+
+def test_thin_spur_removed_vessel_kept():
+    """A tube (radius 5 mm, 0.8 mm voxels) with a stalk one voxel thick and 4 mm long on its side (a
+    segmentation spur): the stalk goes, the tube stays (only boundary voxels of its own may go)."""
+    from heartsim.mesh.labels import remove_spurs
+
+    h = 0.8
+    x = np.indices((40, 40, 40)).reshape(3, -1).T * h - 16.0
+    tube = (np.hypot(x[:, 0], x[:, 1]) <= 5.0).reshape(40, 40, 40)
+    stalk = np.zeros_like(tube)
+    i0 = int(round((5.0 + 16.0) / h))  # the first voxel outside the tube along +x, at y = 0
+    stalk[i0:i0 + 5, 20, 18:21] = True
+    mask, removed = remove_spurs(tube | stalk, np.full(3, h))
+    assert (mask & stalk & ~tube).sum() <= 3, (mask & stalk & ~tube).sum()  # at most its root stays
+    assert (tube & ~mask).sum() == 0 and removed >= 9, removed
+    same, none = remove_spurs(tube, np.full(3, h))
+    assert none == 0 and np.array_equal(same, tube)
