@@ -19,15 +19,8 @@ from heartsim.cli.main import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-def beat_config(tmp_path, transient: bool = True, **changes):
-    data = yaml.safe_load((REPO / "configs" / "lv-ellipsoid-beat.yaml").read_text())
-    data["mesh"]["file"] = str(REPO / "meshes" / "lv_ellipsoid_human.xdmf")
-    if transient:
-        del data["physics"]["ep"]
-        data["physics"]["electromechanics"]["calcium"] = {"source": "transient", "time_to_peak": "20 ms"}
-    data["physics"]["electromechanics"]["dt"] = "2 ms"
-    data["physics"]["electromechanics"]["output_interval"] = "12 ms"
-    data["time"] = {"dt": "0.05 ms", "end": "24 ms"}
+def apply_changes(data: dict, changes: dict) -> None:
+    """Set (or, with None, delete) each dotted key of ``changes`` in the config dict ``data``."""
     for dotted, value in changes.items():
         node = data
         *parents, last = dotted.split(".")
@@ -37,6 +30,18 @@ def beat_config(tmp_path, transient: bool = True, **changes):
             del node[last]
         else:
             node[last] = value
+
+
+def beat_config(tmp_path, transient: bool = True, **changes):
+    data = yaml.safe_load((REPO / "configs" / "lv-ellipsoid-beat.yaml").read_text())
+    data["mesh"]["file"] = str(REPO / "meshes" / "lv_ellipsoid_human.xdmf")
+    if transient:
+        del data["physics"]["ep"]
+        data["physics"]["electromechanics"]["calcium"] = {"source": "transient", "time_to_peak": "20 ms"}
+    data["physics"]["electromechanics"]["dt"] = "2 ms"
+    data["physics"]["electromechanics"]["output_interval"] = "12 ms"
+    data["time"] = {"dt": "0.05 ms", "end": "24 ms"}
+    apply_changes(data, changes)
     path = tmp_path / "beat.yaml"
     path.write_text(yaml.safe_dump(data))
     return path

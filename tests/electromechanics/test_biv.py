@@ -25,6 +25,7 @@ from heartsim.config.circulation import CirculationConfig
 from heartsim.config.loader import load_config
 from heartsim.electromechanics.cavity0d import ChamberCoupling
 from tests.electromechanics.tables import rows_without_wall_times
+from tests.electromechanics.test_beat import apply_changes
 from heartsim.runtime.signals import StopAfter
 from heartsim.simulation.electromechanics_run import run_electromechanics
 from heartsim.simulation.run_folder import Checkpointed
@@ -47,15 +48,7 @@ def biv_config(tmp_path, **changes):
     em["preload"] = {"pressure": "13 mmHg", "steps": 2}
     em["coupling"]["chambers"][1]["preload_pressure"] = "6.5 mmHg"
     data["time"] = {"dt": "0.05 ms", "end": "8 ms"}
-    for dotted, value in changes.items():
-        node = data
-        *parents, last = dotted.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        if value is None:
-            del node[last]
-        else:
-            node[last] = value
+    apply_changes(data, changes)
     path = tmp_path / "biv.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
