@@ -126,10 +126,12 @@ def unload(beat, pressures: dict[str, float], steps: int, tolerance: float, max_
         r_old = r
         X = X + omega * r  # omega = 1: X = x_CT - u_k (Bols et al.)
         fem.set_node_positions(mesh, X)  # w keeps u_k: with omega = 1 the deformed nodes start on x_CT
+        beat._refresh()  # a kept Jacobian / LU factors belong to the previous geometry
     result.max_shift_mm = comm.allreduce(float(np.max(np.linalg.norm(X - x_ct, axis=1), initial=0.0)), op=MPI.MAX)
     problem.w.x.array[:] = 0.0
     problem.set_cavity_pressures(zero)
     problem.save()
+    beat._refresh()  # the preload starts from u = 0: no Jacobian / factors of the last loaded state
     result.unloaded_volume = problem.cavity_volumes()[chamber]
     return result
 

@@ -234,7 +234,7 @@ class ElectromechanicsComponent:
         em = self.em
         pressures = em.coupling.preload_pressures(em.preload.pressure)
         try:
-            v_ed = self.beat.preload(em.preload.pressure if len(self.chambers) == 1 else
+            v_ed = self.beat.preload(pressures[self.chambers[0]] if len(self.chambers) == 1 else
                                      np.array([pressures[c] for c in self.chambers]), em.preload.steps)
         except CoupledStepFailure as exc:
             self.failure = exc

@@ -100,3 +100,15 @@ def test_non_converging_step_names_the_time(tmp_path, capsys):
     assert summary["status"] == "failed" and summary["failed_at_time_ms"] == 2.0
     assert "t = 2 ms" in summary["error"]
     assert (out / "pv.csv").is_file()
+
+
+def test_single_chamber_preload_pressure_is_used(tmp_path):
+    """coupling.chambers with one entry and its own preload_pressure: the preload inflates to that pressure,
+    not to preload.pressure (the first pv.csv row is the preloaded state)."""
+    out = tmp_path / "out"
+    cfg = beat_config(tmp_path, **{"time.end": "2 ms", "physics.electromechanics.coupling": {
+        "chambers": [{"chamber": "LV", "cavity_tags": ["endo"], "preload_pressure": "4 mmHg"}]}})
+    assert main(["-q", "run", str(cfg), "--out", str(out)]) == 0
+    with open(out / "pv.csv") as f:
+        first = next(csv.DictReader(f))
+    assert abs(float(first["p_LV_mmHg"]) - 4.0) < 1e-3, first["p_LV_mmHg"]  # (8 mmHg before the fix)
