@@ -142,6 +142,11 @@ def unload_reference(beat, preload, pressures: dict[str, float], log, key: str =
     returns the UnloadResult or None. A failure is a one-line ConfigError naming ``key``.preload.unload."""
     if not preload.unload:
         return None
+    degree = fem.geometry_degree(beat.problem.mesh)
+    if degree != 1:
+        raise ConfigError([f"{key}.preload.unload: the unloading moves the mesh nodes, which needs a straight-sided "
+                           f"(degree-1) mechanics mesh; this one has geometry degree {degree} (use a linear mesh, "
+                           f"or {key}.mechanics_mesh with one)"])
     try:
         result = unload(beat, pressures, preload.steps, preload.unload_tolerance, preload.unload_iterations, log)
     except UnloadingFailure as exc:
