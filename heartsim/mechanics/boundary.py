@@ -17,16 +17,26 @@ from heartsim import fem
 from heartsim.config.errors import ConfigError, InputError
 
 
+def present_tags(tagged) -> set[int]:
+    """Facet-tag values present on any rank (collective)."""
+    have = tagged.facet_tags.values if tagged.facet_tags is not None else np.zeros(0, np.int32)
+    return set(tagged.mesh.comm.allreduce(set(np.unique(have).tolist()), op=MPI.BOR))
+
+
+def tag_listing(tagged, present: set[int]) -> str:
+    """The mesh's facet tags for an error message: ``name=value, ...``, else the values, else ``none``."""
+    names = ", ".join(f"{k}={v}" for k, v in sorted(tagged.facet_names.items(), key=lambda kv: kv[1]))
+    return names or str(sorted(present) or "none")
+
+
 def tag_values(tagged, refs, key: str) -> list[int]:
     """Integer facet-tag values of names/numbers ``refs`` (ConfigError naming ``key`` if unknown or empty)."""
     values = []
-    have = tagged.facet_tags.values if tagged.facet_tags is not None else np.zeros(0, np.int32)
-    present = set(tagged.mesh.comm.allreduce(set(np.unique(have).tolist()), op=MPI.BOR))
+    present = present_tags(tagged)
     for ref in refs:
         value = tagged.facet_value(ref)
         if value is None or value not in present:
-            names = ", ".join(f"{k}={v}" for k, v in sorted(tagged.facet_names.items(), key=lambda kv: kv[1]))
-            raise InputError(key, f"no facet tag {ref!r} in the mesh (facet tags: {names or sorted(present) or 'none'})")
+            raise InputError(key, f"no facet tag {ref!r} in the mesh (facet tags: {tag_listing(tagged, present)})")
         values.append(value)
     return values
 

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-from mpi4py import MPI
 
 from heartsim import fem
 from heartsim.config.errors import ConfigError
-from heartsim.mechanics.boundary import tag_box_faces
+from heartsim.mechanics.boundary import present_tags, tag_box_faces, tag_listing
 from heartsim.mesh import build_mesh
 
 KEY = "physics.electromechanics.mechanics_mesh"
@@ -76,14 +74,12 @@ def check_tags(tagged, cfg) -> None:
                for i, spring in enumerate(mech.boundary.robin) for ref in spring.tags]
     needed += [(ref, f"{KEY.rsplit('.', 1)[0]}.coupling.{em.coupling.tags_key(chamber)}")
                for chamber, refs in em.coupling.cavities().items() for ref in refs]
-    have = tagged.facet_tags.values if tagged.facet_tags is not None else np.zeros(0, np.int32)
-    present = set(tagged.mesh.comm.allreduce(set(np.unique(have).tolist()), op=MPI.BOR))
+    present = present_tags(tagged)
     for ref, key in needed:
         value = tagged.facet_value(ref)
         if value is None or value not in present:
-            names = ", ".join(f"{k}={v}" for k, v in sorted(tagged.facet_names.items(), key=lambda kv: kv[1]))
             raise ConfigError([f"{KEY}: {_name(em.mechanics_mesh)} has no facet tag {ref!r} (needed by {key}; "
-                               f"its facet tags: {names or sorted(present) or 'none'})"])
+                               f"its facet tags: {tag_listing(tagged, present)})"])
 
 
 def check_coverage(mech_tagged, ep_tagged, cfg) -> None:
