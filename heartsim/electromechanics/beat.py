@@ -23,7 +23,8 @@ from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailu
 class Timings:
     """Wall seconds spent per part (``mechanics``: the Newton solves outside the preload, of which, over
     the coupled steps, ``mechanics_assembly`` assembling residuals and Jacobians and ``mechanics_solve``
-    the rest (linear solves, preconditioner set-up, line search); ``preload``: :meth:`Heartbeat.preload`)."""
+    the rest (linear solves, preconditioner set-up, line search); ``preload``: :meth:`Heartbeat.preload`;
+    ``unloading``: the search for the unloaded reference, :mod:`heartsim.electromechanics.unloading`)."""
 
     calcium: float = 0.0
     tension: float = 0.0
@@ -32,6 +33,7 @@ class Timings:
     mechanics_solve: float = 0.0
     circulation: float = 0.0
     preload: float = 0.0
+    unloading: float = 0.0
     steps: int = 0
 
     def as_dict(self) -> dict:

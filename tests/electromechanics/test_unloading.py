@@ -101,3 +101,13 @@ def test_ep_stays_on_the_imaged_geometry(tmp_path):
     X, _ = _first_displacement(out / "displacement.h5")
     moved, _ = cKDTree(X).query(imaged)
     assert moved.max() > 1.0
+
+
+def test_unloading_time_is_counted_apart(tmp_path):
+    """summary.json time_s: the unloading's inflations in ``unloading``, not in the coupled steps' ``mechanics``."""
+    out = tmp_path / "out"
+    cfg = beat_config(tmp_path, **{"time.end": "2 ms", "physics.electromechanics.preload": UNLOAD})
+    assert main(["-q", "run", str(cfg), "--out", str(out)]) == 0
+    times = json.loads((out / "summary.json").read_text())["time_s"]
+    assert times["unloading"] > times["preload"] > 0  # several inflations against one
+    assert times["unloading"] > times["mechanics"]  # one 2 ms step against several inflations
