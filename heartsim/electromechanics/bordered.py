@@ -21,7 +21,8 @@ iteration is then a quasi-Newton one; it converges to the same equations (they a
 
 Modified Newton: K and its factors are kept across iterations *and steps*; K is reassembled and
 refactorised (at the current w and p) when the mechanics residual fell by less than ``rate`` in the
-last iteration, when an update with kept factors made it grow by more than ``GROWTH`` (the update is
+last iteration (not judged on the step's first update, which carries the pressure change of the step
+and may raise |R| while it brings V_3D to V_0D), when an update with kept factors made it grow by more than ``GROWTH`` (the update is
 then undone and taken again with the new K), and at the first step after construction or a failure. G, c, D and the residuals are evaluated
 afresh at every iteration (cheap: vector assemblies and triangular solves). Converged when
 |R| <= max(atol, rtol |R^0|) (the SNES tolerances of the mechanics solver, R^0 the residual at the
@@ -47,6 +48,9 @@ from heartsim.mechanics.cavity import cavity_volume_form
 from heartsim.mechanics.solver import LU
 
 LOG = logging.getLogger(__name__)
+
+#: Anderson acceleration of the kept-factor iteration: the number of earlier updates mixed in (0: none)
+DEPTH = 5
 
 #: a new Jacobian when the mechanics residual fell by less than this factor in one iteration
 RATE = 0.5
@@ -78,9 +82,9 @@ class BorderedNewton:
     ``chambers`` (names, in the order of the 0D chambers). ``assemble_time`` / ``linear_time``: wall seconds
     in assembly (residuals, Jacobians, G, c) and in the rest (factorisations, solves), summed."""
 
-    def __init__(self, problem, chambers, rate: float = RATE, max_iterations: int = 40):
+    def __init__(self, problem, chambers, rate: float = RATE, max_iterations: int = 40, depth: int = DEPTH):
         self.problem, self.chambers = problem, tuple(chambers)
-        self.rate, self.max_iterations = rate, max_iterations
+        self.rate, self.max_iterations, self.depth = rate, max_iterations, depth
         solver = problem.solver
         self.L, self.a, self.bcs = solver.L, solver.a, solver.bcs
         opts = solver.options
@@ -195,7 +199,9 @@ class BorderedNewton:
         self._set_pressures(p)
         norm = self._residual()
         norm0 = norm
-        previous = None  # |R| at the previous iterate
+        previous = None  # |R| at the previous iterate (None after the step's first update)
+        first = True  # the first update of the step: it moves the pressures most, |R| may well grow
+        mixer = Anderson(self.depth)
         g = np.full(m, np.inf)
         v3d = np.full(m, np.nan)
         stop = max(self.atol, self.rtol * norm0)
@@ -220,14 +226,18 @@ class BorderedNewton:
                 built += 1
             self._borders()
             du, dp = self._update(g, dv0)
+            if fresh:
+                mixer.clear()  # the map x -> x + (du, dp) changed with K
+            du, dp = mixer.mix(fem.petsc_vec(self.problem.w), p, du, dp)
             scale, state, p_old = 1.0, self.problem.w.x.array.copy(), p
+            limit = BLOWUP if fresh or first else GROWTH
             for _ in range(6):  # an update that makes |R| grow: with stale factors a new K, else halved
                 p = p_old + scale * dp
                 self._move(du, scale)
                 self._set_pressures(p)
                 trial = self._residual()
                 its += 1
-                if np.isfinite(trial) and trial <= (BLOWUP if fresh else GROWTH) * norm:
+                if np.isfinite(trial) and trial <= limit * norm:
                     break
                 self.problem.w.x.array[:] = state
                 if not fresh:
@@ -237,11 +247,61 @@ class BorderedNewton:
                 self._set_pressures(p_old)
                 return BorderedResult(False, its, built, trial, g, p_old, v3d,
                                       f"bordered Newton: |R| grew to {trial:.3g} with the update halved 5 times")
-            if not fresh and not (np.isfinite(trial) and trial <= GROWTH * norm):  # stale factors: rebuild, repeat
+            if not fresh and not (np.isfinite(trial) and trial <= limit * norm):  # stale factors: rebuild, repeat
                 p = p_old
                 self._set_pressures(p)
                 norm = self._residual()
                 self.valid, previous = False, None
                 continue
-            previous, norm = norm, trial
+            previous, norm, first = (None if first else norm), trial, False
             self.iterations += 1
+
+
+class Anderson:
+    """Anderson acceleration (type II, Walker & Ni 2011, SIAM J Numer Anal 49:1715) of the fixed-point map
+    x -> x + f(x), x = (w, p), f = (du, dp) the bordered update with the kept factors: with the last
+    ``depth`` differences ΔX_i = x_{i+1} - x_i, ΔF_i = f_{i+1} - f_i, the update is
+    f - Σ γ_i (ΔX_i + ΔF_i), γ = argmin |f - Σ γ_i ΔF_i|² (Euclidean over the owned unknowns and the
+    pressures; the small normal equations solved on every rank alike). Depth 0 or an empty history: f."""
+
+    def __init__(self, depth: int):
+        self.depth = depth
+        self.clear()
+
+    def clear(self) -> None:
+        self.dx, self.df, self.last = [], [], None
+
+    def mix(self, w: PETSc.Vec, p: np.ndarray, du: PETSc.Vec, dp: np.ndarray) -> tuple[PETSc.Vec, np.ndarray]:
+        """The accelerated update from the iterate (w, p) and its update (du, dp) (``du`` overwritten)."""
+        if self.depth <= 0:
+            return du, dp
+        x, f = (w.copy(), np.array(p, dtype=float)), (du.copy(), np.array(dp, dtype=float))
+        if self.last is not None:
+            (xw, xp), (fw, fp) = self.last
+            xw.aypx(-1.0, x[0])  # x - x_last, in place of x_last
+            fw.aypx(-1.0, f[0])
+            self.dx.append((xw, x[1] - xp))
+            self.df.append((fw, f[1] - fp))
+            if len(self.dx) > self.depth:
+                for v in (self.dx.pop(0)[0], self.df.pop(0)[0]):
+                    v.destroy()
+        self.last = (x, f)
+        if not self.df:
+            return du, dp
+        k = len(self.df)
+        gram = np.array([[self.df[i][0].dot(self.df[j][0]) + self.df[i][1] @ self.df[j][1] for j in range(k)]
+                         for i in range(k)])
+        rhs = np.array([self.df[i][0].dot(f[0]) + self.df[i][1] @ f[1] for i in range(k)])
+        gram += 1e-12 * np.trace(gram) / k * np.eye(k)  # (nearly collinear differences)
+        try:
+            gamma = np.linalg.solve(gram, rhs)
+        except np.linalg.LinAlgError:
+            return du, dp
+        if not np.all(np.isfinite(gamma)):
+            return du, dp
+        dp = f[1].copy()
+        for gi, (xw, xp), (fw, fp) in zip(gamma, self.dx, self.df):
+            du.axpy(-float(gi), xw)
+            du.axpy(-float(gi), fw)
+            dp -= gi * (xp + fp)
+        return du, dp
