@@ -43,6 +43,7 @@ import ufl
 from petsc4py import PETSc
 
 from heartsim import fem
+from heartsim.electromechanics.cavity0d import StepInfo
 from heartsim.mechanics.boundary import follower_pressure
 from heartsim.mechanics.cavity import cavity_volume_form
 from heartsim.mechanics.solver import LU
@@ -175,6 +176,22 @@ class BorderedNewton:
         self.problem.w.x.scatter_forward()
 
     # ---- the step
+    def step(self, coupling, dt: float, solve3d) -> StepInfo:
+        """One coupled step of ``coupling`` (a ChamberCoupling) by the bordered Newton, the 0D step committed;
+        a step it cannot converge is done by the pressure iteration ``coupling.step(dt, solve3d)`` from the
+        step's start (the StepInfo then has more than one pressure iteration). Raises CoupledStepFailure."""
+        result = self.solve(coupling, dt)
+        if not result.converged:
+            LOG.info("bordered Newton failed (%s); the pressure iteration takes the step", result.detail)
+            self.problem.restore()
+            return coupling.step(dt, solve3d)
+        coupling.commit(result.pressures, dt)
+        p, v, res = result.pressures, result.volumes, np.abs(result.volume_residuals)
+        names = self.chambers
+        return StepInfo(1, result.iterations, float(res.max()), float(p[0]), float(v[0]),
+                        dict(zip(names, map(float, p))), dict(zip(names, map(float, v))),
+                        dict(zip(names, map(float, res))), result.factorisations)
+
     def solve(self, coupling, dt: float) -> BorderedResult:
         """One coupled step of ``dt`` (ms) from the current state and the coupling's last pressures; on return
         the problem holds the last iterate (the caller restores the saved state on failure) and nothing of
