@@ -50,6 +50,8 @@ from heartsim.mechanics.solver import LU
 
 LOG = logging.getLogger(__name__)
 
+#: start a step from the linear extrapolation of the last two step starts (False: from the last state)
+EXTRAPOLATE = True
 #: Anderson acceleration of the kept-factor iteration: the number of earlier updates mixed in (0: none)
 DEPTH = 5
 
@@ -116,10 +118,12 @@ class BorderedNewton:
         self.linear_time = 0.0
         self.factorisations = 0
         self.iterations = 0
+        self.extrapolate = EXTRAPOLATE
+        self._last = None  # (w, p) at the start of the last step: the predictor's second point
 
     def invalidate(self) -> None:
-        """Build K anew at the next iteration (after a restart, a failed step, a mesh move)."""
-        self.valid = False
+        """Build K anew at the next iteration and forget the predictor's history (a mesh move, a new start)."""
+        self.valid, self._last = False, None
 
     # ---- pieces
     def _residual(self) -> float:
@@ -195,14 +199,24 @@ class BorderedNewton:
     def solve(self, coupling, dt: float) -> BorderedResult:
         """One coupled step of ``dt`` (ms) from the current state and the coupling's last pressures; on return
         the problem holds the last iterate (the caller restores the saved state on failure) and nothing of
-        the 0D model is committed. Tries the kept factors first, then plain Newton."""
-        start_w = self.problem.w.x.array.copy()
-        p0 = np.array(coupling.p, dtype=float)
-        result = self._iterate(coupling, dt, p0, always=False)
+        the 0D model is committed. Starts from the linear extrapolation of the last two step starts
+        (w, p) = 2 (w^n, p^n) - (w^(n-1), p^(n-1)) when there are two, with the kept factors; if that fails,
+        again from (w^n, p^n) with plain Newton. |R^0| of the relative tolerance is the residual at
+        (w^n, p^n) with the new tension (what the mechanics SNES would start from)."""
+        w = self.problem.w.x.array
+        start_w, p0 = w.copy(), np.array(coupling.p, dtype=float)
+        self._set_pressures(p0)
+        norm0 = self._residual()
+        last, self._last = self._last, (start_w, p0)
+        p = p0
+        if self.extrapolate and last is not None and last[0].shape == start_w.shape:
+            w[:] = 2.0 * start_w - last[0]
+            p = 2.0 * p0 - last[1]
+        result = self._iterate(coupling, dt, p, norm0, always=False)
         if not result.converged:
-            self.problem.w.x.array[:] = start_w
+            w[:] = start_w
             self.valid = False
-            retry = self._iterate(coupling, dt, p0, always=True)
+            retry = self._iterate(coupling, dt, p0, norm0, always=True)
             retry.iterations += result.iterations
             retry.factorisations += result.factorisations
             result = retry
@@ -210,12 +224,11 @@ class BorderedNewton:
             self.valid = False
         return result
 
-    def _iterate(self, coupling, dt: float, p: np.ndarray, always: bool) -> BorderedResult:
+    def _iterate(self, coupling, dt: float, p: np.ndarray, norm0: float, always: bool) -> BorderedResult:
         m = len(self.chambers)
         its = built = 0
         self._set_pressures(p)
         norm = self._residual()
-        norm0 = norm
         previous = None  # |R| at the previous iterate (None after the step's first update)
         first = True  # the first update of the step: it moves the pressures most, |R| may well grow
         mixer = Anderson(self.depth)
