@@ -22,14 +22,19 @@ iteration is then a quasi-Newton one; it converges to the same equations (they a
 Modified Newton: K and its factors are kept across iterations *and steps*; K is reassembled and
 refactorised (at the current w and p) when the mechanics residual fell by less than ``rate`` in the
 last iteration (not judged on the step's first update, which carries the pressure change of the step
-and may raise |R| while it brings V_3D to V_0D), when an update with kept factors made it grow by more than ``GROWTH`` (the update is
-then undone and taken again with the new K), and at the first step after construction or a failure. G, c, D and the residuals are evaluated
-afresh at every iteration (cheap: vector assemblies and triangular solves). Converged when
-|R| <= max(atol, rtol |R^0|) (the SNES tolerances of the mechanics solver, R^0 the residual at the
-start of the step) and |g_i| <= ``tol`` for every chamber. A step that does not converge in
-``max_iterations`` with kept factors is repeated from its start with K rebuilt at every iteration
-(plain Newton), halving an update that makes the residual grow by more than ``BLOWUP`` or not finite; if that fails too the caller gets
-``converged = False``. Units: mm, kPa, mm³, ms.
+and may raise |R| while it brings V_3D to V_0D), when an update with kept factors made it grow by
+more than ``GROWTH`` (the update is then undone and taken again with the new K), and at the first
+step and after a failure: a rule of residual norms only, so runs repeat (not across a restart, which
+builds K afresh). G, c, D and the residuals are evaluated afresh at every iteration (vector
+assemblies, triangular solves, trial 0D steps). The kept-factor iteration is Anderson-accelerated
+(:class:`Anderson`, history cleared with every new K), and a step starts from the linear extrapolation
+of the last two step starts. Converged when |R| <= max(atol, rtol |R^0|) (the SNES tolerances of the
+mechanics solver, R^0 the residual at the last state with the new tension, where the mechanics SNES
+would start) and |g_i| <= ``tol`` for every chamber. A step that does not converge in
+``max_iterations`` is repeated from the last state with K rebuilt at every iteration (plain Newton),
+halving an update that makes the residual grow by more than ``BLOWUP`` or not finite; if that fails
+too the caller gets ``converged = False`` (:meth:`BorderedNewton.step` then hands the step to the
+pressure iteration). Units: mm, kPa, mm³, ms.
 """
 
 from __future__ import annotations
@@ -117,13 +122,13 @@ class BorderedNewton:
         self.assemble_time = 0.0
         self.linear_time = 0.0
         self.factorisations = 0
-        self.iterations = 0
         self.extrapolate = EXTRAPOLATE
         self._last = None  # (w, p) at the start of the last step: the predictor's second point
 
-    def invalidate(self) -> None:
-        """Build K anew at the next iteration and forget the predictor's history (a mesh move, a new start)."""
-        self.valid, self._last = False, None
+    def destroy(self) -> None:
+        fem.clear_options(self.prefix, self._options)
+        for obj in [self.ksp, self.A, self.b, self.xR, *self.G, *self.c, *self.XG]:
+            obj.destroy()
 
     # ---- pieces
     def _residual(self) -> float:
@@ -284,7 +289,6 @@ class BorderedNewton:
                 self.valid, previous = False, None
                 continue
             previous, norm, first = (None if first else norm), trial, False
-            self.iterations += 1
 
 
 class Anderson:

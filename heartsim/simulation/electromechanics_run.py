@@ -412,6 +412,8 @@ class ElectromechanicsComponent:
             + "".join(f"; {c + ' ' if len(chambers) > 1 else ''}beat {b[-1]['beat']}: EDV {b[-1]['EDV_mL']:.1f} mL, "
                       f"ESV {b[-1]['ESV_mL']:.1f} mL, EF {b[-1]['EF_percent']:.1f} %, peak {b[-1]['peak_pressure_mmHg']:.0f} mmHg"
                       for c, b in chamber_beats.items() if b))
+        if self.beat.bordered is not None:
+            self.beat.bordered.destroy()
         problem.destroy()
         if ep is not None:
             ep.destroy()
