@@ -1,12 +1,10 @@
 """Vessel label -> tetrahedral lumen mesh with flat, tagged inlet and outlet caps.
 
 0. **Spurs.** Thin protrusions of the segmentation (``labels.remove_spurs``) are removed first.
-1. **Ends.** The open ends of a vessel label (where the segmentation stops, or the image's field of
-   view cuts it) are extremities of the geodesic distance inside the mask: the voxel farthest from
-   the deepest voxel is one end; the local maxima (within ``end_radius`` mm) of the distance from it
-   are the others. A maximum is an end only if it is *prominent*: the region {geodesic >= d_end - P}
-   around it must not reach a farther end for P = max(``min_branch``, 2 r) (r: the local radius);
-   bulges of the wall fail this.
+1. **Ends** (``vessel_ends.find_ends``): the first end is the voxel farthest (geodesic distance inside
+   the mask) from the deepest voxel; every other end is a *persistent* local maximum of the distance
+   from it (the branch beyond the point where it leaves the rest of the vessel is at least 3 of
+   its radii long, and at least 4 mm), or a place where the image's border cuts the vessel.
 2. **Centreline and cut plane.** The branch near an end is cut into slabs of equal geodesic
    distance; a line fitted to their centroids (excluding the last radius) is a first axis, refined
    three times by fitting a line to the centroids of sections perpendicular to the current axis (the
@@ -40,8 +38,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from heartsim.config.errors import ConfigError
-from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs
+from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs, undo_smoothing_shrink
 from heartsim.mesh.meshdata import MeshData
+from heartsim.mesh.vessel_ends import _component_of, find_ends, geodesic_distance  # noqa: F401 (re-exported)
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
 #: tags of the vessel mesh
@@ -59,125 +58,6 @@ class Cap:
     area: float = 0.0  # area of the cap after meshing (mm^2)
     tag: int = 0  # facet tag value given to the cap
     section: float = 0.0  # the vessel's full cross-section behind the cap, from the voxels (mm^2)
-
-
-def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
-    """Shortest-path distance (mm) inside ``mask`` from ``seed`` over the 26-neighbour voxel graph."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    index = -np.ones(mask.shape, dtype=np.int64)
-    voxels = np.argwhere(mask)
-    index[tuple(voxels.T)] = np.arange(len(voxels))
-    rows, cols, weights = [], [], []
-    for d in np.array([(a, b, c) for a in (0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)
-                       if (a, b, c) > (0, 0, 0)]):
-        shifted = voxels + d
-        ok = np.all((shifted >= 0) & (shifted < mask.shape), axis=1)
-        src, dst = np.flatnonzero(ok), index[tuple(shifted[ok].T)]
-        keep = dst >= 0
-        rows.append(src[keep])
-        cols.append(dst[keep])
-        weights.append(np.full(keep.sum(), float(np.linalg.norm(d * spacing))))
-    n = len(voxels)
-    graph = coo_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-    dist = dijkstra(graph, directed=False, indices=int(index[seed]))
-    out = np.full(mask.shape, -1.0)
-    out[tuple(voxels.T)] = np.where(np.isfinite(dist), dist, -1.0)
-    return out
-
-
-def _above(geo: np.ndarray, threshold: float) -> np.ndarray:
-    """Voxels of the mask whose geodesic distance is at least ``threshold`` (never the outside, -1)."""
-    return geo >= max(threshold, 0.0)
-
-
-def _component_of(region: np.ndarray, voxel) -> np.ndarray:
-    from scipy import ndimage
-
-    labelled, _ = ndimage.label(region, structure=np.ones((3, 3, 3)))
-    return labelled == labelled[tuple(voxel)]
-
-
-def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, int]]) -> list[np.ndarray]:
-    """Voxel sets where the image's field of view cuts the vessel: on each border face of the image
-    (``faces``: (axis, index) on the grid of ``mask``), the connected patches of the mask that are
-    cross-sections, not grazes: the patch's deepest point (2D distance to the patch's edge, in the
-    face, holes filled) lies at least half its equivalent radius sqrt(A / pi) deep, and at least 1 mm."""
-    from scipy import ndimage
-
-    cuts = []
-    for axis, index in faces:
-        plane = ndimage.binary_fill_holes(np.take(mask, index, axis=axis))
-        in_plane = np.delete(np.asarray(spacing, float), axis)
-        depth = ndimage.distance_transform_edt(np.pad(plane, 1), sampling=in_plane)[1:-1, 1:-1]
-        labelled, count = ndimage.label(plane, structure=np.ones((3, 3)))
-        for k in range(1, count + 1):
-            where = labelled == k
-            area = float(where.sum()) * float(np.prod(in_plane))
-            if depth[where].max() >= max(1.0, 0.5 * np.sqrt(area / np.pi)):
-                ij = np.argwhere(where)
-                cuts.append(np.insert(ij, axis, index, axis=1))
-    return cuts
-
-
-def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
-              min_branch: float = 10.0, faces: list[tuple[int, int]] | None = None
-              ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """Vessel ends: [(voxel, distance from that end over the mask (mm, -1 outside))] and the local
-    radius at each end (mm).
-
-    The geodesic distance from the deepest voxel has its global maximum at one end (the farthest);
-    the distance from that end then has a local maximum at every other end. A maximum counts only if
-    prominent (module docstring). Every field-of-view cut (``border_cuts`` on the image's ``faces``)
-    is an end, however close to another: its voxel is the patch's farthest from the first end."""
-    from scipy import ndimage
-
-    depth = ndimage.distance_transform_edt(mask, sampling=spacing)
-    first = geodesic_distance(mask, spacing, np.unravel_index(np.argmax(depth), mask.shape))
-    start = np.unravel_index(np.argmax(first), mask.shape)
-    geo = geodesic_distance(mask, spacing, start)
-    size = np.maximum(1, np.round(2 * end_radius / spacing).astype(int)) | 1
-    local_max = (ndimage.maximum_filter(geo, size=tuple(size)) == geo) & mask & (geo >= min_branch)
-    labelled, count = ndimage.label(local_max, structure=np.ones((3, 3, 3)))
-    candidates = []  # one voxel per plateau of maxima
-    for sl, k in zip(ndimage.find_objects(labelled), range(1, count + 1)):
-        vox = np.argwhere(labelled[sl] == k)[0] + [s.start for s in sl]
-        candidates.append((vox, float(geo[tuple(vox)])))
-    candidates.sort(key=lambda c: -c[1])
-    ends = [(np.asarray(start), geo)]
-    radii = [_end_radius(depth, geo, min_branch)]
-    for patch in border_cuts(mask, spacing, faces or []):
-        if np.min(np.linalg.norm((patch - start) * spacing, axis=1)) <= end_radius:
-            continue  # the first end's own cut
-        vox = patch[np.argmax(geo[tuple(patch.T)])]
-        d = float(geo[tuple(vox)])
-        from_end = np.where(mask, d - geo, -1.0)
-        ends.append((vox, from_end))
-        radii.append(_end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
-                                 min_branch))
-    for vox, d in candidates:
-        if any(np.linalg.norm((vox - v) * spacing) <= end_radius for v, _ in ends[1:]):
-            continue  # the maximum of an end already found (a field-of-view cut)
-        from_end = np.where(mask, d - geo, -1.0)
-        radius = _end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
-                             min_branch)
-        region = _component_of(_above(geo, d - max(min_branch, 2.0 * radius)), vox)
-        if any(region[tuple(v)] for v, _ in ends[1:]) or d < max(min_branch, 3.0 * radius):
-            continue  # not prominent: a bulge, or the same end as a farther one
-        ends.append((vox, from_end))
-        radii.append(radius)
-    if len(ends) > 1:  # the first end seen from the farthest other end: near-planar fronts, not spheres
-        far = max(range(1, len(ends)), key=lambda i: geo[tuple(ends[i][0])])
-        back = geodesic_distance(mask, spacing, tuple(ends[far][0]))
-        ends[0] = (ends[0][0], np.where(mask, back[tuple(ends[0][0])] - back, -1.0))
-    return ends, np.asarray(radii)
-
-
-def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float:
-    """The vessel's radius near an end: the largest depth within ``within`` mm of it."""
-    near = (from_end >= 0) & (from_end <= within)
-    return float(depth[near].max()) if near.any() else 0.0
 
 
 def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_along: float, min_depth: float,
@@ -711,10 +591,12 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     if len(caps) < 2:
         raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
-    from heartsim.mesh.sizefield import radius_size_grid
+    from heartsim.mesh.sizefield import SizeGrid, local_radius, radius_size_grid
 
+    radius = local_radius(mask, spacing)
     points, triangles = mask_surface(mask, affine, size)
-    grid = radius_size_grid(mask, affine, size)
+    points = undo_smoothing_shrink(points, triangles, SizeGrid(radius, affine).at(points))
+    grid = radius_size_grid(mask, affine, size, radius=radius)
 
     def recut(k: int, extra: float) -> Cap | None:
         i = cap_end[k]
