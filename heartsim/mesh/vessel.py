@@ -118,8 +118,11 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         length *= 0.75
     if border_axis is not None:  # the end's own vessel, without a sibling joining it below the border
         tube = track_from_border(branch, vox, border_axis, float(spacing[border_axis]), radius)
-        reach = np.abs(np.argwhere(tube)[:, border_axis] - vox[border_axis]).max() * spacing[border_axis]
-        branch = tube if reach >= 2.0 * radius else branch
+        slices = np.argwhere(tube)[:, border_axis]
+        reach = np.abs(slices - vox[border_axis]).max() * spacing[border_axis]
+        within = np.take(branch, np.arange(slices.min(), slices.max() + 1), axis=border_axis).sum()
+        # the tube, when it is long enough for an axis or when the branch holds another vessel beside it
+        branch = tube if reach >= 2.0 * radius or within > 1.5 * tube.sum() else branch
     ijk = np.argwhere(branch)
     xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
     s_geo = from_end[tuple(ijk.T)]
@@ -190,21 +193,29 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip, section=reference)
 
 
+class NoCapPlane(Exception):
+    """No cut plane for an end; the message says why."""
+
+
 def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
-            border_axis: int | None = None) -> Cap | None:
+            border_axis: int | None = None, own: float = np.inf) -> Cap:
     """``cap_plane``, checked: a plane that would cut away another end (its stub, the part beyond the
     plane connected to this end, holds another end's voxel: a thin branch leaving its parent at a
     sharp angle, followed into the parent) is found again following the branch over half, then a
-    quarter, of the length; None if every plane cuts away another end."""
-    default = max(20.0, 5.0 * radius)
+    quarter, of the length. The branch is followed at most 0.9 ``own`` mm, the length of the end's own
+    branch (``find_ends``: beyond it the branch touches its parent, whose sections would mix with its
+    own). Raises :class:`NoCapPlane` (saying why) when no plane is found."""
+    default = min(max(20.0, 5.0 * radius), 0.9 * own)
     for length in (default, default / 2, default / 4):
         cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length)
         if cap is None:
-            return None
+            raise NoCapPlane(f"no complete cross-section of the vessel within {length:.0f} mm of the end")
         stub = stub_voxels(mask, affine, [cap])
         if not any(stub[tuple(o)] for o in others):
             return cap
-    return None
+    hit = next(o for o in others if stub[tuple(o)])
+    raise NoCapPlane(f"every cut plane within {default:.0f} mm of the end would cut away another end "
+                     f"(at {np.round(hit @ affine[:3, :3].T + affine[:3, 3], 1).tolist()} mm)")
 
 
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -490,8 +501,15 @@ def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angl
     return tag_caps(data, caps, inlet_hint, size), "discrete cap surfaces"
 
 
-def _refined_near_rims(grid, caps: list[Cap], size: float):
-    """The size grid with h <= max(r / 4, size / 4) within 1.5 r of each cap centre (r: its radius)."""
+#: element size near a cap's rim, as a fraction of the cap's radius (h <= max(f r, f size)): a rim of
+#: about 2 pi / f = 25 edges, whose inscribed polygon has 1 % less area than the circle (12 edges, at
+#: the size field's 0.5 r: 4.5 % less)
+RIM_FRACTION = 0.25
+
+
+def _refined_near_rims(grid, caps: list[Cap], size: float, fraction: float = RIM_FRACTION):
+    """The size grid with h <= max(fraction r, fraction size) within 1.5 r + size of each cap centre
+    (r: its radius)."""
     from heartsim.mesh.sizefield import SizeGrid
 
     values = grid.values.copy()
@@ -499,7 +517,7 @@ def _refined_near_rims(grid, caps: list[Cap], size: float):
     flat = values.reshape(-1)
     for cap in caps:
         near = np.linalg.norm(xyz - cap.centre, axis=1) <= 1.5 * cap.radius + size
-        flat[near] = np.minimum(flat[near], max(cap.radius / 4.0, size / 4.0))
+        flat[near] = np.minimum(flat[near], fraction * max(cap.radius, size))
     return SizeGrid(flat.reshape(values.shape), grid.affine)
 
 
@@ -525,8 +543,8 @@ def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, fe
     extra = np.zeros(len(caps))
     culprits: list[int] = []
     for step in range(4):
-        refine = step > 0
-        label = "as found" if step == 0 else "refined near the rims"
+        fraction = RIM_FRACTION if step == 0 else RIM_FRACTION * 2.0 / 3.0
+        label = "as found" if step == 0 else "refined further near the rims"
         if step >= 2:
             if not culprits:
                 break
@@ -545,7 +563,7 @@ def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, fe
             label += ", cap(s) " + ", ".join(str(k + 1) for k in culprits) + " moved inward"
         try:
             data, method = _attempt(points, triangles, caps, size,
-                                    _refined_near_rims(grid, caps, size) if refine else grid, feature_angle, name,
+                                    _refined_near_rims(grid, caps, size, fraction), feature_angle, name,
                                     inlet_hint)
             tried.append(f"{label}: meshed ({method})")
             return data, method, tried
@@ -576,21 +594,25 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     mask, spurs = remove_spurs(mask, spacing)
     faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
              if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
-    ends, radii = find_ends(mask, spacing, faces=faces)
+    ends, radii, own = find_ends(mask, spacing, faces=faces)
     caps: list[Cap] = []
     cap_end, borders = [], []  # the end each cap closes; the image border an end touches
-    for i, end in enumerate(ends):
+    for end in ends:
         at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
         border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
         borders.append(border[0] if border else None)
-        cap = end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
-                      borders[-1])
-        if cap is not None:
-            caps.append(cap)
-            cap_end.append(i)
-    if len(caps) < 2:
-        raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
+    if len(ends) < 2:
+        raise ConfigError([f"{labels.path.name}: found {len(ends)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
+    for i, end in enumerate(ends):
+        try:
+            caps.append(end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                                cap_offset, borders[i], own[i]))
+        except NoCapPlane as exc:
+            tip = end[0] @ affine[:3, :3].T + affine[:3, 3]
+            raise ConfigError([f"{labels.path.name}: cannot cap vessel end {i + 1} of {len(ends)} at "
+                               f"{np.round(tip, 1).tolist()} mm (radius {radii[i]:.1f} mm): {exc}"]) from None
+        cap_end.append(i)
     from heartsim.mesh.sizefield import SizeGrid, local_radius, radius_size_grid
 
     radius = local_radius(mask, spacing)
@@ -600,8 +622,11 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
 
     def recut(k: int, extra: float) -> Cap | None:
         i = cap_end[k]
-        return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                       cap_offset + extra, borders[i])
+        try:
+            return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                           cap_offset + extra, borders[i], own[i])
+        except NoCapPlane:
+            return None
 
     data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
                                              labels.path.name, inlet_hint, recut)

@@ -198,9 +198,11 @@ def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float
 
 def find_ends(mask: np.ndarray, spacing: np.ndarray, near: float = 10.0, min_length: float = 4.0,
               aspect: float = 3.0, faces: list[tuple[int, int]] | None = None
-              ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+              ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
     """Vessel ends (module docstring): [(voxel, distance from that end over the mask (mm, -1
-    outside))] and the vessel's radius at each end (mm)."""
+    outside))], the vessel's radius at each end (mm) and the length of each end's own branch (its
+    persistence, mm: beyond it the branch touches the rest of the vessel; infinite for the first end
+    and the field-of-view cuts)."""
     from scipy import ndimage
 
     spacing = np.asarray(spacing, float)
@@ -211,6 +213,7 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, near: float = 10.0, min_len
     geo = graph.distance(start)
     ends = [(np.asarray(start), geo)]
     radii = [_end_radius(depth, geo, near)]
+    own = [np.inf]
     cut_voxels = np.zeros(mask.shape, bool)  # the field-of-view cuts taken as ends
     for patch in border_cuts(mask, spacing, faces or []):
         if np.min(np.linalg.norm((patch - start) * spacing, axis=1)) <= near:
@@ -221,6 +224,7 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, near: float = 10.0, min_len
         ends.append((vox, from_end))
         radii.append(_end_radius(depth, np.where(_component_of(geo >= max(d - near, 0.0), vox), from_end, -1.0),
                                  near))
+        own.append(np.inf)
         cut_voxels[tuple(patch.T)] = True
     for mx in persistent_maxima(graph, geo):
         if mx.persistence < min_length:
@@ -236,8 +240,9 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, near: float = 10.0, min_len
         radius = _end_radius(depth, np.where(tip, from_end, -1.0), reach)
         ends.append((mx.voxel, from_end))
         radii.append(radius)
+        own.append(mx.persistence)
     if len(ends) > 1:  # the first end seen from the farthest other end: near-planar fronts, not spheres
         far = max(range(1, len(ends)), key=lambda i: geo[tuple(ends[i][0])])
         back = graph.distance(tuple(ends[far][0]))
         ends[0] = (ends[0][0], np.where(mask, back[tuple(ends[0][0])] - back, -1.0))
-    return ends, np.asarray(radii)
+    return ends, np.asarray(radii), np.asarray(own)
