@@ -100,16 +100,18 @@ def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_al
 
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
               others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None,
-              length: float | None = None) -> Cap | None:
+              length: float | None = None, faces=()) -> Cap | None:
     """The cut plane of one end (module docstring, step 2); None when no clean section is found.
 
     ``end``: the end voxel and the distance from it over the mask (mm, -1 outside). ``border_axis``:
     the image axis whose border the end touches (a field-of-view cut), if any: the first axis estimate
     then comes from the centroids of the branch in the image slices along that axis. ``length``: how
-    far from the end (mm, geodesic) the branch is followed (default max(20, 5 r))."""
+    far from the end (mm, geodesic) the branch is followed (default max(20, 5 r)). ``faces``: the
+    image's border faces, (axis, index) on the grid of ``mask``."""
     vox, from_end = end
     spacing = np.linalg.norm(affine[:3, :3], axis=0)
     length = max(20.0, 5.0 * radius) if length is None else length
+    reach_mm = length
     # the branch: voxels within ``length`` of the end, connected to it, not reaching another end
     while True:
         branch = _component_of((from_end >= 0) & (from_end <= length), vox)
@@ -117,7 +119,14 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
             break
         length *= 0.75
     if border_axis is not None:  # the end's own vessel, without a sibling joining it below the border
-        tube = track_from_border(branch, vox, border_axis, float(spacing[border_axis]), radius)
+        # followed in the image slices within ``length`` of the border (not in a geodesic ball around
+        # the end voxel, a corner of an oblique cut, whose fronts are no sections)
+        k_all = np.arange(mask.shape[border_axis])
+        near_border = np.abs(k_all - vox[border_axis]) * spacing[border_axis] <= reach_mm
+        shape = [1, 1, 1]
+        shape[border_axis] = -1
+        tube = track_from_border(mask & near_border.reshape(shape), vox, border_axis, float(spacing[border_axis]),
+                                 radius)
         slices = np.argwhere(tube)[:, border_axis]
         reach = np.abs(slices - vox[border_axis]).max() * spacing[border_axis]
         within = np.take(branch, np.arange(slices.min(), slices.max() + 1), axis=border_axis).sum()
@@ -139,8 +148,15 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         starts = range(0, int(depth_k.max()) + 1, step)
         counts = np.array([np.count_nonzero((depth_k >= a) & (depth_k < a + step)) for a in starts])
         typical = np.median(counts) if len(counts) else 0
+        # whole sections only: not truncated by another face of the image (a vessel leaving through
+        # an edge of the image), of about the typical size
+        cut_off = np.zeros(len(ijk), bool)
+        for axis, index in faces:
+            if axis != border_axis:
+                cut_off |= ijk[:, axis] == index
+        truncated = {a for a in starts if cut_off[(depth_k >= a) & (depth_k < a + step)].any()}
         slices = [xyz[(depth_k >= a) & (depth_k < a + step)].mean(axis=0) for a, n in zip(starts, counts)
-                  if n >= 3 and 0.8 * typical <= n <= 1.25 * typical]  # whole sections only
+                  if n >= 3 and 0.8 * typical <= n <= 1.25 * typical and a not in truncated]
         if len(slices) >= 3:
             centroids = slices  # from the border inwards, like the geodesic bins from the end
     if len(centroids) >= 3:
@@ -198,7 +214,7 @@ class NoCapPlane(Exception):
 
 
 def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
-            border_axis: int | None = None, own: float = np.inf) -> Cap:
+            border_axis: int | None = None, own: float = np.inf, faces=()) -> Cap:
     """``cap_plane``, checked: a plane that would cut away another end (its stub, the part beyond the
     plane connected to this end, holds another end's voxel: a thin branch leaving its parent at a
     sharp angle, followed into the parent) is found again following the branch over half, then a
@@ -207,9 +223,13 @@ def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, ca
     own). Raises :class:`NoCapPlane` (saying why) when no plane is found."""
     default = min(max(20.0, 5.0 * radius), 0.9 * own)
     for length in (default, default / 2, default / 4):
-        cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length)
+        cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length, faces)
         if cap is None:
             raise NoCapPlane(f"no complete cross-section of the vessel within {length:.0f} mm of the end")
+        if border_axis is not None and cap.section < 0.6 * np.pi * radius ** 2:
+            # ``radius``: the cut's inscribed radius on the border, the vessel's own
+            raise NoCapPlane(f"no complete cross-section of the vessel before it joins another "
+                             f"({cap.section:.0f} mm^2 for a vessel of radius {radius:.1f} mm)")
         stub = stub_voxels(mask, affine, [cap])
         if not any(stub[tuple(o)] for o in others):
             return cap
@@ -607,7 +627,7 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     for i, end in enumerate(ends):
         try:
             caps.append(end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                                cap_offset, borders[i], own[i]))
+                                cap_offset, borders[i], own[i], faces))
         except NoCapPlane as exc:
             tip = end[0] @ affine[:3, :3].T + affine[:3, 3]
             raise ConfigError([f"{labels.path.name}: cannot cap vessel end {i + 1} of {len(ends)} at "
@@ -624,7 +644,7 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
         i = cap_end[k]
         try:
             return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                           cap_offset + extra, borders[i], own[i])
+                           cap_offset + extra, borders[i], own[i], faces)
         except NoCapPlane:
             return None
 

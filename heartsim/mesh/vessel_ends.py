@@ -138,17 +138,19 @@ def persistent_maxima(graph: VoxelGraph, g: np.ndarray, band: float = 0.5) -> li
     return out
 
 
-def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, int]]) -> list[np.ndarray]:
+def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, int]]
+                ) -> list[tuple[np.ndarray, float]]:
     """Voxel sets where the image's field of view cuts the vessel: on each border face of the image
     (``faces``: (axis, index) on the grid of ``mask``), the connected patches of the mask that are
     cross-sections, not grazes: the patch's deepest point (2D distance to the patch's edge, in the
     face, holes filled) lies at least half its equivalent radius sqrt(A / pi) deep, and at least 1 mm.
     Patches on two faces that touch along the image's edge are one cut (a vessel leaving through an
     edge or a corner of the image); on one face, separate patches are separate cuts (two vessels
-    leaving side by side)."""
+    leaving side by side). Returns each cut's voxels and its inscribed radius (mm: the deepest point's
+    depth; the minor semi-axis of an oblique section of a cylinder, i.e. its radius)."""
     from scipy import ndimage
 
-    patches, face_of = [], []
+    patches, face_of, inscribed = [], [], []
     for f, (axis, index) in enumerate(faces):
         plane = ndimage.binary_fill_holes(np.take(mask, index, axis=axis))
         in_plane = np.delete(np.asarray(spacing, float), axis)
@@ -161,6 +163,7 @@ def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, in
                 ij = np.argwhere(where)
                 patches.append(np.insert(ij, axis, index, axis=1))
                 face_of.append(f)
+                inscribed.append(float(depth[where].max()))
     group = list(range(len(patches)))  # union of patches on different faces within a voxel
 
     def root(i: int) -> int:
@@ -173,7 +176,8 @@ def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, in
             if face_of[i] != face_of[j] and _touch(patches[i], patches[j]):
                 group[root(i)] = root(j)
     roots = [root(i) for i in range(len(patches))]
-    return [np.vstack([p for p, r in zip(patches, roots) if r == g]) for g in dict.fromkeys(roots)]
+    return [(np.vstack([p for p, r in zip(patches, roots) if r == g]),
+             max(d for d, r in zip(inscribed, roots) if r == g)) for g in dict.fromkeys(roots)]
 
 
 def _touch(a: np.ndarray, b: np.ndarray) -> bool:
@@ -215,15 +219,12 @@ def find_ends(mask: np.ndarray, spacing: np.ndarray, near: float = 10.0, min_len
     radii = [_end_radius(depth, geo, near)]
     own = [np.inf]
     cut_voxels = np.zeros(mask.shape, bool)  # the field-of-view cuts taken as ends
-    for patch in border_cuts(mask, spacing, faces or []):
+    for patch, inscribed in border_cuts(mask, spacing, faces or []):
         if np.min(np.linalg.norm((patch - start) * spacing, axis=1)) <= near:
             continue  # the first end's own cut
         vox = patch[np.argmax(geo[tuple(patch.T)])]
-        d = float(geo[tuple(vox)])
-        from_end = np.where(mask, d - geo, -1.0)
-        ends.append((vox, from_end))
-        radii.append(_end_radius(depth, np.where(_component_of(geo >= max(d - near, 0.0), vox), from_end, -1.0),
-                                 near))
+        ends.append((vox, np.where(mask, float(geo[tuple(vox)]) - geo, -1.0)))
+        radii.append(inscribed)  # the vessel's own radius (a sibling within ``near`` does not count)
         own.append(np.inf)
         cut_voxels[tuple(patch.T)] = True
     for mx in persistent_maxima(graph, geo):
