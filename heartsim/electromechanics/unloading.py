@@ -11,7 +11,11 @@ Sellier 2011's fixed point) iterates
 
 until the mismatch e_k = max_nodes |X_k + u_k - x_CT| is below the tolerance. Each u_k is a passive
 inflation of the mesh moved to X_k, warm-started from u_{k-1} (whose deformed nodes lie exactly on
-x_CT); a warm start that fails is replaced by an inflation in load steps from u = 0.
+x_CT); a warm start that fails is replaced by an inflation in load steps from u = 0. The update is
+relaxed by Aitken's factor, X_{k+1} = X_k + omega_k r_k with r_k = x_CT - X_k - u_k and
+omega_k = -omega_{k-1} (r_{k-1}, r_k - r_{k-1}) / |r_k - r_{k-1}|^2 (omega_0 = 1, the plain update),
+bounded to [``OMEGA_MIN``, ``OMEGA_MAX``]: a residual that grows or turns back makes the raw factor
+negative or huge, which would move the reference away from x_CT instead of towards it.
 
 What follows the move: every form (the mechanics residual, the cavity volume, the springs) reads
 the node positions at assembly, so it lives on X; fields stored per dof or quadrature point (fibres,
@@ -32,6 +36,17 @@ from mpi4py import MPI
 from heartsim import fem
 from heartsim.config.errors import ConfigError
 from heartsim.electromechanics.cavity0d import CoupledStepFailure
+
+#: bounds of Aitken's relaxation factor of the fixed-point update
+OMEGA_MIN, OMEGA_MAX = 0.1, 2.0
+
+
+def aitken_factor(omega: float, r_old: np.ndarray, r: np.ndarray, dot=lambda a, b: float(np.sum(a * b))) -> float:
+    """Aitken's factor after ``omega`` for the residuals r_{k-1} = ``r_old``, r_k = ``r``, bounded to
+    [OMEGA_MIN, OMEGA_MAX] (``dot``: the inner product, global under MPI)."""
+    dr = r - r_old
+    raw = -omega * dot(r_old, dr) / max(dot(dr, dr), 1e-300)
+    return min(max(raw, OMEGA_MIN), OMEGA_MAX)
 
 
 class UnloadingFailure(RuntimeError):
@@ -122,8 +137,7 @@ def unload(beat, pressures: dict[str, float], steps: int, tolerance: float, max_
             raise UnloadingFailure(f"max nodal mismatch {mismatch:.3g} mm after {k} iterations "
                                    f"(tolerance {tolerance:g} mm)")
         if r_old is not None:  # Aitken's dynamic relaxation of the fixed-point update
-            dr = r - r_old
-            omega = -omega * dot(r_old, dr) / max(dot(dr, dr), 1e-300)
+            omega = aitken_factor(omega, r_old, r, dot)
         r_old = r
         X = X + omega * r  # omega = 1: X = x_CT - u_k (Bols et al.)
         fem.set_node_positions(mesh, X)  # w keeps u_k: with omega = 1 the deformed nodes start on x_CT

@@ -114,5 +114,6 @@ class DiffusionStep:
             d.getArray()[:] = row
 
     def destroy(self) -> None:
-        for obj in (self.ksp, self.A, self.B, self._rhs, self._start, *self._increments):
+        fem.destroy_solver(self.ksp)
+        for obj in (self.A, self.B, self._rhs, self._start, *self._increments):
             obj.destroy()

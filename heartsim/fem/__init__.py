@@ -35,7 +35,7 @@ from heartsim.fem.meshes import (boundary_facet_midpoints, boundary_facet_tags, 
                                  facet_triangles, facets_of_tag, facets_with_tags, geometry_degree,
                                  local_cell_count, mesh_from_arrays, original_cell_index, owned_node_coordinates, read_xdmf_mesh,
                                  tags_from_input, write_xdmf_mesh)
-from heartsim.fem.petsc_options import apply_options, clear_options, ksp
+from heartsim.fem.petsc_options import apply_options, clear_options, destroy_solver, ksp
 from heartsim.fem.points import cells_containing, evaluate
 from heartsim.fem.spaces import (Constant, Function, cellwise_space, constant, dg_space, function, global_size, is_cellwise,
                                  lagrange_space, owned_size, quadrature_space, sub_function, taylor_hood_space,

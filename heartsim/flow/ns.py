@@ -325,7 +325,9 @@ class NavierStokes:
                 b.model.restore(data["outlets"][b.name])
 
     def destroy(self) -> None:
-        for obj in (*self.ksp, *self.A, *self.b):
+        for solver in self.ksp:
+            fem.destroy_solver(solver)
+        for obj in (*self.A, *self.b):
             obj.destroy()
         if self.projection is not None:
             self.projection.destroy()

@@ -7,6 +7,7 @@ import json
 
 import h5py
 import numpy as np
+import pytest
 from scipy.spatial import cKDTree
 
 from heartsim.cli.main import main
@@ -111,3 +112,19 @@ def test_unloading_time_is_counted_apart(tmp_path):
     times = json.loads((out / "summary.json").read_text())["time_s"]
     assert times["unloading"] > times["preload"] > 0  # several inflations against one
     assert times["unloading"] > times["mechanics"]  # one 2 ms step against several inflations
+
+
+def test_aitken_factor_is_exact_on_a_linear_map_and_bounded():
+    from heartsim.electromechanics.unloading import OMEGA_MAX, OMEGA_MIN, aitken_factor
+
+    # fixed point x = a x + b with a = 0.6: r_k = (a - 1) x_k + b; Aitken's factor gives 1 / (1 - a) = 2.5
+    # after a plain step, bounded to OMEGA_MAX; with a = -0.5 (oscillating) the exact 1 / 1.5
+    for a, expected in ((0.6, min(2.5, OMEGA_MAX)), (-0.5, 1 / 1.5)):
+        x0 = np.array([3.0, -1.0])
+        b = np.array([0.5, 2.0])
+        r0 = (a - 1) * x0 + b
+        r1 = (a - 1) * (x0 + r0) + b
+        assert aitken_factor(1.0, r0, r1) == pytest.approx(expected, rel=1e-12)
+    # a residual that grows and turns back: the raw factor is negative, the step is the smallest allowed
+    r0 = np.array([1.0, 0.0])
+    assert aitken_factor(1.0, r0, 3.0 * r0) == OMEGA_MIN
