@@ -8,7 +8,8 @@ has the exact area pi r^2.
 
 :func:`family_member` draws one tree from a seed: a main vessel crossing the image at an oblique angle
 (both ends cut by the field of view), a branch leaving close to one end, a thin branch leaving at a
-sharp angle, voxel noise (boundary voxels flipped) and anisotropic voxels.
+sharp angle, voxel noise (boundary voxels flipped) and anisotropic voxels. The thin branch is redrawn
+while it would come within 1 mm of the other branch, so that every member is a tree (no loop).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@
    the mask) from the deepest voxel; every other end is a *persistent* local maximum of the distance
    from it (the branch beyond the point where it leaves the rest of the vessel is at least 3 of
    its radii long, and at least 4 mm), or a place where the image's border cuts the vessel.
-2. **Centreline and cut plane.** The branch near an end is cut into slabs of equal geodesic
+2. **Centreline and cut plane.** The branch near an end (followed at most 0.9 of its persistence, so
+   within its own region, where it no longer touches its parent) is cut into slabs of equal geodesic
    distance; a line fitted to their centroids (excluding the last radius) is a first axis, refined
    three times by fitting a line to the centroids of sections perpendicular to the current axis (the
    centreline), which gives the axis n. At an end on the image's border (the field of view cut the
