@@ -44,6 +44,7 @@ from heartsim.mesh.meshdata import MeshData
 from heartsim.mesh.vessel_ends import _component_of, find_ends, geodesic_distance  # noqa: F401 (re-exported)
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
+CAP_AT_MEDIAN = True
 #: tags of the vessel mesh
 WALL, INLET = 1, 2
 
@@ -120,14 +121,15 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
             break
         length *= 0.75
     if border_axis is not None:  # the end's own vessel, without a sibling joining it below the border
-        # followed in the image slices within ``length`` of the border (not in a geodesic ball around
-        # the end voxel, a corner of an oblique cut, whose fronts are no sections)
-        k_all = np.arange(mask.shape[border_axis])
-        near_border = np.abs(k_all - vox[border_axis]) * spacing[border_axis] <= reach_mm
-        shape = [1, 1, 1]
-        shape[border_axis] = -1
-        tube = track_from_border(mask & near_border.reshape(shape), vox, border_axis, float(spacing[border_axis]),
-                                 radius)
+        region = branch
+        if length < reach_mm:  # the branch was cut short to keep another end out: a geodesic ball around
+            # the end voxel, a corner of the oblique cut, whose fronts are no sections; the image slices
+            # within the full length of the border instead
+            k_all = np.arange(mask.shape[border_axis])
+            shape = [1, 1, 1]
+            shape[border_axis] = -1
+            region = mask & (np.abs(k_all - vox[border_axis]) * spacing[border_axis] <= reach_mm).reshape(shape)
+        tube = track_from_border(region, vox, border_axis, float(spacing[border_axis]), radius)
         slices = np.argwhere(tube)[:, border_axis]
         reach = np.abs(slices - vox[border_axis]).max() * spacing[border_axis]
         within = np.take(branch, np.arange(slices.min(), slices.max() + 1), axis=border_axis).sum()
@@ -202,6 +204,10 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     deficient = np.flatnonzero((stations >= 0) & (area < 0.8 * reference))
     s_full = stations[deficient[0]] if len(deficient) else stations[-1]
     s_cut = max(s_full - cap_offset, -length / 2)
+    if CAP_AT_MEDIAN:  # within 1.5 mm behind it, the station whose section is nearest the median
+        window = np.flatnonzero((stations <= s_cut) & (stations >= s_cut - 1.5))
+        if len(window):
+            s_cut = float(stations[window[np.argmin(np.abs(area[window] - reference))]])
     centre = origin + s_cut * normal
     section = xyz[np.abs(s - s_cut) <= 0.5 * spacing.min()]
     if len(section) < 3:
