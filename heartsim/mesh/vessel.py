@@ -44,7 +44,6 @@ from heartsim.mesh.meshdata import MeshData
 from heartsim.mesh.vessel_ends import _component_of, find_ends, geodesic_distance  # noqa: F401 (re-exported)
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
-CAP_AT_MEDIAN = True
 #: tags of the vessel mesh
 WALL, INLET = 1, 2
 
@@ -204,12 +203,16 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     deficient = np.flatnonzero((stations >= 0) & (area < 0.8 * reference))
     s_full = stations[deficient[0]] if len(deficient) else stations[-1]
     s_cut = max(s_full - cap_offset, -length / 2)
-    if CAP_AT_MEDIAN:  # within 1.5 mm behind it, the station whose section is nearest the median
-        window = np.flatnonzero((stations <= s_cut) & (stations >= s_cut - 1.5))
-        if len(window):
-            s_cut = float(stations[window[np.argmin(np.abs(area[window] - reference))]])
-    centre = origin + s_cut * normal
     section = xyz[np.abs(s - s_cut) <= 0.5 * spacing.min()]
+    # within 1.5 mm behind it, the station whose section is nearest the median: one station of a
+    # vessel two to four voxels wide varies by about 10 % along it
+    window = np.flatnonzero((stations <= s_cut) & (stations >= max(s_cut - 1.5, -length / 2)))
+    if len(window):
+        best = float(stations[window[np.argmin(np.abs(area[window] - reference))]])
+        if np.count_nonzero(np.abs(s - best) <= 0.5 * spacing.min()) >= 3:
+            s_cut = best
+            section = xyz[np.abs(s - s_cut) <= 0.5 * spacing.min()]
+    centre = origin + s_cut * normal
     if len(section) < 3:
         return None
     centre = section.mean(axis=0) - ((section.mean(axis=0) - centre) @ normal) * normal
