@@ -41,7 +41,7 @@ import numpy as np
 from heartsim.config.errors import ConfigError
 from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs, undo_smoothing_shrink
 from heartsim.mesh.meshdata import MeshData
-from heartsim.mesh.vessel_ends import _component_of, find_ends, geodesic_distance  # noqa: F401 (re-exported)
+from heartsim.mesh.vessel_ends import _component_of, find_ends
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
 #: tags of the vessel mesh

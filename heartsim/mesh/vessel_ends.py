@@ -63,11 +63,6 @@ class VoxelGraph:
         return out
 
 
-def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
-    """Shortest-path distance (mm) inside ``mask`` from ``seed`` over the 26-neighbour voxel graph."""
-    return VoxelGraph(mask, spacing).distance(seed)
-
-
 @dataclass
 class Maximum:
     """A local maximum of g: its voxel (on the image grid), g there, its persistence (mm) and the level
