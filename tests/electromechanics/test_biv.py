@@ -138,7 +138,9 @@ def test_biv_window_couples_both_chambers(tmp_path):
     assert max(total) - min(total) < 1e-6 * total[0]  # mL: 0D blood volume conserved
     for c, p_ed in (("LV", 13.0), ("RV", 6.5)):
         assert abs(float(rows[0][f"p_{c}_mmHg"]) - p_ed) < 1e-3
-        iso = [float(r[f"p_{c}_mmHg"]) for r in rows if r[f"phase_{c}"] == "isovolumic_contraction"]
+        # the coupled steps (row 0 is the preloaded state: with the loop's start state the LV valves
+        # are closed there already, and Ta has hardly risen by the first step)
+        iso = [float(r[f"p_{c}_mmHg"]) for r in rows[1:] if r[f"phase_{c}"] == "isovolumic_contraction"]
         assert len(iso) >= 2 and all(b > a + 1.0 for a, b in zip(iso, iso[1:])), (c, iso)
         volumes = [float(r[f"V_{c}_mL"]) for r in rows if r[f"phase_{c}"] == "isovolumic_contraction"]
         assert max(volumes) - min(volumes) < 0.05  # mL: valves closed, volume held
