@@ -95,6 +95,7 @@ def single_row(case: str, ranks: int, label: str, run: dict, period: float) -> d
     return {"case": case, "ranks": ranks, "solver": label, "mech_dofs": s["mechanics_dofs"], "steps": len(steps),
             "newton_its_per_step": round(mean("newton_iterations"), 1),
             "pressure_its_per_step": round(mean("pressure_iterations"), 1),
+            "factorisations_per_step": round(mean("factorisations"), 2),  # (monolithic step only; nan otherwise)
             "assembly_s_per_step": round(mean("mechanics_assembly_s"), 3),
             "solve_s_per_step": round(mean("mechanics_solve_s"), 3), "step_s": round(step_s, 3),
             "per_beat_min_extrapolated": round(step_s * period / float(s["dt_ms"]) / 60.0, 1),

@@ -82,6 +82,8 @@ class CouplingConfig(Section):
     """Convergence of the coupled step: |V_3D - V_0D| (mm³), for every chamber."""
     max_iterations: int = Field(20, ge=1)
     """Pressure iterations (3D solves) allowed per coupled step."""
+    method: Literal["pressure_iteration", "monolithic"] = "pressure_iteration"
+    """How the coupled step is solved: ``pressure_iteration`` (quasi-Newton on the cavity pressures, each iterate a converged mechanics Newton solve) or ``monolithic`` (one bordered Newton on displacement and pressures, the Jacobian and its LU factors kept across iterations and steps while it converges fast; falls back to the pressure iteration for a step it cannot converge)."""
 
     @model_validator(mode="after")
     def _one_form(self) -> "CouplingConfig":

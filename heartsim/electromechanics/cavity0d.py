@@ -60,6 +60,7 @@ class StepInfo:
     pressures: dict = field(default_factory=dict)
     volumes: dict = field(default_factory=dict)
     residuals: dict = field(default_factory=dict)
+    factorisations: int | None = None  # Jacobians built (LU factorisations) by the monolithic step; None: not counted
 
 
 def _solve(jacobian: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -127,6 +128,25 @@ class ChamberCoupling:
         out = self.loop.trial(dt)
         return np.array([out[f"V_{name}"] for name in self.chambers])
 
+    def volume_0d_jacobian(self, p, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        """(V_0D(p), dV_0D/dp (mm³/kPa, m x m, forward differences, step 1e-4 max(1, |p_j|) kPa)) of the trial
+        0D step of ``dt`` (nothing committed)."""
+        p = np.asarray(p, dtype=float)
+        n = len(self.chambers)
+        base = self.volume_0d(p, dt)
+        dv0 = np.empty((n, n))
+        for j in range(n):
+            h = 1e-4 * max(1.0, abs(p[j]))
+            shifted = p.copy()
+            shifted[j] += h
+            dv0[:, j] = (self.volume_0d(shifted, dt) - base) / h
+        return base, dv0
+
+    def commit(self, p, dt: float) -> None:
+        """Take the 0D step of ``dt`` with the converged chamber pressures ``p`` (kPa)."""
+        self.p = np.array(np.broadcast_to(np.asarray(p, dtype=float), (len(self.chambers),)))
+        self.loop.step(dt)
+
     def step(self, dt: float, solve3d: Callable) -> StepInfo:
         """One coupled step; ``solve3d(p)`` -> (converged, V_3D, Newton iterations, detail), with p and V_3D a
         float for one chamber and arrays (in the order of ``chambers``) for several. Commits the 0D step on
@@ -161,20 +181,13 @@ class ChamberCoupling:
             if it >= self.max_iterations:
                 worst = ", ".join(f"{c} {abs(x):.3g}" for c, x in zip(self.chambers, r))
                 raise CoupledStepFailure(t_new, f"|V_3D - V_0D| = {worst} mm^3 after {it} pressure iterations")
-            base = self.volume_0d(p, dt)
-            dv0 = np.empty((n, n))
-            for j in range(n):
-                h = 1e-4 * max(1.0, abs(p[j]))
-                shifted = p.copy()
-                shifted[j] += h
-                dv0[:, j] = (self.volume_0d(shifted, dt) - base) / h
+            dv0 = self.volume_0d_jacobian(p, dt)[1]
             p_new = p - _solve(self.compliance - dv0, r)
             r_new, v_new = r_and_v(p_new)
             self.compliance = _secant(self.compliance, p_new - p, v_new - v)
             p, r, v = p_new, r_new, v_new
             it += 1
-        self.p = p
-        self.loop.step(dt)
+        self.commit(p, dt)
         res = np.abs(r)
         return StepInfo(it, newton, float(res.max()), float(p[0]), float(v[0]),
                         dict(zip(self.chambers, map(float, p))), dict(zip(self.chambers, map(float, v))),

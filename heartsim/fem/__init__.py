@@ -23,7 +23,7 @@ When DOLFINx changes an API, only this package changes.
 """
 
 from heartsim.fem.assembly import (assemble_matrix, assemble_matrix_into, assemble_owned_vector,
-                                   assemble_residual_into, assemble_rhs_into, assemble_scalar, compile_form,
+                                   assemble_residual_into, assemble_rhs_into, assemble_vector_into, assemble_scalar, compile_form,
                                    create_matrix, create_vector, facet_measure, linear_solve, measure_of_tags,
                                    owned_rows_csr, petsc_vec, total_volume)
 from heartsim.fem.bcs import dirichlet, dirichlet_on_facets

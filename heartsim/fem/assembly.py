@@ -67,6 +67,17 @@ def assemble_rhs_into(vector: PETSc.Vec, linear, bilinear, bcs) -> None:
         dolfinx.fem.petsc.set_bc(vector, bcs)
 
 
+def assemble_vector_into(vector: PETSc.Vec, linear, bcs) -> None:
+    """Reassemble ``vector`` from a compiled linear form with its Dirichlet rows zero (a derivative of a
+    residual or functional in the directions the conditions leave free); owned entries summed."""
+    with vector.localForm() as local:
+        local.set(0.0)
+    dolfinx.fem.petsc.assemble_vector(vector, linear)
+    vector.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    if bcs:
+        dolfinx.fem.petsc.set_bc(vector, bcs, alpha=0.0)
+
+
 def assemble_residual_into(vector: PETSc.Vec, residual, jacobian, bcs, x: PETSc.Vec) -> None:
     """Newton residual F(x) of a compiled linear form into ``vector``, lifted for the Dirichlet
     conditions of the compiled ``jacobian`` about the iterate ``x`` so that the Dirichlet rows read

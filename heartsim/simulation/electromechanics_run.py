@@ -294,6 +294,8 @@ class ElectromechanicsComponent:
         if info is not None:
             c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
                  "newton_iterations": info.newton_iterations, **report.convergence_columns(self.chambers, info)}
+            if info.factorisations is not None:  # the monolithic step: Jacobians (LU factorisations) built
+                c["factorisations"] = info.factorisations
             c.update({k: round(v, 4) for k, v in self.beat.last_step_s.items()})  # wall seconds of the step
             self.conv.append(c)
             if self.convergence is None:
@@ -410,6 +412,8 @@ class ElectromechanicsComponent:
             + "".join(f"; {c + ' ' if len(chambers) > 1 else ''}beat {b[-1]['beat']}: EDV {b[-1]['EDV_mL']:.1f} mL, "
                       f"ESV {b[-1]['ESV_mL']:.1f} mL, EF {b[-1]['EF_percent']:.1f} %, peak {b[-1]['peak_pressure_mmHg']:.0f} mmHg"
                       for c, b in chamber_beats.items() if b))
+        if self.beat.bordered is not None:
+            self.beat.bordered.destroy()
         problem.destroy()
         if ep is not None:
             ep.destroy()
@@ -474,7 +478,7 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
     tension.push()
 
     coupling = ChamberCoupling(circ, chambers, em.coupling.volume_tolerance, em.coupling.max_iterations)
-    beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chambers)
+    beat = Heartbeat(problem, tension, coupling, calcium, em.dt, chambers, method=em.coupling.method)
     unloaded = unload_reference(beat, em.preload, em.coupling.preload_pressures(em.preload.pressure), log)
     # (before the component: its reference volumes are those of the unloaded mesh)
     component = ElectromechanicsComponent(cfg, tagged, problem, tension, coupling, calcium, beat, ep, fibers, out,
