@@ -127,7 +127,11 @@ def _polydata_arrays(poly) -> tuple[np.ndarray, np.ndarray]:
     return points, triangles
 
 
-def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: float = 0.5,
+#: the Gaussian (mm) that smooths a mask into the level-set field of its surface
+SURFACE_SIGMA_MM = 0.5
+
+
+def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: float = SURFACE_SIGMA_MM,
                  smoothing: int = 30, cuts=()) -> tuple[np.ndarray, np.ndarray]:
     """Closed triangulated surface (points in mm, triangles) of a binary mask; see the module docstring.
 
@@ -215,6 +219,27 @@ def mask_surface(mask: np.ndarray, affine: np.ndarray, target: float, sigma_mm: 
     clean.Update()
     points, triangles = _polydata_arrays(clean.GetOutput())
     return points @ to_physical.T + offset, triangles
+
+
+def undo_smoothing_shrink(points: np.ndarray, triangles: np.ndarray, radius: np.ndarray,
+                          sigma_mm: float = SURFACE_SIGMA_MM) -> np.ndarray:
+    """The surface of ``mask_surface`` with its smoothing shrink undone for tubes: each vertex moved
+    out along its normal by sigma^2 / (2 R) (``radius``: R, the local tube radius at each vertex, mm).
+
+    Smoothing an indicator with a Gaussian of sigma moves its 0.5 level set inwards by sigma^2 H,
+    H the mean curvature (1 / (2 r) on a tube of radius r): 0.08 mm at r = 1.6 mm, 12 % of the
+    section's area, 2 % at r = 6 mm. R is clamped to at least 1 mm."""
+    a, b, c = (points[triangles[:, k]] for k in range(3))
+    face_normals = np.cross(b - a, c - a)
+    if np.einsum("ij,ij->i", a, face_normals).sum() < 0:  # orient outwards (positive enclosed volume)
+        face_normals = -face_normals
+    normals = np.zeros_like(points)
+    for k in range(3):
+        np.add.at(normals, triangles[:, k], face_normals)
+    length = np.linalg.norm(normals, axis=1, keepdims=True)
+    normals = np.divide(normals, length, out=np.zeros_like(normals), where=length > 0)
+    shift = sigma_mm ** 2 / (2.0 * np.maximum(np.asarray(radius, float), 1.0))
+    return points + normals * shift[:, None]
 
 
 def surface_volume(points: np.ndarray, triangles: np.ndarray) -> float:

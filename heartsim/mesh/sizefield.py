@@ -66,8 +66,9 @@ def local_radius(mask: np.ndarray, spacing: np.ndarray) -> np.ndarray:
 
 
 def radius_size_grid(mask: np.ndarray, affine: np.ndarray, size: float,
-                     fraction: float = RADIUS_FRACTION) -> SizeGrid:
-    """h = clip(fraction R, size MIN_FRACTION, size) on the grid of ``mask`` (voxel -> mm ``affine``)."""
+                     fraction: float = RADIUS_FRACTION, radius: np.ndarray | None = None) -> SizeGrid:
+    """h = clip(fraction R, size MIN_FRACTION, size) on the grid of ``mask`` (voxel -> mm ``affine``);
+    ``radius``: R when already computed (``local_radius``)."""
     spacing = np.linalg.norm(affine[:3, :3], axis=0)
-    radius = local_radius(mask, spacing)
+    radius = local_radius(mask, spacing) if radius is None else radius
     return SizeGrid(np.clip(fraction * radius, MIN_FRACTION * size, size), np.asarray(affine, float))

@@ -8,7 +8,8 @@ has the exact area pi r^2.
 
 :func:`family_member` draws one tree from a seed: a main vessel crossing the image at an oblique angle
 (both ends cut by the field of view), a branch leaving close to one end, a thin branch leaving at a
-sharp angle, voxel noise (boundary voxels flipped) and anisotropic voxels.
+sharp angle, voxel noise (boundary voxels flipped) and anisotropic voxels. The thin branch is redrawn
+while it would come within 1 mm of the other branch, so that every member is a tree (no loop).
 """
 
 from __future__ import annotations
@@ -92,6 +93,15 @@ def _rotate(v: np.ndarray, axis: np.ndarray, degrees: float) -> np.ndarray:
     return v * np.cos(t) + np.cross(axis, v) * np.sin(t) + axis * (axis @ v) * (1 - np.cos(t))
 
 
+def _gap(p: Segment, q: Segment) -> float:
+    """Smallest distance between the surfaces of two cylinders (mm; negative: they overlap), from
+    their axes sampled every 1/200 of ``p``."""
+    d = q.b - q.a
+    x = p.a + np.linspace(0.0, 1.0, 201)[:, None] * (p.b - p.a)
+    t = np.clip((x - q.a) @ d / (d @ d), 0.0, 1.0)
+    return float(np.linalg.norm(x - q.a - t[:, None] * d, axis=1).min()) - p.radius - q.radius
+
+
 def family_member(seed: int) -> Tree:
     """One synthetic tree (module docstring); every parameter drawn from ``seed``."""
     rng = np.random.default_rng(seed)
@@ -120,11 +130,15 @@ def family_member(seed: int) -> Tree:
     near_len = rng.uniform(24.0, 30.0)
     segments.append(Segment(near_start, near_start + near_len * near_dir, r_near))
     ends.append(End(near_start + near_len * near_dir, near_dir, r_near))
-    # a thin branch leaving at a sharp angle (20-35 deg from the main axis) lower down
-    thin_start = centre - main_dir * rng.uniform(8.0, 16.0)
-    thin_dir = _unit(_rotate(main_dir, _rotate(side, main_dir, rng.uniform(0, 360)), rng.uniform(20.0, 35.0)))
-    r_thin = rng.uniform(1.6, 2.2)
-    thin_len = rng.uniform(34.0, 40.0)
+    # a thin branch leaving at a sharp angle (20-35 deg from the main axis) lower down, redrawn while
+    # it would come within 1 mm of the near branch (they would touch: a loop, not a tree)
+    while True:
+        thin_start = centre - main_dir * rng.uniform(8.0, 16.0)
+        thin_dir = _unit(_rotate(main_dir, _rotate(side, main_dir, rng.uniform(0, 360)), rng.uniform(20.0, 35.0)))
+        r_thin = rng.uniform(1.6, 2.2)
+        thin_len = rng.uniform(34.0, 40.0)
+        if _gap(segments[1], Segment(thin_start, thin_start + thin_len * thin_dir, r_thin)) >= 1.0:
+            break
     segments.append(Segment(thin_start, thin_start + thin_len * thin_dir, r_thin))
     ends.append(End(thin_start + thin_len * thin_dir, thin_dir, r_thin))
     return Tree(segments, ends, spacing, shape, np.zeros(3), noise=rng.uniform(0.0, 0.15), seed=seed)

@@ -1,13 +1,12 @@
 """Vessel label -> tetrahedral lumen mesh with flat, tagged inlet and outlet caps.
 
 0. **Spurs.** Thin protrusions of the segmentation (``labels.remove_spurs``) are removed first.
-1. **Ends.** The open ends of a vessel label (where the segmentation stops, or the image's field of
-   view cuts it) are extremities of the geodesic distance inside the mask: the voxel farthest from
-   the deepest voxel is one end; the local maxima (within ``end_radius`` mm) of the distance from it
-   are the others. A maximum is an end only if it is *prominent*: the region {geodesic >= d_end - P}
-   around it must not reach a farther end for P = max(``min_branch``, 2 r) (r: the local radius);
-   bulges of the wall fail this.
-2. **Centreline and cut plane.** The branch near an end is cut into slabs of equal geodesic
+1. **Ends** (``vessel_ends.find_ends``): the first end is the voxel farthest (geodesic distance inside
+   the mask) from the deepest voxel; every other end is a *persistent* local maximum of the distance
+   from it (the branch beyond the point where it leaves the rest of the vessel is at least 3 of
+   its radii long, and at least 4 mm), or a place where the image's border cuts the vessel.
+2. **Centreline and cut plane.** The branch near an end (followed at most 0.9 of its persistence, so
+   within its own region, where it no longer touches its parent) is cut into slabs of equal geodesic
    distance; a line fitted to their centroids (excluding the last radius) is a first axis, refined
    three times by fitting a line to the centroids of sections perpendicular to the current axis (the
    centreline), which gives the axis n. At an end on the image's border (the field of view cut the
@@ -40,8 +39,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from heartsim.config.errors import ConfigError
-from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs
+from heartsim.mesh.labels import LabelMap, largest_component, mask_surface, remove_spurs, undo_smoothing_shrink
 from heartsim.mesh.meshdata import MeshData
+from heartsim.mesh.vessel_ends import _component_of, find_ends
 from heartsim.mesh.volume import facet_geometry, tetrahedralise
 
 #: tags of the vessel mesh
@@ -59,125 +59,6 @@ class Cap:
     area: float = 0.0  # area of the cap after meshing (mm^2)
     tag: int = 0  # facet tag value given to the cap
     section: float = 0.0  # the vessel's full cross-section behind the cap, from the voxels (mm^2)
-
-
-def geodesic_distance(mask: np.ndarray, spacing: np.ndarray, seed: tuple[int, int, int]) -> np.ndarray:
-    """Shortest-path distance (mm) inside ``mask`` from ``seed`` over the 26-neighbour voxel graph."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    index = -np.ones(mask.shape, dtype=np.int64)
-    voxels = np.argwhere(mask)
-    index[tuple(voxels.T)] = np.arange(len(voxels))
-    rows, cols, weights = [], [], []
-    for d in np.array([(a, b, c) for a in (0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)
-                       if (a, b, c) > (0, 0, 0)]):
-        shifted = voxels + d
-        ok = np.all((shifted >= 0) & (shifted < mask.shape), axis=1)
-        src, dst = np.flatnonzero(ok), index[tuple(shifted[ok].T)]
-        keep = dst >= 0
-        rows.append(src[keep])
-        cols.append(dst[keep])
-        weights.append(np.full(keep.sum(), float(np.linalg.norm(d * spacing))))
-    n = len(voxels)
-    graph = coo_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-    dist = dijkstra(graph, directed=False, indices=int(index[seed]))
-    out = np.full(mask.shape, -1.0)
-    out[tuple(voxels.T)] = np.where(np.isfinite(dist), dist, -1.0)
-    return out
-
-
-def _above(geo: np.ndarray, threshold: float) -> np.ndarray:
-    """Voxels of the mask whose geodesic distance is at least ``threshold`` (never the outside, -1)."""
-    return geo >= max(threshold, 0.0)
-
-
-def _component_of(region: np.ndarray, voxel) -> np.ndarray:
-    from scipy import ndimage
-
-    labelled, _ = ndimage.label(region, structure=np.ones((3, 3, 3)))
-    return labelled == labelled[tuple(voxel)]
-
-
-def border_cuts(mask: np.ndarray, spacing: np.ndarray, faces: list[tuple[int, int]]) -> list[np.ndarray]:
-    """Voxel sets where the image's field of view cuts the vessel: on each border face of the image
-    (``faces``: (axis, index) on the grid of ``mask``), the connected patches of the mask that are
-    cross-sections, not grazes: the patch's deepest point (2D distance to the patch's edge, in the
-    face, holes filled) lies at least half its equivalent radius sqrt(A / pi) deep, and at least 1 mm."""
-    from scipy import ndimage
-
-    cuts = []
-    for axis, index in faces:
-        plane = ndimage.binary_fill_holes(np.take(mask, index, axis=axis))
-        in_plane = np.delete(np.asarray(spacing, float), axis)
-        depth = ndimage.distance_transform_edt(np.pad(plane, 1), sampling=in_plane)[1:-1, 1:-1]
-        labelled, count = ndimage.label(plane, structure=np.ones((3, 3)))
-        for k in range(1, count + 1):
-            where = labelled == k
-            area = float(where.sum()) * float(np.prod(in_plane))
-            if depth[where].max() >= max(1.0, 0.5 * np.sqrt(area / np.pi)):
-                ij = np.argwhere(where)
-                cuts.append(np.insert(ij, axis, index, axis=1))
-    return cuts
-
-
-def find_ends(mask: np.ndarray, spacing: np.ndarray, end_radius: float = 8.0,
-              min_branch: float = 10.0, faces: list[tuple[int, int]] | None = None
-              ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """Vessel ends: [(voxel, distance from that end over the mask (mm, -1 outside))] and the local
-    radius at each end (mm).
-
-    The geodesic distance from the deepest voxel has its global maximum at one end (the farthest);
-    the distance from that end then has a local maximum at every other end. A maximum counts only if
-    prominent (module docstring). Every field-of-view cut (``border_cuts`` on the image's ``faces``)
-    is an end, however close to another: its voxel is the patch's farthest from the first end."""
-    from scipy import ndimage
-
-    depth = ndimage.distance_transform_edt(mask, sampling=spacing)
-    first = geodesic_distance(mask, spacing, np.unravel_index(np.argmax(depth), mask.shape))
-    start = np.unravel_index(np.argmax(first), mask.shape)
-    geo = geodesic_distance(mask, spacing, start)
-    size = np.maximum(1, np.round(2 * end_radius / spacing).astype(int)) | 1
-    local_max = (ndimage.maximum_filter(geo, size=tuple(size)) == geo) & mask & (geo >= min_branch)
-    labelled, count = ndimage.label(local_max, structure=np.ones((3, 3, 3)))
-    candidates = []  # one voxel per plateau of maxima
-    for sl, k in zip(ndimage.find_objects(labelled), range(1, count + 1)):
-        vox = np.argwhere(labelled[sl] == k)[0] + [s.start for s in sl]
-        candidates.append((vox, float(geo[tuple(vox)])))
-    candidates.sort(key=lambda c: -c[1])
-    ends = [(np.asarray(start), geo)]
-    radii = [_end_radius(depth, geo, min_branch)]
-    for patch in border_cuts(mask, spacing, faces or []):
-        if np.min(np.linalg.norm((patch - start) * spacing, axis=1)) <= end_radius:
-            continue  # the first end's own cut
-        vox = patch[np.argmax(geo[tuple(patch.T)])]
-        d = float(geo[tuple(vox)])
-        from_end = np.where(mask, d - geo, -1.0)
-        ends.append((vox, from_end))
-        radii.append(_end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
-                                 min_branch))
-    for vox, d in candidates:
-        if any(np.linalg.norm((vox - v) * spacing) <= end_radius for v, _ in ends[1:]):
-            continue  # the maximum of an end already found (a field-of-view cut)
-        from_end = np.where(mask, d - geo, -1.0)
-        radius = _end_radius(depth, np.where(_component_of(_above(geo, d - min_branch), vox), from_end, -1.0),
-                             min_branch)
-        region = _component_of(_above(geo, d - max(min_branch, 2.0 * radius)), vox)
-        if any(region[tuple(v)] for v, _ in ends[1:]) or d < max(min_branch, 3.0 * radius):
-            continue  # not prominent: a bulge, or the same end as a farther one
-        ends.append((vox, from_end))
-        radii.append(radius)
-    if len(ends) > 1:  # the first end seen from the farthest other end: near-planar fronts, not spheres
-        far = max(range(1, len(ends)), key=lambda i: geo[tuple(ends[i][0])])
-        back = geodesic_distance(mask, spacing, tuple(ends[far][0]))
-        ends[0] = (ends[0][0], np.where(mask, back[tuple(ends[0][0])] - back, -1.0))
-    return ends, np.asarray(radii)
-
-
-def _end_radius(depth: np.ndarray, from_end: np.ndarray, within: float) -> float:
-    """The vessel's radius near an end: the largest depth within ``within`` mm of it."""
-    near = (from_end >= 0) & (from_end <= within)
-    return float(depth[near].max()) if near.any() else 0.0
 
 
 def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_along: float, min_depth: float,
@@ -220,16 +101,18 @@ def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_al
 
 def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.ndarray], radius: float,
               others: list[np.ndarray], cap_offset: float = 2.0, border_axis: int | None = None,
-              length: float | None = None) -> Cap | None:
+              length: float | None = None, faces=()) -> Cap | None:
     """The cut plane of one end (module docstring, step 2); None when no clean section is found.
 
     ``end``: the end voxel and the distance from it over the mask (mm, -1 outside). ``border_axis``:
     the image axis whose border the end touches (a field-of-view cut), if any: the first axis estimate
     then comes from the centroids of the branch in the image slices along that axis. ``length``: how
-    far from the end (mm, geodesic) the branch is followed (default max(20, 5 r))."""
+    far from the end (mm, geodesic) the branch is followed (default max(20, 5 r)). ``faces``: the
+    image's border faces, (axis, index) on the grid of ``mask``."""
     vox, from_end = end
     spacing = np.linalg.norm(affine[:3, :3], axis=0)
     length = max(20.0, 5.0 * radius) if length is None else length
+    reach_mm = length
     # the branch: voxels within ``length`` of the end, connected to it, not reaching another end
     while True:
         branch = _component_of((from_end >= 0) & (from_end <= length), vox)
@@ -237,9 +120,20 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
             break
         length *= 0.75
     if border_axis is not None:  # the end's own vessel, without a sibling joining it below the border
-        tube = track_from_border(branch, vox, border_axis, float(spacing[border_axis]), radius)
-        reach = np.abs(np.argwhere(tube)[:, border_axis] - vox[border_axis]).max() * spacing[border_axis]
-        branch = tube if reach >= 2.0 * radius else branch
+        region = branch
+        if length < reach_mm:  # the branch was cut short to keep another end out: a geodesic ball around
+            # the end voxel, a corner of the oblique cut, whose fronts are no sections; the image slices
+            # within the full length of the border instead
+            k_all = np.arange(mask.shape[border_axis])
+            shape = [1, 1, 1]
+            shape[border_axis] = -1
+            region = mask & (np.abs(k_all - vox[border_axis]) * spacing[border_axis] <= reach_mm).reshape(shape)
+        tube = track_from_border(region, vox, border_axis, float(spacing[border_axis]), radius)
+        slices = np.argwhere(tube)[:, border_axis]
+        reach = np.abs(slices - vox[border_axis]).max() * spacing[border_axis]
+        within = np.take(branch, np.arange(slices.min(), slices.max() + 1), axis=border_axis).sum()
+        # the tube, when it is long enough for an axis or when the branch holds another vessel beside it
+        branch = tube if reach >= 2.0 * radius or within > 1.5 * tube.sum() else branch
     ijk = np.argwhere(branch)
     xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
     s_geo = from_end[tuple(ijk.T)]
@@ -256,8 +150,15 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
         starts = range(0, int(depth_k.max()) + 1, step)
         counts = np.array([np.count_nonzero((depth_k >= a) & (depth_k < a + step)) for a in starts])
         typical = np.median(counts) if len(counts) else 0
+        # whole sections only: not truncated by another face of the image (a vessel leaving through
+        # an edge of the image), of about the typical size
+        cut_off = np.zeros(len(ijk), bool)
+        for axis, index in faces:
+            if axis != border_axis:
+                cut_off |= ijk[:, axis] == index
+        truncated = {a for a in starts if cut_off[(depth_k >= a) & (depth_k < a + step)].any()}
         slices = [xyz[(depth_k >= a) & (depth_k < a + step)].mean(axis=0) for a, n in zip(starts, counts)
-                  if n >= 3 and 0.8 * typical <= n <= 1.25 * typical]  # whole sections only
+                  if n >= 3 and 0.8 * typical <= n <= 1.25 * typical and a not in truncated]
         if len(slices) >= 3:
             centroids = slices  # from the border inwards, like the geodesic bins from the end
     if len(centroids) >= 3:
@@ -302,29 +203,49 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     deficient = np.flatnonzero((stations >= 0) & (area < 0.8 * reference))
     s_full = stations[deficient[0]] if len(deficient) else stations[-1]
     s_cut = max(s_full - cap_offset, -length / 2)
-    centre = origin + s_cut * normal
     section = xyz[np.abs(s - s_cut) <= 0.5 * spacing.min()]
+    # within 1.5 mm behind it, the station whose section is nearest the median: one station of a
+    # vessel two to four voxels wide varies by about 10 % along it
+    window = np.flatnonzero((stations <= s_cut) & (stations >= max(s_cut - 1.5, -length / 2)))
+    if len(window):
+        best = float(stations[window[np.argmin(np.abs(area[window] - reference))]])
+        if np.count_nonzero(np.abs(s - best) <= 0.5 * spacing.min()) >= 3:
+            s_cut = best
+            section = xyz[np.abs(s - s_cut) <= 0.5 * spacing.min()]
+    centre = origin + s_cut * normal
     if len(section) < 3:
         return None
     centre = section.mean(axis=0) - ((section.mean(axis=0) - centre) @ normal) * normal
     return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip, section=reference)
 
 
+class NoCapPlane(Exception):
+    """No cut plane for an end; the message says why."""
+
+
 def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
-            border_axis: int | None = None) -> Cap | None:
+            border_axis: int | None = None, own: float = np.inf, faces=()) -> Cap:
     """``cap_plane``, checked: a plane that would cut away another end (its stub, the part beyond the
     plane connected to this end, holds another end's voxel: a thin branch leaving its parent at a
     sharp angle, followed into the parent) is found again following the branch over half, then a
-    quarter, of the length; None if every plane cuts away another end."""
-    default = max(20.0, 5.0 * radius)
+    quarter, of the length. The branch is followed at most 0.9 ``own`` mm, the length of the end's own
+    branch (``find_ends``: beyond it the branch touches its parent, whose sections would mix with its
+    own). Raises :class:`NoCapPlane` (saying why) when no plane is found."""
+    default = min(max(20.0, 5.0 * radius), 0.9 * own)
     for length in (default, default / 2, default / 4):
-        cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length)
+        cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length, faces)
         if cap is None:
-            return None
+            raise NoCapPlane(f"no complete cross-section of the vessel within {length:.0f} mm of the end")
+        if border_axis is not None and cap.section < 0.6 * np.pi * radius ** 2:
+            # ``radius``: the cut's inscribed radius on the border, the vessel's own
+            raise NoCapPlane(f"no complete cross-section of the vessel before it joins another "
+                             f"({cap.section:.0f} mm^2 for a vessel of radius {radius:.1f} mm)")
         stub = stub_voxels(mask, affine, [cap])
         if not any(stub[tuple(o)] for o in others):
             return cap
-    return None
+    hit = next(o for o in others if stub[tuple(o)])
+    raise NoCapPlane(f"every cut plane within {default:.0f} mm of the end would cut away another end "
+                     f"(at {np.round(hit @ affine[:3, :3].T + affine[:3, 3], 1).tolist()} mm)")
 
 
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -610,8 +531,15 @@ def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angl
     return tag_caps(data, caps, inlet_hint, size), "discrete cap surfaces"
 
 
-def _refined_near_rims(grid, caps: list[Cap], size: float):
-    """The size grid with h <= max(r / 4, size / 4) within 1.5 r of each cap centre (r: its radius)."""
+#: element size near a cap's rim, as a fraction of the cap's radius (h <= max(f r, f size)): a rim of
+#: about 2 pi / f = 25 edges, whose inscribed polygon has 1 % less area than the circle (12 edges, at
+#: the size field's 0.5 r: 4.5 % less)
+RIM_FRACTION = 0.25
+
+
+def _refined_near_rims(grid, caps: list[Cap], size: float, fraction: float = RIM_FRACTION):
+    """The size grid with h <= max(fraction r, fraction size) within 1.5 r + size of each cap centre
+    (r: its radius)."""
     from heartsim.mesh.sizefield import SizeGrid
 
     values = grid.values.copy()
@@ -619,7 +547,7 @@ def _refined_near_rims(grid, caps: list[Cap], size: float):
     flat = values.reshape(-1)
     for cap in caps:
         near = np.linalg.norm(xyz - cap.centre, axis=1) <= 1.5 * cap.radius + size
-        flat[near] = np.minimum(flat[near], max(cap.radius / 4.0, size / 4.0))
+        flat[near] = np.minimum(flat[near], fraction * max(cap.radius, size))
     return SizeGrid(flat.reshape(values.shape), grid.affine)
 
 
@@ -645,8 +573,8 @@ def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, fe
     extra = np.zeros(len(caps))
     culprits: list[int] = []
     for step in range(4):
-        refine = step > 0
-        label = "as found" if step == 0 else "refined near the rims"
+        fraction = RIM_FRACTION if step == 0 else RIM_FRACTION * 2.0 / 3.0
+        label = "as found" if step == 0 else "refined further near the rims"
         if step >= 2:
             if not culprits:
                 break
@@ -665,7 +593,7 @@ def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, fe
             label += ", cap(s) " + ", ".join(str(k + 1) for k in culprits) + " moved inward"
         try:
             data, method = _attempt(points, triangles, caps, size,
-                                    _refined_near_rims(grid, caps, size) if refine else grid, feature_angle, name,
+                                    _refined_near_rims(grid, caps, size, fraction), feature_angle, name,
                                     inlet_hint)
             tried.append(f"{label}: meshed ({method})")
             return data, method, tried
@@ -696,30 +624,39 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     mask, spurs = remove_spurs(mask, spacing)
     faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
              if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
-    ends, radii = find_ends(mask, spacing, faces=faces)
+    ends, radii, own = find_ends(mask, spacing, faces=faces)
     caps: list[Cap] = []
     cap_end, borders = [], []  # the end each cap closes; the image border an end touches
-    for i, end in enumerate(ends):
+    for end in ends:
         at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
         border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
         borders.append(border[0] if border else None)
-        cap = end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i], cap_offset,
-                      borders[-1])
-        if cap is not None:
-            caps.append(cap)
-            cap_end.append(i)
-    if len(caps) < 2:
-        raise ConfigError([f"{labels.path.name}: found {len(caps)} vessel end(s) of label {label}; "
+    if len(ends) < 2:
+        raise ConfigError([f"{labels.path.name}: found {len(ends)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
-    from heartsim.mesh.sizefield import radius_size_grid
+    for i, end in enumerate(ends):
+        try:
+            caps.append(end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                                cap_offset, borders[i], own[i], faces))
+        except NoCapPlane as exc:
+            tip = end[0] @ affine[:3, :3].T + affine[:3, 3]
+            raise ConfigError([f"{labels.path.name}: cannot cap vessel end {i + 1} of {len(ends)} at "
+                               f"{np.round(tip, 1).tolist()} mm (radius {radii[i]:.1f} mm): {exc}"]) from None
+        cap_end.append(i)
+    from heartsim.mesh.sizefield import SizeGrid, local_radius, radius_size_grid
 
+    radius = local_radius(mask, spacing)
     points, triangles = mask_surface(mask, affine, size)
-    grid = radius_size_grid(mask, affine, size)
+    points = undo_smoothing_shrink(points, triangles, SizeGrid(radius, affine).at(points))
+    grid = radius_size_grid(mask, affine, size, radius=radius)
 
     def recut(k: int, extra: float) -> Cap | None:
         i = cap_end[k]
-        return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                       cap_offset + extra, borders[i])
+        try:
+            return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                           cap_offset + extra, borders[i], own[i], faces)
+        except NoCapPlane:
+            return None
 
     data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
                                              labels.path.name, inlet_hint, recut)

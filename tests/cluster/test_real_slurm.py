@@ -167,9 +167,10 @@ def test_electromechanics_warning_checkpoint_requeue_and_finish(slurm, profile, 
     # requeued, then continues with --restart and finishes.
     cfg = beat_config(tmp_path, **{"time.end": "12 ms"})
     out = tmp_path / "beat"
+    # (at most 2 minutes: the job still ends if the test fails before it sends the warning)
     monkeypatch.setenv("BASH_FUNC_module%%", '() { [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ] && return; '
-                                             'echo "entering the environment"; '
-                                             'until [ -n "$pending" ]; do sleep 0.2; done; }')
+                                             'echo "entering the environment"; local n=0; '
+                                             'until [ -n "$pending" ] || [ $n -ge 600 ]; do sleep 0.2; n=$((n + 1)); done; }')
     site = yaml.safe_load(profile.read_text())
     site.update(environment={"kind": "modules", "modules": ["em"]})
     del site["jit_cache"]  # the run's usual compile cache, filled by the reference run
