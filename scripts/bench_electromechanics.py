@@ -28,6 +28,12 @@ baseline / variant of the seconds per step (same machine, same load, minutes apa
 
     scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py --cases ct-lv --ranks 2 --single 4 \
         --variant solver.mechanics.reuse_preconditioner=true
+    scripts/in-env nice -n 10 python3 scripts/bench_electromechanics.py --cases ct-lv --ranks 2 --single 6 \
+        --set physics.electromechanics.preload.unload=false --set physics.electromechanics.coupling.method=pressure_iteration \
+        --variant physics.electromechanics.coupling.method=monolithic
+
+(a later ``--set`` of the same key wins, so the variant's replaces the baseline's; ``factorisations_per_step``
+is counted by the monolithic step only.)
 """
 
 from __future__ import annotations
