@@ -120,8 +120,7 @@ class BorderedNewton:
         self.ksp = PETSc.KSP().create(problem.comm)
         self.ksp.setOperators(self.A)
         mumps = {k: val for k, val in opts.items() if k.startswith("mat_mumps_")}
-        self._options = {**LU, **mumps}
-        self.prefix = fem.apply_options(self.ksp, self._options, "bordered", keep=True)
+        fem.apply_options(self.ksp, {**LU, **mumps}, "bordered", keep=True)
         self.valid = False  # A holds a Jacobian whose factors may be used
         self.assemble_time = 0.0
         self.linear_time = 0.0
@@ -130,8 +129,8 @@ class BorderedNewton:
         self._last = None  # (w, p) at the start of the last step: the predictor's second point
 
     def destroy(self) -> None:
-        fem.clear_options(self.prefix, self._options)
-        for obj in [self.ksp, self.A, self.b, self.xR, *self.G, *self.c, *self.XG]:
+        fem.destroy_solver(self.ksp)  # and its options, kept under its prefix since apply_options
+        for obj in [self.A, self.b, self.xR, *self.G, *self.c, *self.XG]:
             obj.destroy()
 
     # ---- pieces
