@@ -24,6 +24,8 @@ def test_config_lists_are_the_models():
      ["physics.electromechanics.tension.preset", "land_2017", "tor_ord_land", "land2017"]),
     ("physics.electromechanics.tension.parameters.Tre=90",
      ["physics.electromechanics.tension.parameters.Tre", "Tref"]),
+    ("physics.electromechanics.coupling.method=mono",
+     ["physics.electromechanics.coupling.method", "pressure_iteration", "monolithic", "mono"]),
 ])
 def test_unknown_preset_or_parameter_is_a_load_error(capsys, setting, words):
     assert main(["validate", str(REPO / "configs" / "lv-ellipsoid-beat.yaml"), "--set", setting]) == 2
