@@ -88,16 +88,20 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     return data
 
 
-#: rounds of the quality lift at most (another round only while the previous one raised the minimum
-#: by 1e-3 or more and it is still below the floor)
+#: rounds of the quality lift at most (another round while the minimum is below the floor)
 LIFT_ROUNDS = 3
+#: per round, the largest spread of a boundary node's facet normals (deg) for it to slide within its
+#: facets (``surface_moves``): later rounds also slide nodes on the blunt creases of a smoothed wall
+#: (a moved node stays on its original facets, so the wall moves by a crease's sagitta at most)
+SURFACE_ANGLES = (35.0, 50.0, 65.0)
 
 
 def _lift_quality(data: MeshData, floor: float) -> None:
     """Move interior nodes of the tetrahedra still below ``floor`` (heartsim.mesh.untangle), then
     boundary nodes within their surface (heartsim.mesh.surface_moves) and interior nodes again, flip
     faces (2-3), then remove flat tetrahedra lying wholly on the boundary; again (``LIFT_ROUNDS``)
-    while that raised the minimum and it is still below ``floor``: a moved neighbour frees a node."""
+    while the minimum is below ``floor``: a moved neighbour frees a node, and later rounds let nodes
+    on blunter creases slide (``SURFACE_ANGLES``)."""
     from heartsim.mesh.quality import scaled_jacobian
     from heartsim.mesh.surface_moves import surface_moves
     from heartsim.mesh.untangle import flip23, improve, peel
@@ -106,12 +110,12 @@ def _lift_quality(data: MeshData, floor: float) -> None:
     if before >= floor:
         return
     moved = slid = flips = peeled = 0
-    current = before
-    for _ in range(LIFT_ROUNDS):  # each round only raises the minimum; again while it still rises
+    for round_ in range(LIFT_ROUNDS):  # each round only raises the minimum; again while it still rises
         fixed = np.zeros(len(data.points), bool)
         fixed[boundary_facets(data.cells).ravel()] = True
         data.points, n_moved = improve(data.points, data.cells, fixed, floor)
-        data.points, n_slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor)
+        data.points, n_slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor,
+                                            max_angle=SURFACE_ANGLES[round_])
         if n_slid:
             data.points, again = improve(data.points, data.cells, fixed, floor)
             n_moved += again
@@ -122,9 +126,8 @@ def _lift_quality(data: MeshData, floor: float) -> None:
         data.cells = cells
         moved, slid, flips, peeled = moved + n_moved, slid + n_slid, flips + n_flips, peeled + n_peeled
         after = float(scaled_jacobian(data.points, data.cells, "tetra").min())
-        if after >= floor or after < current + 1e-3:
+        if after >= floor:
             break
-        current = after
     data.notes.append(f"moved {moved} interior node(s), {slid} boundary node(s) within the surface, {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
                       f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
 
