@@ -34,7 +34,7 @@ def _p(rows, c):
 
 
 def test_regions_covering_the_mesh_equal_the_global_tref(tmp_path):
-    ref, _ = _run(biv_config, tmp_path / "global", {**WINDOW, TREF: 320})
+    ref, _ = _run(biv_config, tmp_path / "global", {**WINDOW, TREF: 320, REGIONS: []})
     got, _ = _run(biv_config, tmp_path / "regions", {**WINDOW, TREF: 160,
                                                       REGIONS: [{"cell_tags": ["lv", "septum", "rv"], "Tref": 320}]})
     assert len(ref) == len(got) == 3
@@ -45,8 +45,8 @@ def test_regions_covering_the_mesh_equal_the_global_tref(tmp_path):
 
 
 def test_weaker_rv_free_wall_lowers_the_rv_pressure_rise(tmp_path):
-    ref, _ = _run(biv_config, tmp_path / "global", WINDOW)
-    got, _ = _run(biv_config, tmp_path / "weak_rv", {**WINDOW, REGIONS: [{"cell_tags": ["rv"], "Tref": 120}]})
+    ref, _ = _run(biv_config, tmp_path / "global", {**WINDOW, TREF: 320, REGIONS: []})
+    got, _ = _run(biv_config, tmp_path / "weak_rv", {**WINDOW, TREF: 320, REGIONS: [{"cell_tags": ["rv"], "Tref": 120}]})
     rise = {name: (_p(rows, "LV")[-1] - _p(rows, "LV")[0], _p(rows, "RV")[-1] - _p(rows, "RV")[0])
             for name, rows in (("ref", ref), ("weak", got))}
     assert rise["weak"][1] < 0.8 * rise["ref"][1], rise
