@@ -78,3 +78,18 @@ def test_tag_in_two_regions_is_a_load_error(tmp_path, capsys):
     assert main(["validate", str(cfg)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{REGIONS}: cell tag rv given to more than one region" in err[0], err
+
+
+@pytest.mark.mpi
+def test_scale_on_two_ranks_covers_the_rv_free_wall(tmp_path):
+    """On 2 ranks the owned points with the RV factor are those of the mesh's 1,447 RV free-wall cells (the
+    count of scripts/make_biv_mesh.py --retag), every owned point of another cell has factor 1."""
+    cfg = load_config(biv_config(tmp_path, **{REGIONS: [{"cell_tags": ["rv"], "Tref": 80}]}))
+    tagged = build_mesh(cfg.mesh, MPI.COMM_WORLD)
+    space = quadrature_space(tagged.mesh, 2)
+    scale = tension_scale(tagged, cfg.physics.electromechanics.tension.regions, 320.0, space, REGIONS)
+    owned = scale[: space.dofmap.index_map.size_local]
+    comm = tagged.mesh.comm
+    per_cell = space.dofmap.list.shape[1]
+    assert comm.allreduce(int(np.count_nonzero(owned == 0.25))) == 1447 * per_cell
+    assert comm.allreduce(int(np.count_nonzero((owned != 0.25) & (owned != 1.0)))) == 0
