@@ -24,7 +24,16 @@ EM = "physics.electromechanics"
 ITERATION = {f"{EM}.coupling.method": "pressure_iteration"}
 
 
-def test_bordered_failure_falls_back_to_the_pressure_iteration(tmp_path, monkeypatch, caplog):
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_bordered_failure_falls_back_to_the_pressure_iteration(tmp_path, monkeypatch):
     changes = {"time.end": "6 ms"}
     ref, ref_conv = _run(beat_config, tmp_path / "iteration", {**changes, **ITERATION})
     init = BorderedNewton.__init__
@@ -34,11 +43,19 @@ def test_bordered_failure_falls_back_to_the_pressure_iteration(tmp_path, monkeyp
         self.max_iterations = 1
 
     monkeypatch.setattr(BorderedNewton, "__init__", one_iteration)
-    caplog.set_level(logging.INFO, logger="heartsim.electromechanics.bordered")
-    got, conv = _run(beat_config, tmp_path / "fallback", {**changes, **MONOLITHIC})
+    # a handler of its own on the module's logger: the CLI of earlier tests may have stopped propagation
+    logger, records = logging.getLogger("heartsim.electromechanics.bordered"), _Records()
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(records)
+    try:
+        got, conv = _run(beat_config, tmp_path / "fallback", {**changes, **MONOLITHIC})
+    finally:
+        logger.removeHandler(records)
+        logger.setLevel(level)
     assert len(conv) == 3
     assert [r["fallback"] for r in conv] == ["1"] * 3  # reported: the pressure iteration took every step
-    assert sum("bordered Newton failed" in r.getMessage() for r in caplog.records) == 3
+    assert sum("bordered Newton failed" in m for m in records.messages) == 3
     assert all(float(r["volume_residual_mm3"]) <= 1.0 for r in conv)
     assert "fallback" not in ref_conv[0]
     _same_loop(ref, got, [("phase", "LV")], dv_ml=2e-3, dp_mmhg=0.02)
