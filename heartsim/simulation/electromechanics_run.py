@@ -296,9 +296,10 @@ class ElectromechanicsComponent:
         if info is not None:
             c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
                  "newton_iterations": info.newton_iterations, **report.convergence_columns(self.chambers, info)}
-            if info.factorisations is not None:  # the monolithic step: Jacobians (LU factorisations) built
-                c["factorisations"] = info.factorisations
-            if self.beat.bordered is not None:  # monolithic: 1 = the step was handed to the pressure iteration
+            if info.factorisations is not None or self.beat.bordered is not None:
+                # the monolithic step: Jacobians (LU factorisations) built (empty where it fell back: the column
+                # is there from the first row on) and 1 where the step was handed to the pressure iteration
+                c["factorisations"] = "" if info.factorisations is None else info.factorisations
                 c["fallback"] = int(info.factorisations is None)
             c.update({k: round(v, 4) for k, v in self.beat.last_step_s.items()})  # wall seconds of the step
             self.conv.append(c)

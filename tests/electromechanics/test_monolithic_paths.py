@@ -55,6 +55,7 @@ def test_bordered_failure_falls_back_to_the_pressure_iteration(tmp_path, monkeyp
         logger.setLevel(level)
     assert len(conv) == 3
     assert [r["fallback"] for r in conv] == ["1"] * 3  # reported: the pressure iteration took every step
+    assert [r["factorisations"] for r in conv] == [""] * 3  # the column is there even when the first step fell back
     assert sum("bordered Newton failed" in m for m in records.messages) == 3
     assert all(float(r["volume_residual_mm3"]) <= 1.0 for r in conv)
     assert "fallback" not in ref_conv[0]
