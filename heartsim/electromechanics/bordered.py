@@ -44,6 +44,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+import dolfinx.fem.petsc
 import numpy as np
 import ufl
 from petsc4py import PETSc
@@ -117,6 +118,7 @@ class BorderedNewton:
         self.G = [fem.create_vector(self.L) for _ in self.chambers]
         self.c = [fem.create_vector(self.L) for _ in self.chambers]
         self.xR = fem.create_vector(self.L)
+        self._scratch = fem.create_vector(self.L)
         self.XG = [fem.create_vector(self.L) for _ in self.chambers]
         # [-R, G_1, ..., G_m] and K^-1 of it as dense (multi-right-hand-side) matrices, rows as the vectors
         sizes = ((self.b.getLocalSize(), self.b.getSize()), (PETSc.DECIDE, len(self.chambers) + 1))
@@ -137,7 +139,7 @@ class BorderedNewton:
 
     def destroy(self) -> None:
         fem.destroy_solver(self.ksp)  # and its options, kept under its prefix since apply_options
-        for obj in [self.A, self.b, self.xR, *self.G, *self.c, *self.XG, self.B, self.X]:
+        for obj in [self.A, self.b, self.xR, self._scratch, *self.G, *self.c, *self.XG, self.B, self.X]:
             obj.destroy()
 
     # ---- pieces
@@ -145,9 +147,27 @@ class BorderedNewton:
         start = time.perf_counter()
         w = self.problem.w
         w.x.scatter_forward()
-        fem.assemble_residual_into(self.b, self.L, self.a, self.bcs, fem.petsc_vec(w))
+        x = fem.petsc_vec(w)
+        if self._meets_bcs(x):
+            # the lifting -K (g - x) of the Dirichlet values is zero: R assembled without it (the rows of the
+            # constrained dofs still read x - g = 0); the lifting runs K's kernel on the constrained cells
+            fem.assemble_vector_into(self.b, self.L, [])
+            dolfinx.fem.petsc.set_bc(self.b, self.bcs, x, -1.0)
+        else:
+            fem.assemble_residual_into(self.b, self.L, self.a, self.bcs, x)
         self.assemble_time += time.perf_counter() - start
         return self.b.norm()
+
+    def _meets_bcs(self, x: PETSc.Vec) -> bool:
+        """Whether the iterate ``x`` equals the Dirichlet values at every constrained dof, exactly, on every
+        rank (true from the first iterate on: the steps start from converged states, the predictor and the
+        updates leave the constrained dofs of a fixed or sliding base unchanged)."""
+        if not self.bcs:
+            return True
+        with self._scratch.localForm() as local:
+            local.set(0.0)
+        dolfinx.fem.petsc.set_bc(self._scratch, self.bcs, x, -1.0)  # x - g at the constrained dofs, else 0
+        return self._scratch.norm(PETSc.NormType.NORM_INFINITY) == 0.0
 
     def _jacobian(self) -> None:
         start = time.perf_counter()
