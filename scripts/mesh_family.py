@@ -1,6 +1,6 @@
 """Mesh a family of synthetic vessel label maps (heartsim.mesh.synthetic) and report the share that meshes.
 
-    scripts/in-env python3 scripts/mesh_family.py [--count 20] [--size 2.0] [--first-seed 0]
+    scripts/in-env python3 scripts/mesh_family.py [--count 20] [--size 2.0] [--first-seed 0] [--seeds 3 7 ...]
 
 Each member (a main vessel cut obliquely by the field of view at both ends, a branch close to one
 end, a thin branch at a sharp angle, voxel noise, anisotropic voxels) is meshed with
@@ -25,6 +25,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--size", type=float, default=2.0)
     ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, nargs="+", help="these members instead of --first-seed/--count")
     args = ap.parse_args()
     from heartsim.mesh.generate_from import vessel_from_labels
     from heartsim.mesh.quality import quality
@@ -33,8 +34,9 @@ def main() -> None:
     print("| seed | voxel (mm) | noise | radii (mm) | tetrahedra | min scaled Jacobian | caps | wall time (s) | result |")
     print("|---|---|---|---|---|---|---|---|---|")
     ok = 0
+    seeds = args.seeds or list(range(args.first_seed, args.first_seed + args.count))
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(args.first_seed, args.first_seed + args.count):
+        for seed in seeds:
             tree = family_member(seed)
             path = Path(tmp) / f"member_{seed}.nii.gz"
             tree.save(path)
@@ -55,7 +57,7 @@ def main() -> None:
             print(f"{row} {len(data.cells)} | {q.min_scaled_jacobian:.3f} | "
                   f"{', '.join(f'{c['area_mm2']:.0f}' for c in info['caps'])} | {seconds:.1f} | "
                   f"{'; '.join(problems) or 'meshed'} |", flush=True)
-    print(f"\nmeshed (caps exact, quality >= 0.15): {ok} of {args.count} ({100.0 * ok / args.count:.0f}%)")
+    print(f"\nmeshed (caps exact, quality >= 0.15): {ok} of {len(seeds)} ({100.0 * ok / len(seeds):.0f}%)")
 
 
 if __name__ == "__main__":

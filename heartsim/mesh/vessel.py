@@ -219,6 +219,49 @@ def cap_plane(mask: np.ndarray, affine: np.ndarray, end: tuple[np.ndarray, np.nd
     return Cap(centre, normal, float(np.sqrt(reference / np.pi)), tip, section=reference)
 
 
+def plane_section(mask: np.ndarray, affine: np.ndarray, point: np.ndarray, normal: np.ndarray, reach: float,
+                  step: float = 0.1) -> tuple[float, bool, float]:
+    """The mask's section by the plane through ``point`` (mm) normal to ``normal``: the part connected
+    to ``point`` within ``reach`` mm of it, sampled every ``step`` mm (nearest voxel). Returns its
+    area (mm^2), whether it touches the edge of ``mask``'s grid (a field-of-view border, for the
+    cropped mask of ``vessel_mesh``, whose other sides have a margin) and its aspect ratio
+    sqrt(l1 / l2), l1 >= l2 the eigenvalues of its second moments (1 for a circle, 1 / cos(t) for a
+    cylinder cut at t from its normal section)."""
+    from scipy import ndimage
+
+    e1 = np.cross(normal, [1.0, 0.0, 0.0] if abs(normal[0]) < 0.8 else [0.0, 1.0, 0.0])
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(normal, e1)
+    u = np.arange(-reach, reach + step / 2, step)
+    a, b = np.meshgrid(u, u, indexing="ij")
+    p = point + a.reshape(-1, 1) * e1 + b.reshape(-1, 1) * e2
+    ijk = np.rint((p - affine[:3, 3]) @ np.linalg.inv(affine[:3, :3]).T).astype(np.int64)
+    ok = np.all((ijk >= 0) & (ijk < mask.shape), axis=1)
+    inside = np.zeros(len(p), bool)
+    inside[ok] = mask[tuple(ijk[ok].T)]
+    labelled, _ = ndimage.label(inside.reshape(a.shape))
+    centre = labelled[len(u) // 2, len(u) // 2]
+    if not centre:
+        return 0.0, False, 1.0
+    part = labelled == centre
+    cut = bool((ndimage.binary_dilation(part, np.ones((3, 3))) & ~ok.reshape(a.shape)).any())
+    uv = np.column_stack([a[part], b[part]])
+    moments = np.linalg.eigvalsh(np.cov(uv.T)) if len(uv) > 2 else np.ones(2)
+    return float(np.count_nonzero(part)) * step * step, cut, float(np.sqrt(moments[1] / max(moments[0], 1e-12)))
+
+
+def _inside_image(mask, affine, centre, normal, radius: float, room: float, step: float = 0.5) -> float:
+    """How far (mm, a multiple of ``step``) to move a cap plane through ``centre`` inward (against
+    ``normal``) so that its section (``plane_section``) lies wholly inside the image, at most ``room``;
+    0 when it does already or when no plane within ``room`` does. A plane that the field of view cuts
+    (an end cut obliquely by the border, the cap put within a radius of it) has a short section, and
+    the cap mesh follows it."""
+    for d in np.arange(0.0, room + step / 2, step):
+        if not plane_section(mask, affine, centre - d * normal, normal, 2.0 * radius)[1]:
+            return float(d)
+    return 0.0
+
+
 class NoCapPlane(Exception):
     """No cut plane for an end; the message says why."""
 
@@ -256,10 +299,30 @@ def _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_
                              f"({cap.section:.0f} mm^2 for a vessel of radius {radius:.1f} mm)")
         stub = stub_voxels(mask, affine, [cap])
         if not any(stub[tuple(o)] for o in others):
-            return cap
+            return _moved_to_clean_section(mask, affine, cap, radius, others, length)
     hit = next(o for o in others if stub[tuple(o)])
     raise NoCapPlane(f"every cut plane within {default:.0f} mm of the end would cut away another end "
                      f"(at {np.round(hit @ affine[:3, :3].T + affine[:3, 3], 1).tolist()} mm)")
+
+
+#: the largest aspect ratio of a moved cap plane's section (a cylinder cut 20 deg off its axis: 1.064)
+ROUND_SECTION = 1.07
+
+
+def _moved_to_clean_section(mask, affine, cap: Cap, radius: float, others, length: float) -> Cap:
+    """``cap``, moved inward along its normal (at most min(``length`` / 4, 6 mm)) until its section
+    lies inside the image (``_inside_image``); unmoved when it does already, when no such plane is
+    found, when the moved plane's section is not round (aspect ratio above ``ROUND_SECTION``: the
+    plane is oblique to the vessel, and the section cut by the border made up for it in part) or when
+    the stub beyond it would hold another end."""
+    inward = _inside_image(mask, affine, cap.centre, cap.normal, radius, min(length / 4, 6.0))
+    if not inward:
+        return cap
+    moved = Cap(cap.centre - inward * cap.normal, cap.normal, cap.radius, cap.tip, section=cap.section)
+    if plane_section(mask, affine, moved.centre, cap.normal, 2.0 * radius)[2] > ROUND_SECTION:
+        return cap  # a plane oblique to the vessel (its area there would be 1 / cos(tilt) too large)
+    stub = stub_voxels(mask, affine, [moved])
+    return cap if any(stub[tuple(o)] for o in others) else moved
 
 
 #: clearance (mm) between a short field-of-view stub and any other vessel beyond its cap plane (the

@@ -188,3 +188,39 @@ def test_smoothing_shrink_of_a_thin_tube_undone():
     assert r - mean_radius(points) > 0.05  # the shrink
     moved = undo_smoothing_shrink(points, triangles, SizeGrid(local_radius(mask, spacing), affine).at(points))
     assert abs(mean_radius(moved) - r) < 0.04
+
+
+def test_cap_cut_by_the_field_of_view_moves_inside_the_image():
+    """A tube of radius 5 mm leaving the image's top face 30 deg off its normal (0.8 x 0.7 x 0.9 mm
+    voxels): a cap plane perpendicular to the tube, 2.5 mm beyond where such planes start to meet the
+    top face, is cut by the border (its section more than 15 % short of pi r^2), and ``_moved_to_clean_section`` moves it inward
+    until its section lies inside the image, within 5 % of pi r^2; a plane inside the image stays, and so
+    does a plane 25 deg oblique to the tube (its section would be 1 / cos 25 = 1.10 times too large)."""
+    from heartsim.mesh.vessel import Cap, _moved_to_clean_section, plane_section
+
+    axis = np.array([np.sin(np.radians(30.0)), 0.0, np.cos(np.radians(30.0))])
+    spacing = np.array([0.8, 0.7, 0.9])
+    shape = (70, 40, 50)
+    top = (shape[2] - 1) * spacing[2]
+    centre = np.array([28.0, 14.0, top]) - 30.0 * axis  # the axis leaves the top face at x = 28 mm
+    tree = Tree([Segment(centre - 40.0 * axis, centre + 40.0 * axis, 5.0)], [], spacing, shape)
+    mask = tree.voxels().astype(bool)
+    affine = tree.affine
+    circle = math.pi * 5.0 ** 2
+    # the section's highest point reaches the top face 5 tan(30) = 2.9 mm along the axis before the
+    # axis does; 2.5 mm beyond that the border cuts a segment of about a third of the disc away
+    on_axis = centre + (30.0 - 5.0 * math.tan(math.radians(30.0)) + 2.5) * axis
+    tip = centre + 32.0 * axis
+    area, cut, _ = plane_section(mask, affine, on_axis, axis, 10.0)
+    assert cut and area < 0.85 * circle, area / circle
+    cap = Cap(on_axis, axis, 5.0, tip)
+    moved = _moved_to_clean_section(mask, affine, cap, 5.0, [], 40.0)
+    assert moved is not cap and 0.0 < (on_axis - moved.centre) @ axis <= 6.0
+    area, cut, aspect = plane_section(mask, affine, moved.centre, axis, 10.0)
+    assert not cut and abs(area / circle - 1.0) < 0.05 and aspect < 1.07, (area / circle, aspect)
+    inside = Cap(centre + 10.0 * axis, axis, 5.0, tip)
+    assert _moved_to_clean_section(mask, affine, inside, 5.0, [], 40.0) is inside
+    tilted = np.array([np.sin(np.radians(55.0)), 0.0, np.cos(np.radians(55.0))])
+    oblique = Cap(on_axis, tilted, 5.0, tip)
+    assert plane_section(mask, affine, on_axis, tilted, 10.0)[1]
+    assert _moved_to_clean_section(mask, affine, oblique, 5.0, [], 40.0) is oblique
