@@ -58,6 +58,7 @@ class Cap:
     tip: np.ndarray  # the end point of the vessel beyond the plane (mm)
     area: float = 0.0  # area of the cap after meshing (mm^2)
     tag: int = 0  # facet tag value given to the cap
+    unmoved: "Cap | None" = None  # the plane before it was moved inside the image (``end_cap``)
     section: float = 0.0  # the vessel's full cross-section behind the cap, from the voxels (mm^2)
 
 
@@ -267,7 +268,7 @@ class NoCapPlane(Exception):
 
 
 def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, cap_offset: float = 2.0,
-            border_axis: int | None = None, own: float = np.inf, faces=()) -> Cap:
+            border_axis: int | None = None, own: float = np.inf, faces=(), inside_image: bool = True) -> Cap:
     """``cap_plane``, checked: a plane that would cut away another end (its stub, the part beyond the
     plane connected to this end, holds another end's voxel: a thin branch leaving its parent at a
     sharp angle, followed into the parent) is found again following the branch over half, then a
@@ -277,7 +278,8 @@ def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, ca
     border and a junction) gets one from its wall (``border_caps``, ``_short_border_cap``). Raises
     :class:`NoCapPlane` (saying why) when no plane is found."""
     try:
-        return _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_axis, own, faces)
+        return _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_axis, own, faces,
+                                     inside_image)
     except NoCapPlane:
         if border_axis is None:
             raise
@@ -287,7 +289,8 @@ def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, ca
         return short
 
 
-def _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_axis, own, faces) -> Cap:
+def _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_axis, own, faces,
+                          inside_image: bool = True) -> Cap:
     default = min(max(20.0, 5.0 * radius), 0.9 * own)
     for length in (default, default / 2, default / 4):
         cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length, faces)
@@ -299,7 +302,7 @@ def _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_
                              f"({cap.section:.0f} mm^2 for a vessel of radius {radius:.1f} mm)")
         stub = stub_voxels(mask, affine, [cap])
         if not any(stub[tuple(o)] for o in others):
-            return _moved_to_clean_section(mask, affine, cap, radius, others, length)
+            return _moved_to_clean_section(mask, affine, cap, radius, others, length) if inside_image else cap
     hit = next(o for o in others if stub[tuple(o)])
     raise NoCapPlane(f"every cut plane within {default:.0f} mm of the end would cut away another end "
                      f"(at {np.round(hit @ affine[:3, :3].T + affine[:3, 3], 1).tolist()} mm)")
@@ -318,7 +321,7 @@ def _moved_to_clean_section(mask, affine, cap: Cap, radius: float, others, lengt
     inward = _inside_image(mask, affine, cap.centre, cap.normal, radius, min(length / 4, 6.0))
     if not inward:
         return cap
-    moved = Cap(cap.centre - inward * cap.normal, cap.normal, cap.radius, cap.tip, section=cap.section)
+    moved = Cap(cap.centre - inward * cap.normal, cap.normal, cap.radius, cap.tip, section=cap.section, unmoved=cap)
     if plane_section(mask, affine, moved.centre, cap.normal, 2.0 * radius)[2] > ROUND_SECTION:
         return cap  # a plane oblique to the vessel (its area there would be 1 / cos(tilt) too large)
     stub = stub_voxels(mask, affine, [moved])
@@ -780,16 +783,30 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     points = undo_smoothing_shrink(points, triangles, SizeGrid(radius, affine).at(points))
     grid = radius_size_grid(mask, affine, size, radius=radius)
 
+    inside_image = [True]
+
     def recut(k: int, extra: float) -> Cap | None:
         i = cap_end[k]
         try:
             return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                           cap_offset + extra, borders[i], own[i], faces)
+                           cap_offset + extra, borders[i], own[i], faces, inside_image[0])
         except NoCapPlane:
             return None
 
-    data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
-                                             labels.path.name, inlet_hint, recut)
+    found = list(caps)
+    try:
+        data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
+                                                 labels.path.name, inlet_hint, recut)
+    except ConfigError as exc:
+        if all(c.unmoved is None for c in found):
+            raise
+        # the planes moved inside the image failed (a moved stub can come near another vessel's, and
+        # the smoothed surface join them): once more with the planes where they were found
+        inside_image[0] = False
+        caps = [c.unmoved or c for c in found]
+        data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
+                                                 labels.path.name, inlet_hint, recut)
+        tried = [f"caps moved inside the image: {exc.lines[0]}"] + tried
     data.cell_values[:] = label
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
