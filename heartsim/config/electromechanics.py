@@ -22,6 +22,16 @@ LAND_PARAMETERS = ("Tref", "ca50", "nTm", "ku", "TRPN50", "kTRPN", "nTRPN", "kuw
                    "gamma_w", "phi", "Aeff", "beta0", "beta1")
 
 
+class TensionRegionConfig(Section):
+    """Contractility of a part of the mesh (an entry of ``tension.regions``)."""
+
+    cell_tags: tuple[TagRef, ...] = Field(min_length=1)
+    """Cell tags (names or numbers) of the mechanics mesh whose cells take this Tref (e.g. ``[rv]`` of
+    meshes/biv_ellipsoid_human.xdmf: lv, rv (RV free wall), septum)."""
+    Tref: Quantity("kPa", gt=0)
+    """Reference tension of these cells (kPa), in place of ``tension.parameters.Tref``: Ta scales with it."""
+
+
 class TensionConfig(Section):
     """Active tension model at the mechanics quadrature points (Land et al. 2017, J Mol Cell Cardiol
     104:83); the zeta (velocity) states and h(lambda) are solved inside the mechanics Newton iteration."""
@@ -42,6 +52,18 @@ class TensionConfig(Section):
         return value
     substep: Quantity("ms", gt=0) = 0.1
     """Largest sub-step of the pointwise update of CaTRPN, B, S, W within a mechanics step (ms)."""
+    regions: tuple[TensionRegionConfig, ...] = ()
+    """Contractility by region, e.g. ``[{cell_tags: [rv], Tref: 150}]``: the cells with these tags take their
+    region's Tref (kPa); cells in no region keep ``parameters.Tref`` (or the preset's)."""
+
+    @field_validator("regions")
+    @classmethod
+    def _one_region_per_tag(cls, value: tuple) -> tuple:
+        tags = [str(t) for r in value for t in r.cell_tags]
+        twice = sorted({t for t in tags if tags.count(t) > 1})
+        if twice:
+            raise ValueError(f"cell tag {', '.join(twice)} given to more than one region")
+        return value
 
 
 class CalciumConfig(Section):

@@ -44,7 +44,6 @@ import logging
 import time
 from dataclasses import dataclass
 
-import dolfinx.fem.petsc
 import numpy as np
 import ufl
 from petsc4py import PETSc
@@ -152,7 +151,7 @@ class BorderedNewton:
             # the lifting -K (g - x) of the Dirichlet values is zero: R assembled without it (the rows of the
             # constrained dofs still read x - g = 0); the lifting runs K's kernel on the constrained cells
             fem.assemble_vector_into(self.b, self.L, [])
-            dolfinx.fem.petsc.set_bc(self.b, self.bcs, x, -1.0)
+            fem.set_dirichlet_rows(self.b, self.bcs, x)
         else:
             fem.assemble_residual_into(self.b, self.L, self.a, self.bcs, x)
         self.assemble_time += time.perf_counter() - start
@@ -166,7 +165,7 @@ class BorderedNewton:
             return True
         with self._scratch.localForm() as local:
             local.set(0.0)
-        dolfinx.fem.petsc.set_bc(self._scratch, self.bcs, x, -1.0)  # x - g at the constrained dofs, else 0
+        fem.set_dirichlet_rows(self._scratch, self.bcs, x)  # x - g at the constrained dofs, else 0
         return self._scratch.norm(PETSc.NormType.NORM_INFINITY) == 0.0
 
     def _jacobian(self) -> None:

@@ -29,7 +29,18 @@ class QuadratureTension:
         self.Ta = fem.function(self.space, "Ta")
         self.lmbda = fem.function(self.space, "lambda")
         self._lmbda_expr = None
+        self.scale = None  # per-point factor on Ta (contractility by region, :meth:`set_scale`); None: 1
         self.push()
+
+    def set_scale(self, scale: np.ndarray) -> None:
+        """Ta times ``scale`` (local points; e.g. Tref_region / Tref, heartsim.electromechanics.regions) in the
+        forms and the output; call before the forms are built (``ta_of``)."""
+        self.scale = np.asarray(scale, dtype=float).copy()
+        self._scale_fn = fem.function(self.space, "Tref_scale")
+        self._scale_fn.x.array[:] = self.scale
+
+    def _scaled(self, ta: np.ndarray) -> np.ndarray:
+        return ta if self.scale is None else ta * self.scale
 
     def n_global(self) -> int:
         im = self.space.dofmap.index_map
@@ -39,7 +50,8 @@ class QuadratureTension:
         """Ta(lambda) (UFL) for :class:`~heartsim.mechanics.problem.MechanicsProblem`'s ``active_field``."""
         self._lmbda_expr = lmbda
         f = self.fields
-        return ufl_tension(self.params, lmbda, f["S"], f["W"], f["zeta_s"], f["zeta_w"], f["lambda_old"], self.dt)
+        ta = ufl_tension(self.params, lmbda, f["S"], f["W"], f["zeta_s"], f["zeta_w"], f["lambda_old"], self.dt)
+        return ta if self.scale is None else self._scale_fn * ta
 
     def push(self) -> None:
         """Copy the point arrays into the Functions the forms read."""
@@ -62,7 +74,7 @@ class QuadratureTension:
         """After a converged mechanics step: zeta and lambda to the new state; Ta for output."""
         lmbda = self.stretch()
         self.points.accept(lmbda)
-        self.Ta.x.array[:] = self.points.tension(lmbda)
+        self.Ta.x.array[:] = self._scaled(self.points.tension(lmbda))
         self.push()
 
     def state(self) -> dict:
@@ -70,5 +82,5 @@ class QuadratureTension:
 
     def restore(self, state: dict) -> None:
         self.points.restore(state)
-        self.Ta.x.array[:] = self.points.tension(self.points.lmbda)
+        self.Ta.x.array[:] = self._scaled(self.points.tension(self.points.lmbda))
         self.push()

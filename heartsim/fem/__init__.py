@@ -25,7 +25,7 @@ When DOLFINx changes an API, only this package changes.
 from heartsim.fem.assembly import (assemble_matrix, assemble_matrix_into, assemble_owned_vector,
                                    assemble_residual_into, assemble_rhs_into, assemble_vector_into, assemble_scalar, compile_form,
                                    create_matrix, create_vector, facet_measure, linear_solve, measure_of_tags,
-                                   owned_rows_csr, petsc_vec, total_volume)
+                                   owned_rows_csr, petsc_vec, set_dirichlet_rows, total_volume)
 from heartsim.fem.bcs import dirichlet, dirichlet_on_facets
 from heartsim.fem.dofs import (dof_coordinates, dof_input_indices, dofs_near, dofs_of_cells, dofs_on_facets,
                                dofs_touching_tag, p2_dof_keys, scalar_dof_keys, vertex_dof_pairs)

@@ -87,7 +87,13 @@ def assemble_residual_into(vector: PETSc.Vec, residual, jacobian, bcs, x: PETSc.
     dolfinx.fem.petsc.assemble_vector(vector, residual)
     dolfinx.fem.petsc.apply_lifting(vector, [jacobian], bcs=[bcs], x0=[x], alpha=-1.0)
     vector.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    dolfinx.fem.petsc.set_bc(vector, bcs, x, -1.0)
+    set_dirichlet_rows(vector, bcs, x)
+
+
+def set_dirichlet_rows(vector: PETSc.Vec, bcs, x: PETSc.Vec, scale: float = -1.0) -> None:
+    """Set the rows of the constrained dofs of ``vector`` to scale (g - x) (g the Dirichlet values), the rest
+    unchanged: with scale -1 the Dirichlet rows x - g of a Newton residual at the iterate ``x``."""
+    dolfinx.fem.petsc.set_bc(vector, bcs, x, scale)
 
 
 def assemble_scalar(form, comm: MPI.Comm) -> float:

@@ -230,7 +230,21 @@ def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, ca
     sharp angle, followed into the parent) is found again following the branch over half, then a
     quarter, of the length. The branch is followed at most 0.9 ``own`` mm, the length of the end's own
     branch (``find_ends``: beyond it the branch touches its parent, whose sections would mix with its
-    own). Raises :class:`NoCapPlane` (saying why) when no plane is found."""
+    own). A field-of-view end that gets no plane so (its own vessel is a short stub between the
+    border and a junction) gets one from its wall (``border_caps``, ``_short_border_cap``). Raises
+    :class:`NoCapPlane` (saying why) when no plane is found."""
+    try:
+        return _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_axis, own, faces)
+    except NoCapPlane:
+        if border_axis is None:
+            raise
+        short = _short_border_cap(mask, affine, end, radius, border_axis, others, cap_offset, faces)
+        if short is None:
+            raise
+        return short
+
+
+def _end_cap_along_branch(mask, affine, end, radius, others, cap_offset, border_axis, own, faces) -> Cap:
     default = min(max(20.0, 5.0 * radius), 0.9 * own)
     for length in (default, default / 2, default / 4):
         cap = cap_plane(mask, affine, end, radius, others, cap_offset, border_axis, length, faces)
@@ -246,6 +260,54 @@ def end_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, others, ca
     hit = next(o for o in others if stub[tuple(o)])
     raise NoCapPlane(f"every cut plane within {default:.0f} mm of the end would cut away another end "
                      f"(at {np.round(hit @ affine[:3, :3].T + affine[:3, 3], 1).tolist()} mm)")
+
+
+#: clearance (mm) between a short field-of-view stub and any other vessel beyond its cap plane (the
+#: smoothed surface, sigma 0.5 mm on the voxel grid, joins vessels about one voxel apart)
+SHORT_CAP_GAP = 1.5
+
+
+def _short_border_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, border_axis: int, others,
+                      cap_offset: float, faces) -> Cap | None:
+    """The cap of a field-of-view end whose own vessel is a short stub between the border and the
+    junction with another (``border_caps.border_stations``): the first candidate plane whose stub (the
+    part beyond it connected to the end) holds no other end and meets the plane only in the end's
+    own section (every voxel of the stub next to the plane within 1.25 r + one voxel of the axis);
+    None when there is none. The vessel is followed from its border section down to the first
+    junction (``track_from_border``), at most max(20 mm, 5 r) from the border."""
+    from scipy import ndimage
+
+    from heartsim.mesh.border_caps import border_stations
+
+    vox = end[0]
+    spacing = np.linalg.norm(affine[:3, :3], axis=0)
+    length = max(20.0, 5.0 * radius)
+    k_all = np.abs(np.arange(mask.shape[border_axis]) - vox[border_axis]) * spacing[border_axis]
+    shape = [1, 1, 1]
+    shape[border_axis] = -1
+    tube = track_from_border(mask & (k_all <= length).reshape(shape), vox, border_axis,
+                             float(spacing[border_axis]), float(spacing[border_axis]))  # to the first junction
+    tip = vox @ affine[:3, :3].T + affine[:3, 3]
+    ijk = np.argwhere(mask)
+    xyz = ijk @ affine[:3, :3].T + affine[:3, 3]
+    for centre, normal, area in border_stations(mask, affine, tube, radius, tip, faces, cap_offset):
+        cap = Cap(centre, normal, float(np.sqrt(area / np.pi)), tip, section=area)
+        height = (xyz - centre) @ normal
+        beyond = np.zeros(mask.shape, bool)  # the surface clip takes vertices a little behind the plane too
+        beyond[tuple(ijk[height > -SHORT_CAP_GAP / 3].T)] = True
+        inside = np.argwhere(beyond)
+        stub = _component_of(beyond, inside[np.argmin(np.linalg.norm(inside - vox, axis=1))])
+        if any(stub[tuple(o)] for o in others):
+            continue
+        layer = stub[tuple(ijk.T)] & (height <= spacing.max())
+        radial = np.linalg.norm(xyz[layer] - centre - np.outer(height[layer], normal), axis=1)
+        if not layer.any() or radial.max() > 1.25 * radius + spacing.max():
+            continue  # the plane meets another vessel connected to the stub
+        rest = beyond & ~stub
+        if rest.any() and ndimage.distance_transform_edt(~stub, sampling=spacing)[rest].min() < SHORT_CAP_GAP:
+            continue  # another vessel so near the stub that the smoothed surface joins them
+        return cap
+    return None
 
 
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -264,6 +326,7 @@ def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> t
     # vertex, and the wall meets the flat cap at a clean, steep rim.
     delta = 0.3 * float(np.median(np.linalg.norm(points[edges[:, 0]] - points[edges[:, 1]], axis=1)))
     g = np.full(n, -1.0)
+    claimed = np.zeros(n, bool)  # vertices cut away by an earlier cap
     for cap in caps:
         f = (points - cap.centre) @ cap.normal
         near = f > -delta
@@ -283,6 +346,10 @@ def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> t
         cross = stub[edges[:, 0]] != stub[edges[:, 1]]
         rim[edges[cross].ravel()] = True
         sel = region | rim
+        if (stub & claimed).any():  # the vessels beyond two planes join on the surface: no clean cut
+            raise ConfigError([f"vessel capping: the part beyond the cap plane through "
+                               f"{np.round(cap.centre, 2).tolist()} joins another cap's on the surface"])
+        claimed |= stub
         g[sel] = f[sel]
     poly = vtk.vtkPolyData()
     pts = vtk.vtkPoints()

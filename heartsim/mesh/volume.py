@@ -88,10 +88,20 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     return data
 
 
+#: rounds of the quality lift at most (another round while the minimum is below the floor)
+LIFT_ROUNDS = 3
+#: per round, the largest spread of a boundary node's facet normals (deg) for it to slide within its
+#: facets (``surface_moves``): later rounds also slide nodes on the blunt creases of a smoothed wall
+#: (a moved node stays on its original facets, so the wall moves by a crease's sagitta at most)
+SURFACE_ANGLES = (35.0, 50.0, 65.0)
+
+
 def _lift_quality(data: MeshData, floor: float) -> None:
     """Move interior nodes of the tetrahedra still below ``floor`` (heartsim.mesh.untangle), then
     boundary nodes within their surface (heartsim.mesh.surface_moves) and interior nodes again, flip
-    faces (2-3), then remove flat tetrahedra lying wholly on the boundary."""
+    faces (2-3), then remove flat tetrahedra lying wholly on the boundary; again (``LIFT_ROUNDS``)
+    while the minimum is below ``floor``: a moved neighbour frees a node, and later rounds let nodes
+    on blunter creases slide (``SURFACE_ANGLES``)."""
     from heartsim.mesh.quality import scaled_jacobian
     from heartsim.mesh.surface_moves import surface_moves
     from heartsim.mesh.untangle import flip23, improve, peel
@@ -99,18 +109,25 @@ def _lift_quality(data: MeshData, floor: float) -> None:
     before = float(scaled_jacobian(data.points, data.cells, "tetra").min(initial=1.0))
     if before >= floor:
         return
-    fixed = np.zeros(len(data.points), bool)
-    fixed[boundary_facets(data.cells).ravel()] = True
-    data.points, moved = improve(data.points, data.cells, fixed, floor)
-    data.points, slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor)
-    if slid:
-        data.points, again = improve(data.points, data.cells, fixed, floor)
-        moved += again
-    cells, flips = flip23(data.points, data.cells, floor)
-    cells, data.facets, data.facet_values, peeled = peel(data.points, cells, data.facets, data.facet_values, floor)
-    data.cell_values = np.full(len(cells), data.cell_values[0] if len(data.cell_values) else 1, np.int32)
-    data.cells = cells
-    after = float(scaled_jacobian(data.points, data.cells, "tetra").min())
+    moved = slid = flips = peeled = 0
+    for round_ in range(LIFT_ROUNDS):  # each round only raises the minimum; again while it still rises
+        fixed = np.zeros(len(data.points), bool)
+        fixed[boundary_facets(data.cells).ravel()] = True
+        data.points, n_moved = improve(data.points, data.cells, fixed, floor)
+        data.points, n_slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor,
+                                            max_angle=SURFACE_ANGLES[round_])
+        if n_slid:
+            data.points, again = improve(data.points, data.cells, fixed, floor)
+            n_moved += again
+        cells, n_flips = flip23(data.points, data.cells, floor)
+        cells, data.facets, data.facet_values, n_peeled = peel(data.points, cells, data.facets, data.facet_values,
+                                                              floor)
+        data.cell_values = np.full(len(cells), data.cell_values[0] if len(data.cell_values) else 1, np.int32)
+        data.cells = cells
+        moved, slid, flips, peeled = moved + n_moved, slid + n_slid, flips + n_flips, peeled + n_peeled
+        after = float(scaled_jacobian(data.points, data.cells, "tetra").min())
+        if after >= floor:
+            break
     data.notes.append(f"moved {moved} interior node(s), {slid} boundary node(s) within the surface, {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
                       f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
 

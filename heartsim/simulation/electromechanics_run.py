@@ -10,7 +10,8 @@ cavities; then steps (physics.electromechanics.dt) to time.end. Outputs (``out``
   deformed fibre, kPa)), with EP ``v.xdmf`` (P1 ``v``, ``cai``) and ``activation.xdmf`` (activation time);
 - ``pv.csv`` per step: t, cavity volume and pressure, phase (per chamber), every 0D pressure/volume/flow (mmHg, mL,
   mL/s), mean and max Ta; ``convergence.csv`` per step: pressure iterations, Newton iterations,
-  |V_3D - V_0D|, wall seconds of the step and of its mechanics assembly and linear solves; ``pv_loop.png``, ``traces.png``;
+  |V_3D - V_0D|, wall seconds of the step and of its mechanics assembly and linear solves (the monolithic step:
+  also LU factorisations and ``fallback``, 1 where the step was handed to the pressure iteration); ``pv_loop.png``, ``traces.png``;
 - ``summary.json``: per beat EDV, ESV, SV, EF, peak pressure, dP/dt max, time to peak Ta and the
   beat-to-beat change (``beats``: the first chamber; ``chambers.<LV|RV>.beats``: each); wall time split EP / tension / mechanics (assembly, solve) / 0D / preload. A step that does not converge
   ends the run with status ``failed`` naming its time (the last converged step written).
@@ -40,6 +41,7 @@ from heartsim.electromechanics.beat import Heartbeat
 from heartsim.electromechanics.calcium import EPCalcium, MissingCalcium, TransientCalcium
 from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailure
 from heartsim.electromechanics.quadrature import QuadratureTension
+from heartsim.electromechanics.regions import tension_scale
 from heartsim.electromechanics.tension import land, substeps_for
 from heartsim.electromechanics.unloading import unload_reference
 from heartsim.io.outputs import config_hash, write_json_atomic
@@ -294,8 +296,11 @@ class ElectromechanicsComponent:
         if info is not None:
             c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
                  "newton_iterations": info.newton_iterations, **report.convergence_columns(self.chambers, info)}
-            if info.factorisations is not None:  # the monolithic step: Jacobians (LU factorisations) built
-                c["factorisations"] = info.factorisations
+            if info.factorisations is not None or self.beat.bordered is not None:
+                # the monolithic step: Jacobians (LU factorisations) built (empty where it fell back: the column
+                # is there from the first row on) and 1 where the step was handed to the pressure iteration
+                c["factorisations"] = "" if info.factorisations is None else info.factorisations
+                c["fallback"] = int(info.factorisations is None)
             c.update({k: round(v, 4) for k, v in self.beat.last_step_s.items()})  # wall seconds of the step
             self.conv.append(c)
             if self.convergence is None:
@@ -447,6 +452,8 @@ def run_electromechanics(cfg, out: Path, comm: MPI.Comm, log: logging.Logger, re
     fibers, _ = material_fibers(cfg, tagged)
     q = mech.formulation.quadrature_degree
     tension = QuadratureTension(tagged.mesh, q, params, em.dt, substeps_for(em.dt, em.tension.substep))
+    if em.tension.regions:  # contractility by region: Ta x Tref_region / Tref at the regions' points
+        tension.set_scale(tension_scale(tagged, em.tension.regions, params.Tref, tension.space, f"{KEY}.tension.regions"))
     options = {**DEFAULT_MECHANICS_PETSC, **cfg.solver.mechanics}
     problem = MechanicsProblem(tagged, mech, fibers, options, active_field=tension.ta_of, cavities=cavities)
     period = circ.cycle_period()

@@ -21,7 +21,7 @@ def _mesh(tree, tmp_path, size):
     return vessel_from_labels(path, size, None, None, 2.0)
 
 
-@pytest.mark.parametrize("seed", [0, 4, 6, 7])
+@pytest.mark.parametrize("seed", [0, 4, 6, 7, 41])
 def test_family_member_meshes_with_exact_flat_caps(tmp_path, seed):
     """Both main-vessel ends cut obliquely by the field of view, a branch leaving 14-20 mm before one of
     them, a thin branch (r about 1.9 mm) at 20-35 deg; seed 4: voxels 0.88 x 0.75 x 1.58 mm, 14% of
@@ -29,7 +29,9 @@ def test_family_member_meshes_with_exact_flat_caps(tmp_path, seed):
     mm) runs against the main vessel up to 6 mm below the image border it leaves through (its cap was
     placed in both vessels, 38 mm^2 for 34.5, before the border tube was kept); seed 6: the thin
     branch (r 2.1 mm) leaves at a sharp angle and touches its parent for 20 mm (it was missed, and then
-    capped in the parent's junction). At 2.5 mm: four flat caps, each within 10% of pi r^2, minimum
+    capped in the parent's junction); seed 41: the near branch (r 3.2 mm) is its own vessel for only
+    the last 4 mm of image slices before the border (it failed with "no complete cross-section";
+    capped now from its wall's axis, ``border_caps``). At 2.5 mm: four flat caps, each within 10% of pi r^2, minimum
     scaled Jacobian >= 0.15."""
     from heartsim.mesh.quality import quality
 
@@ -115,6 +117,27 @@ def test_every_end_found_on_members_that_failed():
         for end in tree.ends:
             if np.all((end.point >= 0) & (end.point <= size)):
                 assert np.linalg.norm(found - end.point, axis=1).min() <= end.radius + 3.0, (seed, end.point)
+
+
+def test_axis_of_a_short_stub_from_its_wall():
+    """``border_caps.wall_axis``: a tube of radius 3 mm tilted 25 deg from the image's z axis, crossing
+    the image (0.8 x 0.7 x 0.75 mm voxels), of which only 4 mm are given as the stub: the wall normals'
+    least direction is its axis within 3 deg (measured 2.0; the centroids of 4 mm of image slices are no line)."""
+    from heartsim.mesh.border_caps import wall_axis
+
+    axis = np.array([np.sin(np.radians(25.0)), 0.0, np.cos(np.radians(25.0))])
+    centre = np.array([12.0, 12.0, 12.0])
+    tree = Tree([Segment(centre - 40.0 * axis, centre + 40.0 * axis, 3.0)], [], np.array([0.8, 0.7, 0.75]),
+                (30, 34, 32))
+    mask = tree.voxels().astype(bool)
+    xyz = np.argwhere(mask) * tree.spacing
+    tube = np.zeros_like(mask)
+    tube[tuple(np.argwhere(mask)[np.abs((xyz - centre) @ axis) < 2.0].T)] = True
+    found = wall_axis(mask, tree.affine, tube)
+    assert np.degrees(np.arccos(min(1.0, abs(found @ axis)))) < 3.0, found
+    tube[:] = False
+    tube[tuple(np.argwhere(mask)[:5].T)] = True
+    assert wall_axis(mask, tree.affine, tube) is None  # too few wall voxels for an axis
 
 
 def test_member_that_cannot_be_capped_names_its_end(tmp_path):
