@@ -91,9 +91,10 @@ class BorderedNewton:
     ``chambers`` (names, in the order of the 0D chambers). ``assemble_time`` / ``linear_time``: wall seconds
     in assembly (residuals, Jacobians, G, c) and in the rest (factorisations, solves), summed. K is always
     factorised by MUMPS LU (the kept factors are the point; ``mat_mumps_*`` options of the mechanics solver
-    are passed on, its ``ksp_type``/``pc_type`` are not used here). Tested with P1 displacement, the
-    nearly incompressible formulation and a fixed base; the Taylor-Hood space and a free base run the
-    same code (c then has no pressure block, resp. leaves out the base centroid) but are not tested."""
+    are passed on, its ``ksp_type``/``pc_type`` are not used here). Tested against the pressure iteration
+    with P1 displacement, the nearly incompressible formulation and a fixed base, with a free base, and
+    with the Taylor-Hood space (c then has no pressure block, resp. leaves out the base centroid;
+    tests/electromechanics/test_monolithic*.py)."""
 
     def __init__(self, problem, chambers, rate: float = RATE, max_iterations: int = 40, depth: int = DEPTH):
         self.problem, self.chambers = problem, tuple(chambers)
