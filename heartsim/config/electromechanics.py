@@ -174,6 +174,27 @@ class MechanicsMeshConfig(MeshConfig):
     differ by up to 2.4 mm (EP nodes outside) and 0.5 mm (mechanics quadrature points outside)."""
 
 
+class AdaptiveStepConfig(Section):
+    """Adaptive mechanics time step (heartsim/electromechanics/stepping.py): whole multiples k of ``dt``,
+    k from a predictor-corrector estimate of the local error of the cavity volumes and pressures."""
+
+    enabled: bool = False
+    """Adapt the mechanics step (off: every step is ``dt``)."""
+    dt_max: Quantity("ms", gt=0) = 10.0
+    """Largest mechanics step (ms); a multiple of ``dt``."""
+    volume_tolerance: Quantity("mm^3", gt=0) = 20.0
+    """Tolerance of the estimated local error of a step's cavity volume (mm³; 1 mL = 1000 mm³): the difference
+    between the converged volume and its linear extrapolation from the last two steps."""
+    pressure_tolerance: Quantity("kPa", gt=0) = 0.01
+    """Tolerance of the estimated local error of a step's cavity pressure (kPa; 0.01 kPa = 0.075 mmHg), as
+    ``volume_tolerance``."""
+    hold: Quantity("ms", ge=0) = 100.0
+    """The base step ``dt`` from each beat start for this long (ms): activation, isovolumic contraction and the
+    start of ejection."""
+    newton_limit: int = Field(20, ge=1)
+    """A step that took more Newton iterations than this makes the next step ``dt`` again."""
+
+
 class ElectromechanicsConfig(Section):
     """Coupled electromechanics with a closed-loop circulation (docs/electromechanics.md)."""
 
@@ -191,3 +212,5 @@ class ElectromechanicsConfig(Section):
     """A separate (usually coarser) mesh for mechanics and tension; none: EP and mechanics share ``mesh:``."""
     output_interval: Quantity("ms", gt=0) = 10.0
     """Interval between field outputs (ms); pv.csv gets every step."""
+    adaptive: AdaptiveStepConfig = AdaptiveStepConfig()
+    """Adaptive mechanics time step (off by default)."""

@@ -361,6 +361,11 @@ class Config(Section):
         ratio = em.dt / self.time.dt
         if abs(ratio - round(ratio)) > 1e-6:
             raise ValueError(f"{where}.dt: {em.dt:g} ms is not a multiple of the EP step time.dt ({self.time.dt:g} ms)")
+        if em.adaptive.enabled:
+            ratio = em.adaptive.dt_max / em.dt
+            if ratio < 1 - 1e-9 or abs(ratio - round(ratio)) > 1e-6:
+                raise ValueError(f"{where}.adaptive.dt_max: {em.adaptive.dt_max:g} ms is not a multiple of the mechanics "
+                                 f"step {where[len(SUBKEY):]}.dt ({em.dt:g} ms)")
         return self
 
     @model_validator(mode="after")

@@ -139,16 +139,20 @@ class Heartbeat:
         self.timings.preload += time.perf_counter() - start
         return volume
 
-    def _monolithic(self) -> StepInfo:
+    def _monolithic(self, dt: float) -> StepInfo:
         """The coupled step by the bordered Newton (or its fallback, the pressure iteration), all mechanics time."""
         start, before = time.perf_counter(), self.timings.mechanics
-        info = self.bordered.step(self.coupling, self.dt, self._solve3d)
+        info = self.bordered.step(self.coupling, dt, self._solve3d)
         self.timings.mechanics = before + time.perf_counter() - start
         return info
 
-    def step(self) -> StepInfo:
-        """Advance by dt (raises CoupledStepFailure naming the time)."""
-        t_new = self.t + self.dt
+    def step(self, dt: float | None = None, substeps: int | None = None) -> StepInfo:
+        """Advance by ``dt`` (ms; default the fixed ``self.dt``; the adaptive step passes its own with the tension
+        model's ``substeps``) (raises CoupledStepFailure naming the time)."""
+        dt = self.dt if dt is None else float(dt)
+        if substeps is not None:
+            self.tension.set_dt(dt, substeps)
+        t_new = self.t + dt
         step_start, (assembly0, solve0) = time.perf_counter(), self._split()
         self._refresh()  # one preconditioner per step at most: a restart repeats the same iterates
         start = time.perf_counter()
@@ -159,7 +163,7 @@ class Heartbeat:
         self.timings.tension += time.perf_counter() - start
         start = time.perf_counter()
         mech_before = self.timings.mechanics
-        info = self._monolithic() if self.bordered is not None else self.coupling.step(self.dt, self._solve3d)
+        info = self._monolithic(dt) if self.bordered is not None else self.coupling.step(dt, self._solve3d)
         self.timings.circulation += time.perf_counter() - start - (self.timings.mechanics - mech_before)
         start = time.perf_counter()
         self.tension.accept()

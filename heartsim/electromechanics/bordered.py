@@ -240,18 +240,23 @@ class BorderedNewton:
         """One coupled step of ``dt`` (ms) from the current state and the coupling's last pressures; on return
         the problem holds the last iterate (the caller restores the saved state on failure) and nothing of
         the 0D model is committed. Starts from the linear extrapolation of the last two step starts
-        (w, p) = 2 (w^n, p^n) - (w^(n-1), p^(n-1)) when there are two, with the kept factors; if that fails,
+        (w, p) = (w^n, p^n) + r ((w^n, p^n) - (w^(n-1), p^(n-1))), r = dt / (the last step's dt), when there are two, with the kept factors; if that fails,
         again from (w^n, p^n) with plain Newton. |R^0| of the relative tolerance is the residual at
         (w^n, p^n) with the new tension (what the mechanics SNES would start from)."""
         w = self.problem.w.x.array
         start_w, p0 = w.copy(), np.array(coupling.p, dtype=float)
         self._set_pressures(p0)
         norm0 = self._residual()
-        last, self._last = self._last, (start_w, p0)
+        last, self._last = self._last, (start_w, p0, dt)
         p = p0
         if self.extrapolate and last is not None and last[0].shape == start_w.shape:
-            w[:] = 2.0 * start_w - last[0]
-            p = 2.0 * p0 - last[1]
+            r = dt / last[2]  # 1 with a fixed step
+            if r == 1.0:
+                w[:] = 2.0 * start_w - last[0]
+                p = 2.0 * p0 - last[1]
+            else:
+                w[:] = start_w + r * (start_w - last[0])
+                p = p0 + r * (p0 - last[1])
         result = self._iterate(coupling, dt, p, norm0, always=False)
         if not result.converged:
             w[:] = start_w

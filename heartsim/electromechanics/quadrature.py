@@ -32,6 +32,12 @@ class QuadratureTension:
         self.scale = None  # per-point factor on Ta (contractility by region, :meth:`set_scale`); None: 1
         self.push()
 
+    def set_dt(self, dt: float, substeps: int) -> None:
+        """The next step is ``dt`` (ms) in ``substeps`` sub-steps of the slow states (the adaptive step); the
+        forms read dt through a Constant, nothing is recompiled."""
+        self.points.dt, self.points.substeps = float(dt), int(substeps)
+        self.dt.value = float(dt)
+
     def set_scale(self, scale: np.ndarray) -> None:
         """Ta times ``scale`` (local points; e.g. Tref_region / Tref, heartsim.electromechanics.regions) in the
         forms and the output; call before the forms are built (``ta_of``)."""

@@ -42,6 +42,7 @@ from heartsim.electromechanics.calcium import EPCalcium, MissingCalcium, Transie
 from heartsim.electromechanics.cavity0d import ChamberCoupling, CoupledStepFailure
 from heartsim.electromechanics.quadrature import QuadratureTension
 from heartsim.electromechanics.regions import tension_scale
+from heartsim.electromechanics.stepping import StepController
 from heartsim.electromechanics.tension import land, substeps_for
 from heartsim.electromechanics.unloading import unload_reference
 from heartsim.io.outputs import config_hash, write_json_atomic
@@ -139,8 +140,14 @@ class ElectromechanicsComponent:
         self.chambers = tuple(em.coupling.cavities())
         self.chamber = self.chambers[0]
         self.period = cfg.physics.circulation.cycle_period()
-        self.steps = max(1, int(round(cfg.time.end / em.dt)))
+        self.steps = max(1, int(round(cfg.time.end / em.dt)))  # of the base step dt
         self.every = max(1, int(round(em.output_interval / em.dt)))
+        self.stepper = None  # the adaptive step's controller (physics.electromechanics.adaptive)
+        if em.adaptive.enabled:
+            a = em.adaptive
+            self.stepper = StepController(em.dt, int(round(a.dt_max / em.dt)), self.period, em.output_interval,
+                                          a.volume_tolerance, a.pressure_tolerance, a.hold, a.newton_limit)
+        self.step_dt = em.dt  # the last step's dt (ms)
         self.v_refs = {c: problem.cavity_volumes()[c] for c in self.chambers}
         self.v_ref = self.v_refs[self.chamber]
         parts = [fem.scalar_dof_keys(problem.space), quadrature_keys(tension.space)]
@@ -189,6 +196,7 @@ class ElectromechanicsComponent:
             fields["tension_cai"] = self.parts.spread(1, points["cai"])
         meta = {"mechanics": scalars, "tension": {"has_cai": has_cai}, "coupling": self.coupling.get_state(),
                 "n": self.n, "rows": self.rows, "conv": self.conv, "timings": self.beat.timings.as_dict(),
+                "step_dt": self.step_dt, "stepper": self.stepper.state() if self.stepper is not None else None,
                 "outputs": sorted(self.earlier_outputs | {p.name for w in self.writers for p in w.paths})}
         if self.ep is not None:
             for name, values in self.ep.state().items():
@@ -214,6 +222,9 @@ class ElectromechanicsComponent:
         for key, value in meta["timings"].items():
             setattr(self.beat.timings, key, value)
         self.rows, self.conv = list(meta["rows"]), list(meta["conv"])
+        self.step_dt = meta.get("step_dt", self.em.dt)
+        if self.stepper is not None and meta.get("stepper") is not None:
+            self.stepper.set_state(meta["stepper"])
         self.earlier_outputs = set(meta.get("outputs", []))
 
     def tables(self) -> dict:
@@ -280,7 +291,7 @@ class ElectromechanicsComponent:
         o = self.coupling.outputs()
         ta_mean, ta_max = self._ta_stats()
         row = {"t_ms": round(self.beat.t, 9),
-               **report.pv_columns(chambers, o, info.volumes if info else None, rows[-1] if rows else None, self.em.dt),
+               **report.pv_columns(chambers, o, info.volumes if info else None, rows[-1] if rows else None, self.step_dt),
                "Ta_mean_kPa": ta_mean, "Ta_max_kPa": ta_max}
         for key, value in o.items():
             if key.startswith("p_") and key[2:] not in chambers:
@@ -294,7 +305,7 @@ class ElectromechanicsComponent:
             self.pv = self._table("pv.csv", row)
         self.pv.record(row)
         if info is not None:
-            c = {"t_ms": round(self.beat.t, 9), "pressure_iterations": info.iterations,
+            c = {"t_ms": round(self.beat.t, 9), "dt_ms": round(self.step_dt, 9), "pressure_iterations": info.iterations,
                  "newton_iterations": info.newton_iterations, **report.convergence_columns(self.chambers, info)}
             if info.factorisations is not None or self.beat.bordered is not None:
                 # the monolithic step: Jacobians (LU factorisations) built (empty where it fell back: the column
@@ -308,12 +319,25 @@ class ElectromechanicsComponent:
             self.convergence.record(c)
 
     # -- stepping ------------------------------------------------------------------------------
+    def _ticks(self) -> int:
+        """Base steps dt since t = 0."""
+        return int(round(self.beat.t / self.em.dt))
+
     def done(self) -> bool:
-        return self.failure is not None or self.n >= self.steps
+        if self.failure is not None:
+            return True
+        return self._ticks() >= self.steps if self.stepper is not None else self.n >= self.steps
 
     def advance(self) -> None:
+        em = self.em
         try:
-            self.info = self.beat.step()
+            if self.stepper is None:
+                self.step_dt = em.dt
+                self.info = self.beat.step()
+            else:
+                k = self.stepper.next_steps(self.beat.t, self.steps * em.dt)
+                self.step_dt = k * em.dt
+                self.info = self.beat.step(self.step_dt, substeps_for(self.step_dt, em.tension.substep))
             self.n += 1
         except CoupledStepFailure as exc:
             self.info = None
@@ -326,6 +350,12 @@ class ElectromechanicsComponent:
             return
         info, n, em = self.info, self.n, self.em
         self._record_row(info)
+        if self.stepper is not None:  # the next step's k from this one's error estimate
+            r = self.rows[-1]
+            self.stepper.accept(self.t, [r[f"_v_{c}"] for c in self.chambers], [r[f"_p_{c}"] for c in self.chambers],
+                                tuple(r[report.phase_column(self.chambers, c)] for c in self.chambers),
+                                info.newton_iterations, self.beat.bordered is not None and info.factorisations is None)
+            n = self._ticks()  # the steps below count base steps
         if n % self.every == 0 or n == self.steps:
             self.write_fields(self.t)
         if n % max(1, int(round(10 / em.dt))) == 0 or n == self.steps:
@@ -383,6 +413,10 @@ class ElectromechanicsComponent:
             "ep_nodes": ep.n_global if ep is not None else None,
             "ranks": comm.size,
             "dt_ms": em.dt,
+            **({"adaptive": {"steps": len(conv), "fixed_steps": self.steps,
+                             "dt_min_ms": min((c["dt_ms"] for c in conv), default=None),
+                             "dt_max_ms": max((c["dt_ms"] for c in conv), default=None)}}
+               if self.stepper is not None else {}),
             "ep_dt_ms": cfg.time.dt if ep is not None else None,
             "steps": len(conv),
             "end_time_ms": self.beat.t,
