@@ -64,6 +64,18 @@ NEIGHBOURS = {"LV": ("p_LA", "p_AR_SYS"), "RV": ("p_RA", "p_AR_PUL")}
 COLOURS = {"LV": "C3", "RV": "C0"}
 
 
+def valve_margins(chambers, row: dict) -> list[float]:
+    """The adaptive step's valve margins from a pv.csv ``row``: per chamber c, p_c - p_in and p_out - p_c (kPa;
+    p_in, p_out its ``NEIGHBOURS``' pressures), positive while the inflow resp. outflow valve is closed, then
+    the flows through its inflow and outflow valve (mL/s), positive while the valve is open."""
+    margins = []
+    for c in chambers:
+        p_in, p_out = (row[f"{name}_mmHg"] / MMHG for name in NEIGHBOURS[c])
+        margins += [row[f"_p_{c}"] - p_in, p_out - row[f"_p_{c}"],
+                    *(row[f"Q_{valve}_mL_per_s"] for valve in VALVES_OF[c])]
+    return margins
+
+
 def pv_columns(chambers, outputs: dict, volumes_3d: dict | None, previous: dict | None, dt: float) -> dict:
     """The ``pv.csv`` columns of the coupled chambers from the 0D ``outputs`` (kPa, mm³, mm³/ms), the 3D
     volumes (mm³; None: the 0D ones), the previous row (for dp/dt and the phase) and the step (ms).

@@ -33,7 +33,13 @@ controller is kept conservative elsewhere:
   it is meaningless), after a step that took more than ``newton_limit`` Newton iterations, and after a
   step handed to the fallback (the pressure iteration);
 - no step across an output time (a multiple of ``output_interval``), a beat start or the end time:
-  k is cut to land on the first of them.
+  k is cut to land on the first of them;
+- no step across a predicted valve event: each valve margin m that is positive and falling at the rate ṁ
+  of the last two steps reaches 0 after t_c = -m / ṁ, and k is cut to floor(t_c / dt) (at least 1), so
+  the steps shrink towards the event and the step that crosses it is the base step. The margins of a
+  chamber c are p_c - p_in and p_out - p_c (kPa; p_in, p_out the atrial and arterial pressures of the
+  0D loop: positive while the inflow resp. outflow valve is closed, 0 where it opens) and the flows
+  through its inflow and outflow valves (mL/s: positive while the valve is open, 0 where it closes).
 
 Pure Python: no DOLFINx, no MPI (every rank computes the same k from the same replicated volumes and
 pressures). :meth:`StepController.state` / :meth:`set_state` carry everything into a checkpoint, so a
@@ -71,7 +77,7 @@ class StepController:
     hold: float
     newton_limit: int
     k: int = 1
-    #: (t, V (per chamber), p (per chamber)) of the last two accepted states, oldest first
+    #: (t, V (per chamber), p (per chamber), valve margins) of the last two accepted states, oldest first
     history: list = field(default_factory=list)
     phase: object = None
     last_error: float = float("nan")
@@ -87,19 +93,27 @@ class StepController:
             self.k = 1  # and grow again from 1 after the window
         k = self.k
         limits = [self._ticks(end) - n]
+        if len(self.history) == 2:
+            (t0, *_, m0), (t1, *_, m1) = self.history
+            rate = (m1 - m0) / (t1 - t0)
+            closing = (m1 > 0) & (rate < 0)
+            if np.any(closing):
+                limits.append(max(1, int(math.floor(float(np.min(-m1[closing] / rate[closing])) / self.dt))))
         for interval in (self.every, self.period):
             m = max(1, self._ticks(interval))
             limits.append(m - n % m)
         return max(1, min([k, *limits]))
 
-    def accept(self, t: float, volumes, pressures, phase, newton_iterations: int, fallback: bool) -> float:
-        """Record the accepted state at ``t`` (ms; volumes mm³ and pressures kPa per chamber) and set the next
-        k; returns the error measure ``err`` of this step (nan without two earlier states)."""
+    def accept(self, t: float, volumes, pressures, phase, newton_iterations: int, fallback: bool,
+               margins=()) -> float:
+        """Record the accepted state at ``t`` (ms; volumes mm³, pressures kPa per chamber, the valve ``margins``
+        (kPa) of the module docstring) and set the next k; returns the error measure ``err`` of this step (nan
+        without two earlier states)."""
         v, p = np.atleast_1d(np.asarray(volumes, dtype=float)), np.atleast_1d(np.asarray(pressures, dtype=float))
         phase = _phases(phase)
         err = float("nan")
         if len(self.history) == 2:
-            (t0, v0, p0), (t1, v1, p1) = self.history
+            (t0, v0, p0, _), (t1, v1, p1, _) = self.history
             r = (t - t1) / (t1 - t0)
             dv, dp = v - (v1 + r * (v1 - v0)), p - (p1 + r * (p1 - p0))
             err = float(max(np.max(np.abs(dv)) / self.volume_tolerance, np.max(np.abs(dp)) / self.pressure_tolerance))
@@ -111,7 +125,7 @@ class StepController:
             factor = GROWTH if err <= 0 else min(GROWTH, SAFETY / math.sqrt(err))
             self.k = max(1, min(self.k_max, int(math.floor(self.k * factor + 1e-9))))
         self.phase = phase
-        self.history = (self.history + [(float(t), v, p)])[-2:]
+        self.history = (self.history + [(float(t), v, p, np.asarray(margins, dtype=float).reshape(-1))])[-2:]
         self.last_error = err
         return err
 
@@ -119,9 +133,9 @@ class StepController:
         """JSON-able controller state (for a checkpoint)."""
         return {"k": self.k, "phase": None if self.phase is None else list(self.phase),
                 "last_error": self.last_error if np.isfinite(self.last_error) else None,
-                "history": [[t, v.tolist(), p.tolist()] for t, v, p in self.history]}
+                "history": [[t, v.tolist(), p.tolist(), m.tolist()] for t, v, p, m in self.history]}
 
     def set_state(self, state: dict) -> None:
         self.k, self.phase = int(state["k"]), None if state["phase"] is None else _phases(state["phase"])
         self.last_error = float("nan") if state["last_error"] is None else float(state["last_error"])
-        self.history = [(float(t), np.asarray(v, dtype=float), np.asarray(p, dtype=float)) for t, v, p in state["history"]]
+        self.history = [(float(t), *(np.asarray(x, dtype=float) for x in rest)) for t, *rest in state["history"]]

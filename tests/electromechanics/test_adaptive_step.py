@@ -4,7 +4,8 @@ heartsim/electromechanics/stepping.py):
 * the controller alone: on a quadratic x(t) the predictor-corrector difference is exactly
   (h (h + h_prev) / 2) x''; k grows at most 2x a step, shrinks with the error, goes back to 1 on a phase
   change, a slow Newton step, a fallback and inside the hold window after a beat start; a step never
-  crosses an output time, a beat start or the end; its state survives a JSON round trip;
+  crosses an output time, a beat start or the end, and shrinks towards a valve opening predicted from the
+  valve pressure margins; its state survives a JSON round trip;
 * on the CI ellipsoid (passive filling: prescribed calcium at rest, the monolithic step): the adaptive run
   takes fewer steps than the fixed 2 ms one and its PV points agree within 0.1 mL / 0.1 mmHg (measured
   0.055 mL / 0.04 mmHg at 48 ms); convergence.csv reports dt per step;
@@ -81,6 +82,20 @@ def test_steps_land_on_outputs_beat_starts_and_the_end():
     assert held.next_steps(800.0, 2000.0) == 1 and held.k == 1  # inside the hold window: k starts again at 1
     held.k = 8
     assert held.next_steps(900.0, 2000.0) == 8
+
+
+def test_steps_shrink_towards_a_predicted_valve_opening():
+    c = _controller(k=8, every=1000.0)
+    c.accept(0.0, [1.0], [2.0], "isovolumic_relaxation", 5, False, margins=[1.0, 5.0])
+    c.accept(1.0, [1.0], [1.9], "isovolumic_relaxation", 5, False, margins=[0.9, 5.1])  # opens at t = 10
+    c.k = 8
+    assert c.next_steps(1.0, 100.0) == 8
+    c.accept(2.0, [1.0], [1.8], "isovolumic_relaxation", 5, False, margins=[0.35, 5.2])  # now at t = 2.64
+    c.k = 8
+    assert c.next_steps(2.0, 100.0) == 1
+    c.accept(3.0, [1.0], [1.7], "isovolumic_relaxation", 5, False, margins=[-0.1, 5.3])  # open: not watched
+    c.k = 8
+    assert c.next_steps(3.0, 100.0) == 8
 
 
 def test_controller_state_round_trips_through_json():
