@@ -71,19 +71,19 @@ def best_move(points: np.ndarray, cells: np.ndarray, star: np.ndarray, node: int
         normal /= max(np.linalg.norm(normal), 1e-300)
         edge = np.mean([np.linalg.norm(face[i] - face[i - 1]) for i in range(3)])
         targets.append(face.mean(axis=0) - normal * edge * np.sqrt(2.0 / 3.0))
+    candidates = [here + w * (target - here) for target in targets for w in (0.25, 0.5, 0.75, 1.0)]
+    if project is not None:
+        candidates = [project(c) for c in candidates]
+    candidates = np.array(candidates)
+    # every candidate's star at once: the star's corner coordinates with the node's replaced
+    corners = np.repeat(points[cells[star]][None], len(candidates), axis=0)  # (candidates, star, 4, 3)
+    corners[:, cells[star] == node] = candidates[:, None, :]
+    values = scaled_jacobian(corners.reshape(-1, 3), np.arange(corners.size // 3).reshape(-1, 4),
+                             "tetra").reshape(len(candidates), len(star))
     choice, best_sj = None, None
-    try:
-        for target in targets:
-            for w in (0.25, 0.5, 0.75, 1.0):
-                cand = here + w * (target - here)
-                if project is not None:
-                    cand = project(cand)
-                points[node] = cand
-                value = scaled_jacobian(points, cells[star], "tetra")
-                if value.min() > best + 1e-6:
-                    best, choice, best_sj = float(value.min()), cand, value
-    finally:
-        points[node] = here
+    for cand, value, low in zip(candidates, values, values.min(axis=1)):  # the first best, in order
+        if low > best + 1e-6:
+            best, choice, best_sj = float(low), cand, value
     return choice, best_sj
 
 

@@ -131,7 +131,7 @@ def _lift_quality(data: MeshData, floor: float) -> None:
     data.notes.append(f"moved {moved} interior node(s), {slid} boundary node(s) within the surface, {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
                       f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
     if after < floor:
-        _final_stage(data, floor)
+        final_stage(data, floor)
 
 
 #: rounds of the final stage at most (edge removal, then node moves, while the minimum is below the floor)
@@ -145,7 +145,7 @@ MAX_SURFACE_SHIFT = 0.1
 FINAL_SURFACE_ANGLE = 80.0
 
 
-def _final_stage(data: MeshData, floor: float) -> None:
+def final_stage(data: MeshData, floor: float) -> None:
     """What the lift rounds leave below ``floor`` (a flat tetrahedron on a badly shaped wall triangle,
     a needle of the surface mesh) is treated by changing the connectivity around it: edge removal on
     the edges of every tetrahedron below the floor (heartsim.mesh.edge_removal: interior edges, and
