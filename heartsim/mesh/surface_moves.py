@@ -83,6 +83,15 @@ def _nearest(q: np.ndarray, candidates: np.ndarray, ndim: int) -> np.ndarray:
     return out[0] if ndim == 1 else out
 
 
+def _bounded(project, home: np.ndarray, here: np.ndarray, max_move: float):
+    """``project`` with every result farther than ``max_move`` from ``home`` replaced by ``here``."""
+    def bounded(q: np.ndarray) -> np.ndarray:
+        out = project(q)
+        out[np.linalg.norm(out - home, axis=1) > max_move] = here
+        return out
+    return bounded
+
+
 def _smooth(tri: np.ndarray, max_angle: float) -> bool:
     """Whether the triangles' normals (orientation ignored) lie within ``max_angle`` of their mean."""
     n = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
@@ -121,9 +130,13 @@ def _classify(points, facets, values, fan, node, max_angle):
 
 
 def surface_moves(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values: np.ndarray,
-                  floor: float, rounds: int = 6, max_angle: float = 35.0) -> tuple[np.ndarray, int]:
+                  floor: float, rounds: int = 6, max_angle: float = 35.0, max_move: float | None = None,
+                  anchor: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """New node coordinates and the number of boundary nodes moved (module docstring); cells
-    positively oriented, ``facets`` the boundary triangles with their tags ``facet_values``."""
+    positively oriented, ``facets`` the boundary triangles with their tags ``facet_values``.
+    ``max_move`` (mm): no node ends farther than that from its position in ``anchor`` (default: the
+    given points); a triangle of the new surface then lies within ``max_move`` of the old one (each
+    of its points within that of the point with the same barycentric coordinates on the old)."""
     original = np.array(points, float)
     points = original.copy()
     sj = scaled_jacobian(points, cells, "tetra")
@@ -149,6 +162,8 @@ def surface_moves(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, fac
             what, geometry, neighbours = kind
             project = (lambda q: closest_on_triangles(q, geometry)) if what == "surface" else \
                 (lambda q: closest_on_segments(q, geometry))
+            if max_move is not None:
+                project = _bounded(project, (original if anchor is None else anchor)[node], points[node], max_move)
             star = order[starts[node]:starts[node + 1]] // 4
             ring = neighbours[neighbours != node]
             choice, best_sj = best_move(points, cells, star, node, [points[ring].mean(axis=0)], project)

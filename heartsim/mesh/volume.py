@@ -143,6 +143,9 @@ MAX_SURFACE_SHIFT = 0.1
 #: (the wall stays on its old piecewise-linear surface; how far the new triangles' chords leave it is
 #: measured and noted: ``surface_deviation``)
 FINAL_SURFACE_ANGLE = 80.0
+#: the most a boundary node may move in the final stage (mm), from where the lift rounds left it: with
+#: the swaps' ``MAX_SURFACE_SHIFT``, the wall moves by at most 0.3 mm in the final stage
+FINAL_MAX_MOVE = 0.2
 
 
 def final_stage(data: MeshData, floor: float) -> None:
@@ -150,7 +153,8 @@ def final_stage(data: MeshData, floor: float) -> None:
     a needle of the surface mesh) is treated by changing the connectivity around it: edge removal on
     the edges of every tetrahedron below the floor (heartsim.mesh.edge_removal: interior edges, and
     boundary edges swapped on the surface within ``MAX_SURFACE_SHIFT``), then node moves (interior,
-    within the surface at the blunt-crease angle, interior again) and peeling; up to
+    within the surface up to ``FINAL_SURFACE_ANGLE`` and ``FINAL_MAX_MOVE`` from where the stage
+    found them, interior again) and peeling (the surface moves by a peeled sliver's thickness); up to
     ``FINAL_ROUNDS`` rounds while the minimum is below ``floor`` and something changed. Every step
     only raises the local minimum, so the result does not depend on which local optimum the lift
     rounds reached; noted in ``MeshData.notes``."""
@@ -172,7 +176,8 @@ def final_stage(data: MeshData, floor: float) -> None:
         fixed[data.facets.ravel()] = True
         data.points, n_moved = improve(data.points, data.cells, fixed, floor)
         data.points, n_slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor,
-                                            max_angle=FINAL_SURFACE_ANGLE)
+                                            max_angle=FINAL_SURFACE_ANGLE, max_move=FINAL_MAX_MOVE,
+                                            anchor=old_points)
         data.points, again = improve(data.points, data.cells, fixed, floor)
         cells, data.facets, data.facet_values, n_peeled = peel(data.points, data.cells, data.facets,
                                                                data.facet_values, floor)
