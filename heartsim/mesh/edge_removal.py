@@ -48,7 +48,7 @@ def _volumes(points: np.ndarray, tets: np.ndarray) -> np.ndarray:
 
 
 def _segment_distance(p0, p1, q0, q1) -> float:
-    """Smallest distance between the segments p0-p1 and q0-q1 (sampled finely: a few-mm bound)."""
+    """Distance between the segments p0-p1 and q0-q1, from 33 points on each (an upper bound, close to it)."""
     s = np.linspace(0.0, 1.0, 33)
     a = p0 + s[:, None] * (p1 - p0)
     b = q0 + s[:, None] * (q1 - q0)

@@ -33,8 +33,8 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     ``size_grid``: a :class:`heartsim.mesh.sizefield.SizeGrid` of local element sizes (mm), capped by
     ``size``. Gmsh's and Netgen's optimisers run after the volume meshing; tetrahedra still
     below ``floor`` (minimum scaled Jacobian) have their interior nodes moved (heartsim.mesh.untangle)
-    and their boundary nodes moved within the surface (heartsim.mesh.surface_moves), noted in
-    ``MeshData.notes``."""
+    and their boundary nodes moved within the surface (heartsim.mesh.surface_moves), and what is
+    still below re-connected (``final_stage``), noted in ``MeshData.notes``."""
     import subprocess
     import sys
 
