@@ -28,12 +28,15 @@ from heartsim.mesh.quality import scaled_jacobian
 from heartsim.mesh.untangle import best_move
 
 def closest_on_triangles(p: np.ndarray, tris: np.ndarray) -> np.ndarray:
-    """The point of the triangles ``tris`` (k, 3, 3) closest to ``p`` (3,) (Ericson's region tests,
-    vectorised over the triangles; the nearest of the k answers)."""
-    a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
-    ab, ac, ap = b - a, c - a, p - a
+    """The point of the triangles ``tris`` (k, 3, 3) closest to ``p`` (3,), or to each row of ``p``
+    (n, 3) (Ericson's region tests, vectorised over points and triangles; the nearest of the k answers)."""
+    q = np.atleast_2d(p)
+    n, k = len(q), len(tris)
+    pts = np.repeat(q, k, axis=0)
+    a, b, c = (np.tile(tris[:, i], (n, 1)) for i in range(3))
+    ab, ac, ap = b - a, c - a, pts - a
     d1, d2 = np.einsum("ij,ij->i", ab, ap), np.einsum("ij,ij->i", ac, ap)
-    bp, cp = p - b, p - c
+    bp, cp = pts - b, pts - c
     d3, d4 = np.einsum("ij,ij->i", ab, bp), np.einsum("ij,ij->i", ac, bp)
     d5, d6 = np.einsum("ij,ij->i", ab, cp), np.einsum("ij,ij->i", ac, cp)
     va = d3 * d6 - d5 * d4
@@ -59,15 +62,34 @@ def closest_on_triangles(p: np.ndarray, tris: np.ndarray) -> np.ndarray:
     denom = np.where(denom == 0, tiny, denom)
     v, w2 = vb / denom, vc / denom
     put(np.ones(len(a), bool), a + v[:, None] * ab + w2[:, None] * ac)
-    return out[np.argmin(np.linalg.norm(out - p, axis=1))]
+    return _nearest(q, out, p.ndim)
 
 
 def closest_on_segments(p: np.ndarray, segs: np.ndarray) -> np.ndarray:
-    """The point of the segments ``segs`` (k, 2, 3) closest to ``p``."""
-    a, d = segs[:, 0], segs[:, 1] - segs[:, 0]
-    t = np.clip(np.einsum("ij,ij->i", p - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
-    q = a + t[:, None] * d
-    return q[np.argmin(np.linalg.norm(q - p, axis=1))]
+    """The point of the segments ``segs`` (k, 2, 3) closest to ``p`` (3,), or to each row of ``p`` (n, 3)."""
+    q = np.atleast_2d(p)
+    pts = np.repeat(q, len(segs), axis=0)
+    a = np.tile(segs[:, 0], (len(q), 1))
+    d = np.tile(segs[:, 1] - segs[:, 0], (len(q), 1))
+    t = np.clip(np.einsum("ij,ij->i", pts - a, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+    return _nearest(q, a + t[:, None] * d, p.ndim)
+
+
+def _nearest(q: np.ndarray, candidates: np.ndarray, ndim: int) -> np.ndarray:
+    """For each row of ``q`` (n, 3), the nearest of its k rows of ``candidates`` (n k, 3)."""
+    cand = candidates.reshape(len(q), -1, 3)
+    pick = np.argmin(np.linalg.norm(cand - q[:, None], axis=2), axis=1)
+    out = cand[np.arange(len(q)), pick]
+    return out[0] if ndim == 1 else out
+
+
+def _bounded(project, home: np.ndarray, here: np.ndarray, max_move: float):
+    """``project`` with every result farther than ``max_move`` from ``home`` replaced by ``here``."""
+    def bounded(q: np.ndarray) -> np.ndarray:
+        out = project(q)
+        out[np.linalg.norm(out - home, axis=1) > max_move] = here
+        return out
+    return bounded
 
 
 def _smooth(tri: np.ndarray, max_angle: float) -> bool:
@@ -108,9 +130,13 @@ def _classify(points, facets, values, fan, node, max_angle):
 
 
 def surface_moves(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, facet_values: np.ndarray,
-                  floor: float, rounds: int = 6, max_angle: float = 35.0) -> tuple[np.ndarray, int]:
+                  floor: float, rounds: int = 6, max_angle: float = 35.0, max_move: float | None = None,
+                  anchor: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """New node coordinates and the number of boundary nodes moved (module docstring); cells
-    positively oriented, ``facets`` the boundary triangles with their tags ``facet_values``."""
+    positively oriented, ``facets`` the boundary triangles with their tags ``facet_values``.
+    ``max_move`` (mm): no node ends farther than that from its position in ``anchor`` (default: the
+    given points); a triangle of the new surface then lies within ``max_move`` of the old one (each
+    of its points within that of the point with the same barycentric coordinates on the old)."""
     original = np.array(points, float)
     points = original.copy()
     sj = scaled_jacobian(points, cells, "tetra")
@@ -136,6 +162,8 @@ def surface_moves(points: np.ndarray, cells: np.ndarray, facets: np.ndarray, fac
             what, geometry, neighbours = kind
             project = (lambda q: closest_on_triangles(q, geometry)) if what == "surface" else \
                 (lambda q: closest_on_segments(q, geometry))
+            if max_move is not None:
+                project = _bounded(project, (original if anchor is None else anchor)[node], points[node], max_move)
             star = order[starts[node]:starts[node + 1]] // 4
             ring = neighbours[neighbours != node]
             choice, best_sj = best_move(points, cells, star, node, [points[ring].mean(axis=0)], project)

@@ -59,7 +59,7 @@ def best_move(points: np.ndarray, cells: np.ndarray, star: np.ndarray, node: int
     """The position of ``node`` that most raises the smallest scaled Jacobian of its ``star`` (the
     tetrahedra sharing it), and their new values; (None, None) when no candidate raises it. Candidates:
     1/4, 1/2, 3/4 and all of the way to each of ``targets`` and to the apex of the regular
-    tetrahedron on each face of the star opposite the node, each mapped by ``project`` if given.
+    tetrahedron on each face of the star opposite the node, mapped by ``project`` (rows in, rows out) if given.
     ``points`` is left as it was."""
     here = points[node].copy()
     best = float(scaled_jacobian(points, cells[star], "tetra").min())
@@ -71,19 +71,19 @@ def best_move(points: np.ndarray, cells: np.ndarray, star: np.ndarray, node: int
         normal /= max(np.linalg.norm(normal), 1e-300)
         edge = np.mean([np.linalg.norm(face[i] - face[i - 1]) for i in range(3)])
         targets.append(face.mean(axis=0) - normal * edge * np.sqrt(2.0 / 3.0))
+    candidates = [here + w * (target - here) for target in targets for w in (0.25, 0.5, 0.75, 1.0)]
+    candidates = np.array(candidates)
+    if project is not None:
+        candidates = project(candidates)
+    # every candidate's star at once: the star's corner coordinates with the node's replaced
+    corners = np.repeat(points[cells[star]][None], len(candidates), axis=0)  # (candidates, star, 4, 3)
+    corners[:, cells[star] == node] = candidates[:, None, :]
+    values = scaled_jacobian(corners.reshape(-1, 3), np.arange(corners.size // 3).reshape(-1, 4),
+                             "tetra").reshape(len(candidates), len(star))
     choice, best_sj = None, None
-    try:
-        for target in targets:
-            for w in (0.25, 0.5, 0.75, 1.0):
-                cand = here + w * (target - here)
-                if project is not None:
-                    cand = project(cand)
-                points[node] = cand
-                value = scaled_jacobian(points, cells[star], "tetra")
-                if value.min() > best + 1e-6:
-                    best, choice, best_sj = float(value.min()), cand, value
-    finally:
-        points[node] = here
+    for cand, value, low in zip(candidates, values, values.min(axis=1)):  # the first best, in order
+        if low > best + 1e-6:
+            best, choice, best_sj = float(low), cand, value
     return choice, best_sj
 
 

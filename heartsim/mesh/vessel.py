@@ -651,7 +651,7 @@ def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angl
     try:
         data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0, name=name, caps=planes,
                               size_grid=grid)
-        return tag_caps(data, caps, inlet_hint, size), "plane surfaces"
+        return _final_on_tags(tag_caps(data, caps, inlet_hint, size)), "plane surfaces"
     except CapsLost as exc:
         first = str(exc)
     except ConfigError as exc:
@@ -661,7 +661,19 @@ def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angl
                               size_grid=grid)
     except ConfigError as exc:
         raise ConfigError([f"plane caps: {first}; discrete caps: {'; '.join(exc.lines)}"]) from None
-    return tag_caps(data, caps, inlet_hint, size), "discrete cap surfaces"
+    return _final_on_tags(tag_caps(data, caps, inlet_hint, size)), "discrete cap surfaces"
+
+
+def _final_on_tags(data: MeshData) -> MeshData:
+    """The lift's final stage (heartsim.mesh.volume.final_stage) once more on the tagged mesh, where
+    it is still below the floor: with discrete caps Gmsh's wall comes in many patches, whose borders
+    the stage must keep; tagged, the wall is one surface (``wall``) and only the cap rims stay."""
+    from heartsim.mesh.quality import scaled_jacobian
+    from heartsim.mesh.volume import QUALITY_FLOOR, final_stage
+
+    if float(scaled_jacobian(data.points, data.cells, "tetra").min(initial=1.0)) < QUALITY_FLOOR:
+        final_stage(data, QUALITY_FLOOR)
+    return data
 
 
 #: element size near a cap's rim, as a fraction of the cap's radius (h <= max(f r, f size)): a rim of

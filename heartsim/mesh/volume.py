@@ -33,8 +33,8 @@ def tetrahedralise(points: np.ndarray, triangles: np.ndarray, size: float, featu
     ``size_grid``: a :class:`heartsim.mesh.sizefield.SizeGrid` of local element sizes (mm), capped by
     ``size``. Gmsh's and Netgen's optimisers run after the volume meshing; tetrahedra still
     below ``floor`` (minimum scaled Jacobian) have their interior nodes moved (heartsim.mesh.untangle)
-    and their boundary nodes moved within the surface (heartsim.mesh.surface_moves), noted in
-    ``MeshData.notes``."""
+    and their boundary nodes moved within the surface (heartsim.mesh.surface_moves), and what is
+    still below re-connected (``final_stage``), noted in ``MeshData.notes``."""
     import subprocess
     import sys
 
@@ -130,6 +130,95 @@ def _lift_quality(data: MeshData, floor: float) -> None:
             break
     data.notes.append(f"moved {moved} interior node(s), {slid} boundary node(s) within the surface, {flips} 2-3 flip(s), removed {peeled} flat boundary tetrahedra: "
                       f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
+    if after < floor:
+        final_stage(data, floor)
+
+
+#: rounds of the final stage at most (edge removal, then node moves, while the minimum is below the floor)
+FINAL_ROUNDS = 4
+#: the most a boundary edge swap of the final stage may move the wall (mm): the distance between the
+#: old and the new diagonal of the two wall triangles (a cap's triangles are coplanar: 0)
+MAX_SURFACE_SHIFT = 0.1
+#: the final stage's spread of facet normals for a boundary node to slide within its original facets
+#: (the wall stays on its old piecewise-linear surface; how far the new triangles' chords leave it is
+#: measured and noted: ``surface_deviation``)
+FINAL_SURFACE_ANGLE = 80.0
+#: the most a boundary node may move in the final stage (mm), from where the lift rounds left it: with
+#: the swaps' ``MAX_SURFACE_SHIFT``, the wall moves by at most 0.3 mm in the final stage
+FINAL_MAX_MOVE = 0.2
+
+
+def final_stage(data: MeshData, floor: float) -> None:
+    """What the lift rounds leave below ``floor`` (a flat tetrahedron on a badly shaped wall triangle,
+    a needle of the surface mesh) is treated by changing the connectivity around it: edge removal on
+    the edges of every tetrahedron below the floor (heartsim.mesh.edge_removal: interior edges, and
+    boundary edges swapped on the surface within ``MAX_SURFACE_SHIFT``), then node moves (interior,
+    within the surface up to ``FINAL_SURFACE_ANGLE`` and ``FINAL_MAX_MOVE`` from where the stage
+    found them, interior again) and peeling (the surface moves by a peeled sliver's thickness); up to
+    ``FINAL_ROUNDS`` rounds while the minimum is below ``floor`` and something changed. Every step
+    only raises the local minimum, so the result does not depend on which local optimum the lift
+    rounds reached; noted in ``MeshData.notes``."""
+    from heartsim.mesh.edge_removal import remove_edges
+    from heartsim.mesh.quality import scaled_jacobian
+    from heartsim.mesh.surface_moves import surface_moves
+    from heartsim.mesh.untangle import improve, peel
+
+    before = float(scaled_jacobian(data.points, data.cells, "tetra").min())
+    old_points, old_facets = data.points.copy(), data.facets.copy()
+    removed = moved = slid = peeled = 0
+    shift = 0.0
+    after = before
+    for _ in range(FINAL_ROUNDS):
+        cells, facets, values, n_removed, n_shift = remove_edges(data.points, data.cells, data.facets,
+                                                                 data.facet_values, floor, MAX_SURFACE_SHIFT)
+        data.cells, data.facets, data.facet_values = cells, facets, values
+        fixed = np.zeros(len(data.points), bool)
+        fixed[data.facets.ravel()] = True
+        data.points, n_moved = improve(data.points, data.cells, fixed, floor)
+        data.points, n_slid = surface_moves(data.points, data.cells, data.facets, data.facet_values, floor,
+                                            max_angle=FINAL_SURFACE_ANGLE, max_move=FINAL_MAX_MOVE,
+                                            anchor=old_points)
+        data.points, again = improve(data.points, data.cells, fixed, floor)
+        cells, data.facets, data.facet_values, n_peeled = peel(data.points, data.cells, data.facets,
+                                                               data.facet_values, floor)
+        data.cells = cells
+        removed, moved, slid, peeled = removed + n_removed, moved + n_moved + again, slid + n_slid, peeled + n_peeled
+        shift = max(shift, n_shift)
+        now = float(scaled_jacobian(data.points, data.cells, "tetra").min())
+        if now >= floor or (now <= after and not (n_removed or n_moved or n_slid or again or n_peeled)):
+            after = now
+            break
+        after = now
+    data.cell_values = np.full(len(data.cells), data.cell_values[0] if len(data.cell_values) else 1, np.int32)
+    deviation = surface_deviation(old_points, old_facets, data.points, data.facets)
+    data.notes.append(f"final stage: {removed} edge(s) removed, moved {moved} interior and {slid} boundary "
+                      f"node(s), removed {peeled} flat boundary tetrahedra (surface moved <= {deviation:.3f} mm): "
+                      f"minimum scaled Jacobian {before:.3f} -> {after:.3f}")
+
+
+def surface_deviation(old_points: np.ndarray, old_facets: np.ndarray, points: np.ndarray,
+                      facets: np.ndarray) -> float:
+    """Largest distance (mm) from the changed boundary triangles (new, or with a moved node) to the
+    old boundary surface, sampled at their corners, edge midpoints and centroids."""
+    from scipy.spatial import cKDTree
+
+    from heartsim.mesh.surface_moves import closest_on_triangles
+
+    old = {tuple(sorted(f)) for f in old_facets.tolist()}
+    moved = np.flatnonzero(np.any(points != old_points[:len(points)], axis=1)) if len(points) else []
+    moved_mask = np.zeros(len(points), bool)
+    moved_mask[moved] = True
+    changed = [f for f in facets.tolist() if tuple(sorted(f)) not in old or moved_mask[f].any()]
+    if not changed:
+        return 0.0
+    tri = points[np.array(changed)]
+    samples = np.concatenate([tri.reshape(-1, 3), (tri + np.roll(tri, 1, axis=1)).reshape(-1, 3) / 2,
+                              tri.mean(axis=1)])
+    old_tri = old_points[old_facets]
+    tree = cKDTree(old_tri.mean(axis=1))
+    _, near = tree.query(samples, k=min(24, len(old_tri)))
+    near = np.atleast_2d(near)
+    return max(float(np.linalg.norm(closest_on_triangles(q, old_tri[n]) - q)) for q, n in zip(samples, near))
 
 
 def facet_geometry(data: MeshData) -> tuple[np.ndarray, np.ndarray]:
