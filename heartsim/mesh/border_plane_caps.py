@@ -6,16 +6,19 @@ below the border both leave through) gets no cut plane (``vessel.end_cap`` raise
 fails in meshing (its stub joins another on the smoothed surface). The mask is cut by the image's
 bounding box there, so a flat section always exists: the border face itself. The fallback cap lies in
 the plane ``BORDER_CAP_DEPTH`` mm inside the voxels' outer face on that border (with its outward
-normal), where the smoothed surface has its full section (the Gaussian of sigma 0.5 mm rounds the rim
-over about 2 sigma; the windowed-sinc smoothing a little more). Its section is oblique to the vessel
+normal), where the smoothed surface has about its full section (the Gaussian of sigma 0.5 mm and the
+windowed-sinc smoothing round the rim over about 2 mm). Its section is oblique to the vessel
 (pi r^2 / cos(t) for a tube tilted by t from the face normal): what the flow crosses there.
 
 Where the part of the surface beyond that plane (the connected part that the cut takes) also holds
 another end's border section (two vessels whose sections touch on the border), the ends get that one
 cap, tagged for all of them (``outlet_3+4``). Where a perpendicular cap of another field-of-view end
-then still joins the border cap's part on the surface (``vessel.cut_and_cap`` says which), that end
-is capped on its border plane too. Only ends that failed take this path, so no cap of a label map that
-meshed before changes; every such cap is reported by a warning naming its ends and why.
+then still joins the border cap's part on the surface (``vessel.cut_and_cap`` says which), or whose
+section the image border still cuts (``vessel.vessel_mesh``), is capped on its border plane too. A
+shared cap can be several loops in the plane (vessels that join only beyond it): each loop is its own
+Gmsh plane surface, all with the cap's tag. Only label maps with an end that failed take this path,
+so no cap of a label map that meshed before changes; every such cap is reported by a warning naming
+its ends and why.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ import numpy as np
 
 from heartsim.config.errors import ConfigError
 
-#: depth (mm) of a border-plane cap inside the voxels' outer face on the image border (2 sigma of the
-#: surface's Gaussian smoothing: there the smoothed rim's section is within 1 % of the voxels')
-BORDER_CAP_DEPTH = 1.0
+#: depth (mm) of a border-plane cap inside the voxels' outer face on the image border: the smoothed
+#: surface rounds the rim there over about 2 mm (the Gaussian, sigma 0.5 mm, and the windowed-sinc
+#: smoothing); on the family's six such members a cap 1 mm deep was 2-16 % short of the tree's exact
+#: section, 1.5 mm deep -7..+3 % (2 mm: closer still, but more neighbours join there beyond the plane)
+BORDER_CAP_DEPTH = 1.5
 
 
 class NoBorderCap(Exception):
