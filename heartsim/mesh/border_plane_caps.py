@@ -96,7 +96,7 @@ def _border_cap(mask, affine, points, edges, delta, i: int, ends, borders, tips,
     note = (f"vessel end{'s' if len(group) > 1 else ''} {names} of {len(ends)} capped on the image border plane "
             f"through {np.round(centre, 1).tolist()} mm (normal {np.round(normal, 3).tolist()}, "
             f"{BORDER_CAP_DEPTH:g} mm inside the border"
-            + (", one cap for all: their sections join there" if len(group) > 1 else "") + f"): {reasons}")
+            + (", one cap for all: their vessels join at or beyond the plane" if len(group) > 1 else "") + f"): {reasons}")
     return Cap(centre, normal, float(np.sqrt(max(section, 1e-9) / np.pi)), tips[i], section=section, ends=group,
                border=note)
 
