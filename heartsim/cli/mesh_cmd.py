@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,8 @@ def _generate(args, log: logging.Logger) -> int:
             print(f"  {cap['name']}: centre {cap['centre']} mm, normal {cap['normal']}, area {cap['area_mm2']} mm^2")
         if "wall_volume_mm3" in extra:
             line += f"; wall (voxel) volume {extra['wall_volume_mm3']:.6g} mm^3"
+        for warning in extra.get("warnings", []):  # e.g. caps on the image border plane (heartsim.mesh.vessel)
+            print(f"warning: {warning}", file=sys.stderr)
         if len(extra.get("attempts", [])) > 1:  # vessel caps recovered (heartsim.mesh.vessel)
             for attempt in extra["attempts"]:
                 print(f"  attempt: {attempt}")

@@ -49,8 +49,10 @@ def mesh(points, triangles, size: float, feature_angle: float, patches=None, cap
         gmsh.model.mesh.classifySurfaces(math.radians(feature_angle), True, True, math.radians(180))
         gmsh.model.mesh.createGeometry()
         surfaces = [tag for _, tag in gmsh.model.getEntities(2)]
-        cap_surfaces = [_plane_cap(gmsh, np.asarray(c[:3]), np.asarray(c[3:]), size) for c in (caps if caps is not None else [])]
-        loop = gmsh.model.geo.addSurfaceLoop(surfaces + cap_surfaces)
+        cap_surfaces = [_plane_cap(gmsh, np.asarray(c[:3]), np.asarray(c[3:6]), size, c[6] if len(c) > 6 else np.inf,
+                                   len(c) > 7 and bool(c[7])) for c in (caps if caps is not None else [])]
+        owner = {t: k for k, group in enumerate(cap_surfaces) for t in group}  # plane surface -> cap
+        loop = gmsh.model.geo.addSurfaceLoop(surfaces + list(owner))
         gmsh.model.geo.addVolume([loop])
         gmsh.model.geo.synchronize()
         gmsh.option.setNumber("Mesh.MeshSizeMin", 0.5 * size if size_grid is None else float(np.min(size_grid)))
@@ -71,38 +73,46 @@ def mesh(points, triangles, size: float, feature_angle: float, patches=None, cap
         for j, (_, tag) in enumerate(gmsh.model.getEntities(2)):
             t2, _, n2 = gmsh.model.mesh.getElements(2, tag)
             if 2 in list(t2):
-                key = f"cap_{cap_surfaces.index(tag)}" if tag in cap_surfaces else f"patch_{j}"
-                out[key] = np.asarray(n2[list(t2).index(2)]).reshape(-1, 3)
+                tris = np.asarray(n2[list(t2).index(2)]).reshape(-1, 3)
+                key = f"cap_{owner[tag]}" if tag in owner else f"patch_{j}"
+                out[key] = np.vstack([out[key], tris]) if key in out else tris
         return out
     finally:
         gmsh.finalize()
 
 
-def _plane_cap(gmsh, centre: np.ndarray, normal: np.ndarray, size: float) -> int:
-    """A plane surface closing the open rim that lies on the plane (centre, normal): the boundary
-    curves the classification made along it, chained into a loop."""
+def _plane_cap(gmsh, centre: np.ndarray, normal: np.ndarray, size: float, reach: float = np.inf,
+               pieces: bool = False) -> list[int]:
+    """Plane surfaces closing the open rim that lies on the plane (centre, normal) within ``reach`` mm
+    of ``centre`` (two caps in one plane): the boundary curves the classification made along it,
+    chained into a loop; with ``pieces`` (a border-plane cap of several vessels that join only beyond
+    the plane), one plane surface per loop."""
     on_plane = []
     for _, tag in gmsh.model.getEntities(1):
         _, coords, _ = gmsh.model.mesh.getNodes(1, tag, includeBoundary=True)
         xyz = np.asarray(coords).reshape(-1, 3)
-        if len(xyz) and np.abs((xyz - centre) @ normal).max() < 1e-6 * max(1.0, float(np.abs(xyz).max())) + 1e-3 * size:
+        if len(xyz) and np.abs((xyz - centre) @ normal).max() < 1e-6 * max(1.0, float(np.abs(xyz).max())) + 1e-3 * size \
+                and np.linalg.norm(xyz - centre, axis=1).max() <= reach:
             on_plane.append(tag)
     if not on_plane:
         raise RuntimeError(f"no open rim on the cap plane through {np.round(centre, 2).tolist()}")
     ends = {t: [p for _, p in gmsh.model.getBoundary([(1, t)], combined=False, oriented=False)] for t in on_plane}
-    chain, todo = [on_plane[0]], set(on_plane[1:])
-    tail = ends[on_plane[0]][-1] if ends[on_plane[0]] else None
-    while todo and tail is not None:
-        nxt = next((t for t in todo if tail in ends[t]), None)
-        if nxt is None:
-            break
-        chain.append(nxt)
-        todo.discard(nxt)
-        tail = [p for p in ends[nxt] if p != tail][0] if len(ends[nxt]) == 2 else tail
-    if todo:
-        raise RuntimeError(f"the rim on the cap plane through {np.round(centre, 2).tolist()} is not one loop")
-    loop = gmsh.model.geo.addCurveLoop(chain, reorient=True)
-    return gmsh.model.geo.addPlaneSurface([loop])
+    todo, out = list(on_plane), []
+    while todo:
+        chain = [todo.pop(0)]
+        tail = ends[chain[0]][-1] if ends[chain[0]] else None
+        while todo and tail is not None:
+            nxt = next((t for t in todo if tail in ends[t]), None)
+            if nxt is None:
+                break
+            chain.append(nxt)
+            todo.remove(nxt)
+            tail = [p for p in ends[nxt] if p != tail][0] if len(ends[nxt]) == 2 else tail
+        if todo and not pieces:
+            raise RuntimeError(f"the rim on the cap plane through {np.round(centre, 2).tolist()} is not one loop")
+        loop = gmsh.model.geo.addCurveLoop(chain, reorient=True)
+        out.append(gmsh.model.geo.addPlaneSurface([loop]))
+    return out
 
 
 def main(argv: list[str]) -> int:

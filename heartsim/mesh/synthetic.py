@@ -144,27 +144,91 @@ def family_member(seed: int) -> Tree:
     return Tree(segments, ends, spacing, shape, np.zeros(3), noise=rng.uniform(0.0, 0.15), seed=seed)
 
 
-def cap_problems(data, tree: Tree, tolerance: float = 0.10) -> list[str]:
+def border_plane_section(tree: Tree, centre: np.ndarray, normal: np.ndarray, seeds: np.ndarray,
+                         step: float = 0.05) -> tuple[float, list[int]]:
+    """The exact section of the tree (its cylinders, within the image's voxels' outer faces) by the
+    plane (``centre``, unit ``normal``): the area (mm^2) of the connected parts of the section that hold
+    one of ``seeds`` (points on the plane, e.g. a cap's facet centroids), sampled every ``step`` mm,
+    and the indices of the tree's ends whose own cylinder's axis (its direction outward, within 78 deg
+    of ``normal``, pointing out of the vessel) crosses the plane in those parts: the ends a cap there closes."""
+    from scipy import ndimage
+
+    e1 = np.cross(normal, [1.0, 0.0, 0.0] if abs(normal[0]) < 0.8 else [0.0, 1.0, 0.0])
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(normal, e1)
+    reach = float(np.linalg.norm(seeds - centre, axis=1).max()) + 2.0
+    u = np.arange(-reach, reach + step / 2, step)
+    a, b = np.meshgrid(u, u, indexing="ij")
+    p = centre + a.reshape(-1, 1) * e1 + b.reshape(-1, 1) * e2
+    inside = np.zeros(len(p), bool)
+    for seg in tree.segments:
+        axis = seg.b - seg.a
+        length = float(np.linalg.norm(axis))
+        t = (p - seg.a) @ axis / length
+        radial = np.linalg.norm(p - seg.a - np.outer(t, axis / length), axis=1)
+        inside |= (t >= 0) & (t <= length) & (radial <= seg.radius)
+    lo, hi = tree.origin - 0.5 * tree.spacing, tree.origin + (np.array(tree.shape) - 0.5) * tree.spacing
+    inside &= np.all((p >= lo) & (p <= hi), axis=1)
+    labelled, _ = ndimage.label(inside.reshape(a.shape))
+
+    def label_at(q):
+        i, j = np.rint(((q - centre) @ np.column_stack([e1, e2]) + reach) / step).astype(int)
+        return labelled[i, j] if 0 <= i < len(u) and 0 <= j < len(u) else 0
+
+    kept = {label_at(q) for q in seeds} - {0}
+    closed = []
+    for k, end in enumerate(tree.ends):
+        facing = float(end.direction @ normal)
+        if facing > 0.2:  # the end's own cylinder (its axis along the end's direction) crosses the plane there
+            q = end.point + ((centre - end.point) @ normal / facing) * end.direction
+            own = [seg for seg in tree.segments
+                   if abs((seg.b - seg.a) @ end.direction) > 0.999 * np.linalg.norm(seg.b - seg.a)
+                   and 0.0 <= (q - seg.a) @ (seg.b - seg.a) <= (seg.b - seg.a) @ (seg.b - seg.a)]
+            if own and label_at(q) in kept:
+                closed.append(k)
+    return float(np.isin(labelled, list(kept)).sum()) * step * step, closed
+
+
+def cap_problems(data, tree: Tree, tolerance: float = 0.10, border_caps=(), border_tolerance: float = 0.10) -> list[str]:
     """Problems with the caps of a vessel mesh (``MeshData`` with inlet/outlet_k/wall facet tags) against
     the tree's exact ends (empty: all good): one cap per end, each flat to 1e-6 mm, the cap areas
-    (sorted) within ``tolerance`` of the ends' pi r^2 (sorted)."""
+    (sorted) within ``tolerance`` of the ends' pi r^2 (sorted). ``border_caps``: the names of caps on
+    an image border plane (``vessel``'s fallback, ``border_plane_caps``): such a cap closes as many
+    ends as its name counts (``outlet_3+4``: two), exactly the ends whose axes cross it
+    (``border_plane_section``), and its area is checked against the tree's exact section by its plane
+    (within ``border_tolerance``); the other caps as above, against the other ends."""
     from heartsim.mesh.quality import facet_areas
 
     problems = []
     names = {v: k for k, v in data.facet_names.items()}
     caps = [v for v in np.unique(data.facet_values) if names[int(v)] != "wall"]
-    if len(caps) != len(tree.ends):
-        return [f"{len(caps)} caps for {len(tree.ends)} ends"]
+    closes = {v: len(names[int(v)].split("+")) for v in caps}
+    if sum(closes.values()) != len(tree.ends):
+        counted = "" if sum(closes.values()) == len(caps) else f" ({sum(closes.values())} ends by their names)"
+        return [f"{len(caps)} caps{counted} for {len(tree.ends)} ends"]
     areas = facet_areas(data.points, data.facets)
-    exact = sorted(e.area for e in tree.ends)
+    remaining = set(range(len(tree.ends)))
     found = []
     for value in caps:
-        pts = data.points[data.facets[data.facet_values == value].ravel()]
+        name = names[int(value)]
+        sel = data.facet_values == value
+        pts = data.points[data.facets[sel].ravel()]
         centre = pts.mean(axis=0)
         normal = np.linalg.svd(pts - centre)[2][2]
         if np.abs((pts - centre) @ normal).max() > 1e-6:
-            problems.append(f"{names[int(value)]} not flat")
-        found.append(float(areas[data.facet_values == value].sum()))
+            problems.append(f"{name} not flat")
+        area = float(areas[sel].sum())
+        if name not in border_caps:
+            found.append(area)
+            continue
+        normal = normal if (centre - data.points.mean(axis=0)) @ normal > 0 else -normal  # out of the vessel
+        exact, closed = border_plane_section(tree, centre, normal, data.points[data.facets[sel]].mean(axis=1))
+        if sorted(closed) != sorted(set(closed) & remaining) or len(closed) != closes[value]:
+            problems.append(f"{name} closes ends {[k + 1 for k in closed]} of the tree")
+        remaining -= set(closed)
+        if abs(area / exact - 1) > border_tolerance:
+            problems.append(f"{name}: area {area:.1f} mm^2 for an exact border section of {exact:.1f} mm^2")
+    exact = sorted(tree.ends[k].area for k in remaining)
     for want, got in zip(exact, sorted(found)):
         if abs(got / want - 1) > tolerance:
             problems.append(f"cap area {got:.1f} mm^2 for an end of {want:.1f} mm^2")

@@ -17,7 +17,10 @@
    wide); going towards the end, the last position
    where the section is still complete (A >= 0.8 of the median section) is found, and the cap plane
    is put ``cap_offset`` mm inside it, perpendicular to n. An end cut obliquely (by the image border,
-   say) is thus cut back to where the vessel's full section begins.
+   say) is thus cut back to where the vessel's full section begins. A field-of-view end that gets
+   no such plane, or whose plane fails in meshing (step 4), is capped on the image border plane
+   instead (``border_plane_caps``: with a warning naming the end and why; ends whose sections join
+   there share one cap, ``outlet_3+4``); only when that fails too is the end an error.
 3. **Cut and cap.** The closed smoothed surface (``labels.mask_surface``) is clipped exactly by each
    plane, but only the part beyond the plane that is connected to that end (other parts of the vessel
    crossing the same plane are untouched); each hole is also triangulated in its plane (used by the
@@ -60,6 +63,8 @@ class Cap:
     tag: int = 0  # facet tag value given to the cap
     unmoved: "Cap | None" = None  # the plane before it was moved inside the image (``end_cap``)
     section: float = 0.0  # the vessel's full cross-section behind the cap, from the voxels (mm^2)
+    ends: tuple[int, ...] = ()  # the ends (indices) the cap closes: one, or several on a border plane
+    border: str = ""  # a cap on the image border plane (``border_plane_caps``): why, for the warning
 
 
 def track_from_border(branch: np.ndarray, vox: np.ndarray, axis: int, spacing_along: float, min_depth: float,
@@ -376,29 +381,43 @@ def _short_border_cap(mask: np.ndarray, affine: np.ndarray, end, radius: float, 
     return None
 
 
+def surface_edges(points: np.ndarray, triangles: np.ndarray) -> tuple[np.ndarray, float]:
+    """The surface's (directed) edges and the push distance of ``cut_and_cap``: vertices within delta =
+    0.3 median edge lengths of a plane are pushed delta inside it (along the normal: nearly tangential
+    to the vessel wall there, so the shape hardly changes); the cut then never passes close to a kept
+    vertex, and the wall meets the flat cap at a clean, steep rim."""
+    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
+    return edges, 0.3 * float(np.median(np.linalg.norm(points[edges[:, 0]] - points[edges[:, 1]], axis=1)))
+
+
+def surface_beyond(points: np.ndarray, edges: np.ndarray, delta: float, centre: np.ndarray,
+                   normal: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The height f of every surface vertex above the plane (centre, normal), the vertices with f >
+    -``delta`` and the connected components (over ``edges``) of those: the part that a cut by the plane
+    takes is the component holding the end."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    f = (points - centre) @ normal
+    near = f > -delta
+    keep = near[edges[:, 0]] & near[edges[:, 1]]
+    graph = coo_matrix((np.ones(keep.sum()), (edges[keep, 0], edges[keep, 1])), shape=(len(points),) * 2)
+    return f, near, connected_components(graph, directed=False)[1]
+
+
 def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Clip the closed surface by each cap plane (only the part beyond it connected to that end) and
     close the holes flat. Returns points, triangles and each triangle's patch (0 wall, k + 1 cap k)."""
     import vtk
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
     from vtk.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
 
     points = np.array(points, float)
     n = len(points)
-    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
-    # Vertices within delta of a plane are pushed delta inside it (along the normal: nearly tangential
-    # to the vessel wall there, so the shape hardly changes); the cut then never passes close to a kept
-    # vertex, and the wall meets the flat cap at a clean, steep rim.
-    delta = 0.3 * float(np.median(np.linalg.norm(points[edges[:, 0]] - points[edges[:, 1]], axis=1)))
+    edges, delta = surface_edges(points, triangles)
     g = np.full(n, -1.0)
     claimed = np.zeros(n, bool)  # vertices cut away by an earlier cap
     for cap in caps:
-        f = (points - cap.centre) @ cap.normal
-        near = f > -delta
-        keep = near[edges[:, 0]] & near[edges[:, 1]]
-        graph = coo_matrix((np.ones(keep.sum()), (edges[keep, 0], edges[keep, 1])), shape=(n, n))
-        _, comp = connected_components(graph, directed=False)
+        f, near, comp = surface_beyond(points, edges, delta, cap.centre, cap.normal)
         candidates = np.flatnonzero(f > 0)
         if len(candidates) == 0:
             raise ConfigError([f"the cap plane through {np.round(cap.centre, 2).tolist()} does not cut the surface"])
@@ -449,13 +468,18 @@ def cut_and_cap(points: np.ndarray, triangles: np.ndarray, caps: list[Cap]) -> t
     t = vtk_to_numpy(out.GetPolys().GetConnectivityArray()).reshape(-1, 3).astype(np.int64)
     patch = [np.zeros(len(t), np.int32)]
     new_tris = [t]
+    rimmed = set()  # caps whose radius is set from a rim already
     for k, loop in enumerate(_boundary_loops(t)):
         ring = p[loop]
-        dist = [np.abs((ring - c.centre) @ c.normal).max() for c in caps]
-        which = int(np.argmin(dist))
-        if dist[which] > 1e-6 * max(1.0, float(np.abs(p).max())):
+        dist = np.array([np.abs((ring - c.centre) @ c.normal).max() for c in caps])
+        on = np.flatnonzero(dist <= 1e-6 * max(1.0, float(np.abs(p).max())))
+        if not len(on):
             raise ConfigError(["vessel capping: an open rim of the cut surface lies on no cap plane"])
-        caps[which].radius = float(np.linalg.norm(ring - caps[which].centre, axis=1).max())
+        # of caps in one plane (border-plane caps on one face), the one nearest the rim
+        which = int(on[np.argmin([np.linalg.norm(ring.mean(axis=0) - caps[k].centre) for k in on])])
+        reach = float(np.linalg.norm(ring - caps[which].centre, axis=1).max())
+        caps[which].radius = max(caps[which].radius, reach) if which in rimmed else reach  # a cap of several loops
+        rimmed.add(which)
         extra, fill = _fill_planar_loop(ring, caps[which].normal, len(p))
         if len(extra):
             p = np.vstack([p, extra])
@@ -607,17 +631,22 @@ def tag_caps(data: MeshData, caps: list[Cap], inlet_hint: np.ndarray | None, siz
     # inlet and outlet order from the voxels' cross-sections (not from the mesh: independent of --size)
     if inlet_hint is not None:
         inlet = found[int(np.argmin([np.linalg.norm(caps[k].centre - inlet_hint) for k in found]))]
-    else:
-        inlet = max(found, key=lambda k: (caps[k].section, -k))
+    else:  # a cap of one end, where there is one (a border-plane cap may close several)
+        inlet = max(found, key=lambda k: (len(caps[k].ends) <= 1, caps[k].section, -k))
     outlets = sorted((k for k in found if k != inlet), key=lambda k: (-caps[k].section, k))
     values = np.full(len(data.facets), WALL, np.int32)
     values[on_cap == inlet] = INLET
     caps[inlet].tag = INLET
-    names = {"wall": WALL, "inlet": INLET}
-    for j, k in enumerate(outlets, start=1):
+    extra = max(1, len(caps[inlet].ends)) - 1  # outlets closed by the inlet's cap too
+    names = {"inlet" + "".join(f"+outlet_{j}" for j in range(1, extra + 1)): INLET}
+    j = extra + 1
+    for k in outlets:  # a cap closing m ends takes m outlet numbers: outlet_3+4
         values[on_cap == k] = INLET + j
         caps[k].tag = INLET + j
-        names[f"outlet_{j}"] = INLET + j
+        m = max(1, len(caps[k].ends))
+        names[f"outlet_{j}" + "".join(f"+{j + d}" for d in range(1, m))] = INLET + j
+        j += m
+    names = {"wall": WALL, **names}
     data.facet_values = values
     data.facet_names = names
     return data
@@ -647,7 +676,10 @@ def _attempt(points, triangles, caps: list[Cap], size: float, grid, feature_angl
     own discrete surfaces (the rims then are fixed discrete curves). Raises ConfigError (both ways'
     reasons) or :class:`CapsLost`."""
     points, triangles, patch = cut_and_cap(points, triangles, caps)
-    planes = np.array([np.concatenate([c.centre, c.normal]) for c in caps])
+    # with border-plane caps: coplanar caps (two on one face) told apart by their reach from the centre,
+    # and a border cap may be several loops (vessels that join only beyond the plane), one surface each
+    planes = np.array([np.concatenate([c.centre, c.normal] + ([[c.radius + size, bool(c.border)]]
+                                                             if any(d.border for d in caps) else [])) for c in caps])
     try:
         data = tetrahedralise(points, triangles[patch == 0], size, feature_angle=180.0, name=name, caps=planes,
                               size_grid=grid)
@@ -750,9 +782,12 @@ def mesh_with_recovery(points, triangles, caps: list[Cap], size: float, grid, fe
             k = _cap_of(reason, caps)
             culprits = [k] if k is not None else culprits
             tried.append(f"{label}: {reason}")
-    ends = ", ".join(f"end {k + 1} at {np.round(caps[k].centre, 1).tolist()} mm (radius {caps[k].radius:.1f} mm)"
+    ends = ", ".join(f"end {'+'.join(str(j + 1) for j in (caps[k].ends or (k,)))} at "
+                     f"{np.round(caps[k].centre, 1).tolist()} mm (radius {caps[k].radius:.1f} mm)"
                      for k in culprits) or "no single end identified"
-    raise ConfigError([f"{name}: vessel meshing failed ({ends}) after {len(tried)} attempts: " + " | ".join(tried)])
+    error = ConfigError([f"{name}: vessel meshing failed ({ends}) after {len(tried)} attempts: " + " | ".join(tried)])
+    error.culprits = culprits  # the caps (indices) that failed
+    raise error
 
 
 def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2.0,
@@ -770,8 +805,7 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     faces = [(axis, at - lo[axis]) for axis in range(3) for at in (0, full.shape[axis] - 1)
              if lo[axis] <= at < hi[axis]]  # the image's border faces inside the crop
     ends, radii, own = find_ends(mask, spacing, faces=faces)
-    caps: list[Cap] = []
-    cap_end, borders = [], []  # the end each cap closes; the image border an end touches
+    borders = []  # the image border an end touches
     for end in ends:
         at = end[0] + lo  # the end voxel in the full image: on its border, the field of view cut the vessel
         border = [a for a in range(3) if at[a] == 0 or at[a] == full.shape[a] - 1]
@@ -779,15 +813,25 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     if len(ends) < 2:
         raise ConfigError([f"{labels.path.name}: found {len(ends)} vessel end(s) of label {label}; "
                            "a vessel needs an inlet and at least one outlet"])
+    tips = [end[0] @ affine[:3, :3].T + affine[:3, 3] for end in ends]
+    regular: dict[int, Cap] = {}
+    why: dict[int, str] = {}  # field-of-view ends without a perpendicular cap: why (for the fallback)
+    first_error = None
     for i, end in enumerate(ends):
         try:
-            caps.append(end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                                cap_offset, borders[i], own[i], faces))
+            regular[i] = end_cap(mask, affine, end, radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                                 cap_offset, borders[i], own[i], faces)
         except NoCapPlane as exc:
-            tip = end[0] @ affine[:3, :3].T + affine[:3, 3]
-            raise ConfigError([f"{labels.path.name}: cannot cap vessel end {i + 1} of {len(ends)} at "
-                               f"{np.round(tip, 1).tolist()} mm (radius {radii[i]:.1f} mm): {exc}"]) from None
-        cap_end.append(i)
+            line = (f"{labels.path.name}: cannot cap vessel end {i + 1} of {len(ends)} at "
+                    f"{np.round(tips[i], 1).tolist()} mm (radius {radii[i]:.1f} mm): {exc}")
+            if borders[i] is None:
+                raise ConfigError([first_error or line]) from None
+            first_error = first_error or line
+            why[i] = str(exc)
+            continue
+        for cap in (regular[i], regular[i].unmoved):
+            if cap is not None:
+                cap.ends = (i,)
     from heartsim.mesh.sizefield import SizeGrid, local_radius, radius_size_grid
 
     radius = local_radius(mask, spacing)
@@ -795,36 +839,81 @@ def vessel_mesh(labels: LabelMap, label: int, size: float, cap_offset: float = 2
     points = undo_smoothing_shrink(points, triangles, SizeGrid(radius, affine).at(points))
     grid = radius_size_grid(mask, affine, size, radius=radius)
 
+    def on_border_planes(regular: dict, why: dict, error: str) -> list[Cap]:
+        """The caps with the ends of ``why`` on their image border planes (``border_plane_caps``);
+        ``error`` (naming the first such end and why), with the fallback's reason, when that fails."""
+        from heartsim.mesh.border_plane_caps import NoBorderCap, with_border_caps
+
+        try:
+            return with_border_caps(mask, affine, points, triangles, regular, dict(why), ends, borders, tips)
+        except NoBorderCap as exc:
+            raise ConfigError([f"{error}; capping on the image border plane failed too: {exc}"]) from None
+
+    for j, cap in regular.items() if why else ():  # with the fallback: a field-of-view end's perpendicular
+        # cap whose section the border still cuts (short, the fifth pass) goes to the border plane too
+        if borders[j] is not None and plane_section(mask, affine, cap.centre, cap.normal, 2.0 * radii[j])[1]:
+            why[j] = "its perpendicular cap's section is cut by the image border"
+    caps = on_border_planes(regular, why, first_error) if why else [regular[i] for i in range(len(ends))]
     inside_image = [True]
 
     def recut(k: int, extra: float) -> Cap | None:
-        i = cap_end[k]
+        if active[0][k].border:
+            return None  # a border-plane cap stays on the border
+        i = active[0][k].ends[0]
         try:
-            return end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
-                           cap_offset + extra, borders[i], own[i], faces, inside_image[0])
+            moved = end_cap(mask, affine, ends[i], radii[i], [e[0] for j, e in enumerate(ends) if j != i],
+                            cap_offset + extra, borders[i], own[i], faces, inside_image[0])
         except NoCapPlane:
             return None
+        moved.ends = (i,)
+        return moved
 
+    def mesh(caps: list[Cap]):
+        active[0] = caps
+        return mesh_with_recovery(points, triangles, caps, size, grid, feature_angle, labels.path.name,
+                                  inlet_hint, recut)
+
+    active = [caps]
     found = list(caps)
     try:
-        data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
-                                                 labels.path.name, inlet_hint, recut)
+        try:
+            data, method, tried = mesh(caps)
+        except ConfigError as exc:
+            if all(c.unmoved is None for c in found):
+                raise
+            # the planes moved inside the image failed (a moved stub can come near another vessel's, and
+            # the smoothed surface join them): once more with the planes where they were found
+            inside_image[0] = False
+            caps = [c.unmoved or c for c in found]
+            data, method, tried = mesh(caps)
+            tried = [f"caps moved inside the image: {exc.lines[0]}"] + tried
     except ConfigError as exc:
-        if all(c.unmoved is None for c in found):
+        if why:  # the border-plane caps did not mesh either
+            raise ConfigError([f"{first_error}; with its cap on the image border plane, {exc.lines[0]}"]) from None
+        failed = [found[k] for k in getattr(exc, "culprits", [])]
+        if not failed or any(c.border or borders[c.ends[0]] is None for c in failed):
             raise
-        # the planes moved inside the image failed (a moved stub can come near another vessel's, and
-        # the smoothed surface join them): once more with the planes where they were found
-        inside_image[0] = False
-        caps = [c.unmoved or c for c in found]
-        data, method, tried = mesh_with_recovery(points, triangles, caps, size, grid, feature_angle,
-                                                 labels.path.name, inlet_hint, recut)
-        tried = [f"caps moved inside the image: {exc.lines[0]}"] + tried
+        # the perpendicular caps of these field-of-view ends failed in meshing: on their border planes
+        inside_image[0] = True
+        last = exc.lines[0].split(" | ")[-1].split("vessel capping: ")[-1]
+        why = {c.ends[0]: f"its perpendicular cap failed in meshing ({last})" for c in failed}
+        regular = {c.ends[0]: c for c in found if c.ends[0] not in why}
+        caps = on_border_planes(regular, why, exc.lines[0])
+        active[0] = caps
+        found = list(caps)
+        try:
+            data, method, tried = mesh(caps)
+        except ConfigError:
+            raise exc from None
     data.cell_values[:] = label
     data.cell_names = {"lumen": label}
     voxel_volume = float(abs(np.linalg.det(labels.affine[:3, :3])))
     kept = mask & ~stub_voxels(mask, affine, caps)
-    return data, {"ends": len(caps), "spur_voxels_removed": spurs,
+    names = {v: k for k, v in data.facet_names.items()}
+    warnings = [f"{labels.path.name}: cap {names[c.tag]}: {c.border}" for c in caps if c.border]
+    return data, {"ends": len(ends), "spur_voxels_removed": spurs,
                   "label_volume_mm3": float(kept.sum()) * voxel_volume, "cap_method": method, "attempts": tried,
-                  "kept_mask": kept, "kept_affine": affine,
+                  "kept_mask": kept, "kept_affine": affine, "warnings": warnings,
                   "caps": [{"tag": c.tag, "centre": c.centre.round(2).tolist(), "normal": c.normal.round(4).tolist(),
-                            "area_mm2": round(c.area, 2)} for c in caps]}
+                            "area_mm2": round(c.area, 2), "ends": [j + 1 for j in c.ends],
+                            "border_plane": bool(c.border)} for c in caps]}

@@ -143,17 +143,92 @@ def test_axis_of_a_short_stub_from_its_wall():
     assert wall_axis(mask, tree.affine, tube) is None  # too few wall voxels for an axis
 
 
-def test_member_that_cannot_be_capped_names_its_end(tmp_path):
-    """Member 5: the near branch (r 3.2 mm) leaves through the image border touching the main vessel
-    up to a few mm below it, so no plane has its complete section (17 mm^2 for 32): a one-line error
-    naming that end (its position and radius) and why; nothing is meshed."""
-    from heartsim.config.errors import ConfigError
+#: members whose field-of-view end has no perpendicular cap (they failed with the error naming the end
+#: before the border-plane fallback): seed -> (the border cap's tag name, the ends its warning names, why)
+BORDER_PLANE_MEMBERS = {13: ("outlet_1+2", "vessel ends 1, 3 of 4", "every cut plane within 20 mm of the end"),
+                        72: ("outlet_1+2", "vessel ends 2, 3 of 4", "no complete cross-section")}
 
+
+@pytest.mark.parametrize("seed", sorted(BORDER_PLANE_MEMBERS))
+def test_member_capped_on_the_image_border_plane(tmp_path, seed):
+    """Members 13 and 72: a vessel leaving through the top border touches its neighbour up to a few mm
+    below it, so no perpendicular plane clear of the neighbour has its complete section (13: the near
+    branch, r 2.8 mm, "every cut plane within 20 mm of the end would cut away another end"; 72: the
+    main vessel's top end, r 5.9 mm, "no complete cross-section ... before it joins another"); both
+    failed with the error naming the end. Now the end is capped on the image border plane, 1 mm inside
+    the voxels' outer face with the face's normal, and the neighbour's end, whose part beyond that
+    plane is the same, shares the cap (one cap tagged for both); one one-line warning names the ends
+    and why. Every cap is flat, the border cap's area within 10 % of the tree's exact section by its
+    plane (and it closes the ends whose axes cross it there), the other caps within 10 % of pi r^2;
+    min scaled Jacobian >= 0.15."""
+    from heartsim.mesh.border_plane_caps import BORDER_CAP_DEPTH
+    from heartsim.mesh.quality import quality
+
+    name, ends, why = BORDER_PLANE_MEMBERS[seed]
+    tree = family_member(seed)
+    data, info = _mesh(tree, tmp_path, 2.5)
+    border = [c for c in info["caps"] if c["border_plane"]]
+    assert [c["name"] for c in border] == [name], info["caps"]
+    assert cap_problems(data, tree, border_caps={name}) == [], info["caps"]
+    assert quality(data).min_scaled_jacobian >= 0.15
+    [warning] = info["warnings"]
+    assert "\n" not in warning and f"cap {name}: {ends} capped on the image border plane" in warning, warning
+    assert why in warning, warning
+    normal = np.array(border[0]["normal"])
+    axis = int(np.argmax(np.abs(normal)))
+    assert abs(normal[axis]) == pytest.approx(1.0)  # the border face's normal
+    face = (tree.shape[axis] - 0.5) * tree.spacing[axis] if normal[axis] > 0 else -0.5 * tree.spacing[axis]
+    assert border[0]["centre"][axis] == pytest.approx(face - normal[axis] * BORDER_CAP_DEPTH, abs=0.01)
+
+
+def test_border_cap_checks_can_fail():
+    """``cap_problems`` on a border-plane cap: its area against the tree's exact section by its plane
+    (a tube of radius 2 mm tilted 30 deg from the top face's normal: an ellipse of pi r^2 / cos 30),
+    and the ends it closes against its name."""
+    from heartsim.mesh.meshdata import MeshData
+
+    r, tilt = 2.0, math.radians(30.0)
+    axis = np.array([math.sin(tilt), 0.0, math.cos(tilt)])
+    top = np.array([8.0, 8.0, 15.5])  # the outer face of the 16th voxel layer (1 mm voxels)
+    tree = Tree([Segment(top - 20.0 * axis, top + 5.0 * axis, r)],
+                [End(top - 20.0 * axis, -axis, r), End(top, axis, r)], np.ones(3), (16, 16, 16))
+    angles = np.linspace(0, 2 * math.pi, 129)[:-1]
+    plane = top - axis / math.cos(tilt)  # the axis 1 mm below the top face
+    ellipse = plane + np.column_stack([r / math.cos(tilt) * np.cos(angles), r * np.sin(angles), np.zeros(128)])
+    ring = np.column_stack([r * np.cos(angles), r * np.sin(angles), np.zeros(128)])
+    disc = (top - 20.0 * axis) + ring  # the bottom cap: a disc across z (the axis is tilted; area only)
+    points = np.vstack([ellipse, [plane], disc, [top - 20.0 * axis]])
+    fan = np.array([[i, (i + 1) % 128, 128] for i in range(128)])
+    data = MeshData(points, "tetra", np.zeros((0, 4), np.int64), np.zeros(0, np.int32), np.vstack([fan, fan + 129]),
+                    np.repeat([3, 2], 128).astype(np.int32), facet_names={"wall": 1, "inlet": 2, "outlet_1": 3})
+    assert cap_problems(data, tree, border_caps={"outlet_1"}) == []
+    data.points = points * [1.15, 1.0, 1.0]
+    assert any("exact border section" in p for p in cap_problems(data, tree, border_caps={"outlet_1"}))
+    data.points = points
+    data.facet_names = {"wall": 1, "inlet": 2, "outlet_1+2": 3}
+    assert cap_problems(data, tree, border_caps={"outlet_1+2"}) == ["2 caps (3 ends by their names) for 2 ends"]
+    data.facet_names = {"wall": 1, "outlet_1+2": 3}  # the tube's two ends by name, one by geometry
+    data.facet_values = np.repeat([3, 1], 128).astype(np.int32)
+    assert cap_problems(data, tree, border_caps={"outlet_1+2"}) == ["outlet_1+2 closes ends [2] of the tree"]
+
+
+def test_member_that_cannot_be_capped_names_its_end(tmp_path, monkeypatch):
+    """Member 5's near-branch end has no perpendicular cap; when its border-plane cap cannot be made
+    either (refused here), the error is still one line naming that end (its position and radius) and
+    why, and the fallback's reason; nothing is meshed."""
+    from heartsim.config.errors import ConfigError
+    from heartsim.mesh import border_plane_caps
+
+    def refuse(*args, **kwargs):
+        raise border_plane_caps.NoBorderCap("refused by the test")
+
+    monkeypatch.setattr(border_plane_caps, "with_border_caps", refuse)
     with pytest.raises(ConfigError) as info:
         _mesh(family_member(5), tmp_path, 2.5)
-    line = info.value.lines[0]
+    [line] = info.value.lines
     assert "cannot cap vessel end" in line and "[38.7, 36.2, 69.2] mm (radius 3.4 mm)" in line, line
     assert "no complete cross-section of the vessel before it joins another" in line, line
+    assert "capping on the image border plane failed too: refused by the test" in line, line
 
 
 def test_family_is_a_tree():
