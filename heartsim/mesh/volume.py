@@ -166,10 +166,9 @@ def final_stage(data: MeshData, floor: float) -> None:
     before = float(scaled_jacobian(data.points, data.cells, "tetra").min())
     old_points, old_facets = data.points.copy(), data.facets.copy()
     removed = moved = slid = peeled = 0
-    shift = 0.0
     after = before
     for _ in range(FINAL_ROUNDS):
-        cells, facets, values, n_removed, n_shift = remove_edges(data.points, data.cells, data.facets,
+        cells, facets, values, n_removed, _ = remove_edges(data.points, data.cells, data.facets,
                                                                  data.facet_values, floor, MAX_SURFACE_SHIFT)
         data.cells, data.facets, data.facet_values = cells, facets, values
         fixed = np.zeros(len(data.points), bool)
@@ -183,7 +182,6 @@ def final_stage(data: MeshData, floor: float) -> None:
                                                                data.facet_values, floor)
         data.cells = cells
         removed, moved, slid, peeled = removed + n_removed, moved + n_moved + again, slid + n_slid, peeled + n_peeled
-        shift = max(shift, n_shift)
         now = float(scaled_jacobian(data.points, data.cells, "tetra").min())
         if now >= floor or (now <= after and not (n_removed or n_moved or n_slid or again or n_peeled)):
             after = now

@@ -354,7 +354,7 @@ class ElectromechanicsComponent:
             r = self.rows[-1]
             self.stepper.accept(self.t, [r[f"_v_{c}"] for c in self.chambers], [r[f"_p_{c}"] for c in self.chambers],
                                 tuple(r[report.phase_column(self.chambers, c)] for c in self.chambers),
-                                info.newton_iterations, self.beat.bordered is not None and info.factorisations is None,
+                                info.newton_iterations, bool(self.conv[-1].get("fallback", 0)),
                                 report.valve_margins(self.chambers, r))
             n = self._ticks()  # the steps below count base steps
         if n % self.every == 0 or n == self.steps:
